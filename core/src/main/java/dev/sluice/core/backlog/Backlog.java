@@ -1,0 +1,71 @@
+package dev.sluice.core.backlog;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The durable queue of accepted events, and the release log of every job it handed out.
+ *
+ * <p>Contract (checked by the testkit's {@code BacklogContract} against every implementation):
+ *
+ * <ul>
+ *   <li>{@link #append} returns only after the events are committed; a crash after it returns loses
+ *       none of them.
+ *   <li>Appending an identity that is already in the backlog (waiting, leased, done or dead) is a
+ *       duplicate, not a second event.
+ *   <li>{@link #claim} hands out due events oldest first, each under a lease, and records one release
+ *       per job in the same transaction. An event whose lease expires is due again.
+ *   <li>{@link #settle} applies outcomes; a settlement for a job whose lease was lost to another
+ *       claim is ignored, so a late answer cannot undo a newer release.
+ * </ul>
+ *
+ * Implementations are thread-safe.
+ */
+public interface Backlog extends AutoCloseable {
+
+  /** Commits a batch of events. Idempotent by identity. */
+  AppendResult append(List<ObjectEvent> events, Instant now);
+
+  /**
+   * Leases up to {@code max} due events (waiting with due time at or before {@code now}, or leased
+   * with an expired lease), records a release for each at {@code now}, and returns them as jobs.
+   */
+  List<Job> claim(int max, Duration lease, Instant now);
+
+  /** Applies the outcomes of finished jobs in one transaction. */
+  void settle(List<Settlement> settlements, Instant now);
+
+  /**
+   * Returns every leased event to the waiting state, due at {@code now}. For a single-process store
+   * at start-up: the leases of a process that died are known to be abandoned. Their open releases are
+   * marked {@code abandoned}. Returns how many were returned.
+   */
+  int abandonLeases(Instant now);
+
+  /** Counts and ages of what the backlog holds. */
+  BacklogStats stats(Instant now);
+
+  /** Dead letters, oldest first, after the given event id (0 for the first page). */
+  List<DeadLetter> deadLetters(long afterEventId, int limit);
+
+  /**
+   * Moves dead letters back to waiting, due at {@code now}, with their attempt count reset. An empty
+   * list redrives every dead letter. Returns how many were moved.
+   */
+  int redrive(List<Long> eventIds, Instant now);
+
+  /** Releases recorded at or after {@code since}, in release order, at most {@code limit}. */
+  List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);
+
+  /**
+   * Release times at or after {@code since}, in order: what a gate needs to carry its window across
+   * a restart.
+   */
+  List<Instant> releaseTimes(Instant since);
+
+  @Override
+  void close();
+}

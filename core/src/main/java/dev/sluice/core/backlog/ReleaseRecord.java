@@ -1,0 +1,29 @@
+package dev.sluice.core.backlog;
+
+import java.time.Instant;
+
+/**
+ * One line of the release log.
+ *
+ * @param releaseId id, increasing in release order
+ * @param eventId backlog id of the event
+ * @param identity the event identity's text form
+ * @param bucket bucket
+ * @param key decoded key
+ * @param attempt attempt number of this release
+ * @param releasedAt when the gate let it go
+ * @param outcome outcome label, or null while in flight
+ * @param finishedAt when the outcome was recorded, or null
+ * @param error error text, or null
+ */
+public record ReleaseRecord(
+    long releaseId,
+    long eventId,
+    String identity,
+    String bucket,
+    String key,
+    int attempt,
+    Instant releasedAt,
+    String outcome,
+    Instant finishedAt,
+    String error) {}
