@@ -1,0 +1,317 @@
+package dev.sluice.core.dispatch;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.Target;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.gate.Admission;
+import dev.sluice.core.gate.Gate;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.core.time.TimeSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Moves events from the backlog to the target under the gate: asks the gate how many may start,
+ * claims that many (the claim is the release and is logged), runs each job on the executor, and
+ * settles outcomes (done, retry with backoff, dead letter).
+ *
+ * <p>Two ways to drive it: {@link #tick()} performs one step in the caller's thread (tests run it
+ * in virtual time with a direct executor), {@link #start()} runs the loop on its own thread.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+  private final Backlog backlog;
+  private final Target target;
+  private final Gate gate;
+  private final TimeSource time;
+  private final DispatcherConfig config;
+  private final Executor executor;
+  private final Random random;
+
+  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  /** Released and not yet settled; bounded by config.workers(). */
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private final AtomicLong released = new AtomicLong();
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean paused;
+  private volatile boolean running;
+  private Thread loop;
+
+  private record Finished(Job job, Outcome outcome) {}
+
+  /**
+   * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests a
+   *     direct executor ({@code Runnable::run})
+   * @param random jitter source; tests pass a seeded one
+   */
+  public Dispatcher(
+      Backlog backlog,
+      Target target,
+      Gate gate,
+      TimeSource time,
+      DispatcherConfig config,
+      Executor executor,
+      Random random) {
+    this.backlog = backlog;
+    this.target = target;
+    this.gate = gate;
+    this.time = time;
+    this.config = config;
+    this.executor = executor;
+    this.random = random;
+    restoreGateFromReleaseLog();
+  }
+
+  /**
+   * Seeds the gate with the releases of the recent past, so a restart does not grant a fresh
+   * window: the window that was used up before the restart stays used up.
+   */
+  private void restoreGateFromReleaseLog() {
+    long now = time.nanoTime();
+    Instant since = time.instantAt(now).minus(gate.historyNeeded());
+    List<Long> past = new ArrayList<>();
+    for (Instant t : backlog.releaseTimes(since)) {
+      past.add(time.nanoTimeAt(t));
+    }
+    gate.restore(past);
+  }
+
+  /**
+   * One step: settle finished jobs, then release as many due events as the gate and the free
+   * workers allow. Returns how many were released.
+   */
+  public int tick() {
+    applyOutcomes();
+    if (paused) {
+      return 0;
+    }
+    long now = time.nanoTime();
+    int n = releasable(gate.admission(now));
+    if (n == 0) {
+      return 0;
+    }
+    List<Job> jobs = backlog.claim(n, config.lease(), time.instantAt(now));
+    if (jobs.isEmpty()) {
+      return 0;
+    }
+    gate.onRelease(now, jobs.size());
+    inFlight.addAndGet(jobs.size());
+    released.addAndGet(jobs.size());
+    for (Job job : jobs) {
+      executor.execute(() -> run(job));
+    }
+    return jobs.size();
+  }
+
+  private int releasable(Admission admission) {
+    int free = config.workers() - inFlight.get();
+    return Math.max(0, Math.min(Math.min(admission.permits(), config.batch()), free));
+  }
+
+  private void run(Job job) {
+    Outcome outcome;
+    try {
+      outcome = target.deliver(job);
+      if (outcome == null) {
+        outcome = Outcome.retryable("target returned no outcome");
+      }
+    } catch (RuntimeException e) {
+      // A target must answer with an Outcome; an exception is a bug or broken infrastructure
+      // there, and the safe reading of an unknown result is "try again".
+      outcome = Outcome.retryable("target threw " + e);
+    }
+    finished.add(new Finished(job, outcome));
+    wake();
+  }
+
+  /** Settles every finished job in one backlog transaction and frees their gate slots. */
+  public void applyOutcomes() {
+    if (finished.isEmpty()) {
+      return;
+    }
+    List<Finished> batch = new ArrayList<>();
+    for (Finished f; (f = finished.poll()) != null; ) {
+      batch.add(f);
+    }
+    long now = time.nanoTime();
+    Instant at = time.instantAt(now);
+    List<Settlement> settlements = new ArrayList<>(batch.size());
+    for (Finished f : batch) {
+      settlements.add(config.retry().settle(f.job(), f.outcome(), at, random.nextDouble()));
+    }
+    try {
+      backlog.settle(settlements, at);
+    } catch (RuntimeException e) {
+      // Put them back: the next step tries again. Should the process die first, the leases expire
+      // and the events are released again (at-least-once).
+      finished.addAll(batch);
+      throw e;
+    }
+    // The target reported completion of each: their concurrency slots are free now.
+    gate.onCompletion(now, batch.size());
+    inFlight.addAndGet(-batch.size());
+    for (Settlement s : settlements) {
+      switch (s.kind()) {
+        case DONE -> completed.incrementAndGet();
+        case RETRY -> retried.incrementAndGet();
+        case DEAD -> deadLettered.incrementAndGet();
+      }
+    }
+  }
+
+  /** Starts the loop thread. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    loop = new Thread(this::loop, "sluice-dispatcher");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        if (tick() > 0) {
+          continue; // the gate may allow more right now
+        }
+        awaitSignalUntil(nextWakeNanos());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "dispatcher step failed; retrying", e);
+        awaitSignalUntil(time.nanoTime() + config.idlePoll().toNanos());
+      }
+    }
+  }
+
+  /** When to look again if nothing wakes us: the gate's next permit, or the idle poll. */
+  private long nextWakeNanos() {
+    long now = time.nanoTime();
+    long idle = now + config.idlePoll().toNanos();
+    if (paused) {
+      return idle;
+    }
+    Admission a = gate.admission(now);
+    if (a.admits()) {
+      return idle; // permits but nothing due (or no free worker): wait for work or a completion
+    }
+    return a.retryAtNanos() == Admission.ON_COMPLETION ? idle : Math.min(a.retryAtNanos(), idle);
+  }
+
+  private void awaitSignalUntil(long deadlineNanos) {
+    lock.lock();
+    try {
+      while (!signalled && running) {
+        long wait = deadlineNanos - time.nanoTime();
+        if (wait <= 0) {
+          break;
+        }
+        signal.awaitNanos(wait);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tells the loop there is something to do: new events, a finished job, a changed limit. */
+  public void wake() {
+    lock.lock();
+    try {
+      signalled = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+    wake();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** Changes the limits at once; the release history and the in-flight count carry over. */
+  public void setLimits(Limits limits) {
+    gate.setLimits(limits, time.nanoTime());
+    wake();
+  }
+
+  public Limits limits() {
+    return gate.limits();
+  }
+
+  public DispatcherStats stats() {
+    return new DispatcherStats(
+        released.get(),
+        completed.get(),
+        retried.get(),
+        deadLettered.get(),
+        inFlight.get(),
+        paused);
+  }
+
+  /**
+   * Stops releasing, waits up to {@code graceMillis} for running jobs and settles what finished.
+   * Jobs still running stay leased and are released again after a restart.
+   */
+  public void stop(long graceMillis) {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = loop;
+    }
+    wake();
+    if (t != null) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    long deadline = System.currentTimeMillis() + graceMillis;
+    while (inFlight.get() > finished.size() && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    applyOutcomes();
+  }
+
+  @Override
+  public void close() {
+    stop(5_000);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.sluice.core.dispatch;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.backlog.Settlement;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How often and how late a failed job is tried again: exponential backoff with jitter, up to a
+ * maximum number of attempts (the first release counts as attempt 1).
+ *
+ * @param maxAttempts releases before an event is dead-lettered, >= 1
+ * @param initialBackoff delay before the second attempt, > 0
+ * @param maxBackoff cap on any delay, >= initialBackoff
+ * @param multiplier growth per attempt, >= 1
+ */
+public record RetryPolicy(
+    int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("retry.max-attempts must be >= 1, got " + maxAttempts);
+    }
+    if (initialBackoff == null || initialBackoff.isNegative() || initialBackoff.isZero()) {
+      throw new IllegalArgumentException(
+          "retry.initial-backoff must be a positive duration, got " + initialBackoff);
+    }
+    if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
+      throw new IllegalArgumentException(
+          "retry.max-backoff must be >= retry.initial-backoff, got " + maxBackoff);
+    }
+    if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+      throw new IllegalArgumentException("retry.multiplier must be >= 1, got " + multiplier);
+    }
+  }
+
+  public static RetryPolicy defaults() {
+    return new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0);
+  }
+
+  /** Whether an event released {@code attempt} times may be released again. */
+  public boolean mayRetry(int attempt) {
+    return attempt < maxAttempts;
+  }
+
+  /**
+   * The delay after the given failed attempt. Equal jitter: half the exponential delay is fixed,
+   * the other half scaled by {@code jitter} in [0, 1), so retries of a burst spread out but never
+   * come back sooner than half the nominal delay.
+   *
+   * @param attempt the attempt that failed (1 for the first release)
+   * @param jitter a random number in [0, 1)
+   * @param retryAfter what the target asked for, or null; honoured in full when longer than the
+   *     backoff (the target knows its own load better than our schedule)
+   */
+  public Duration delayAfter(int attempt, double jitter, Duration retryAfter) {
+    double nominal =
+        initialBackoff.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
+    double capped = Math.min(nominal, maxBackoff.toNanos());
+    Duration backoff = Duration.ofNanos((long) (capped / 2 + capped / 2 * jitter));
+    if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
+      return retryAfter;
+    }
+    return backoff;
+  }
+
+  /**
+   * What to do with a job's event given the target's outcome: completed is done; throttled and
+   * retryable failures come back after {@link #delayAfter} until the attempts run out, then dead;
+   * a permanent failure is dead at once. The last error is kept on the dead letter.
+   */
+  public Settlement settle(Job job, Outcome outcome, Instant now, double jitter) {
+    if (outcome instanceof Outcome.Completed) {
+      return Settlement.done(job);
+    }
+    String error;
+    Duration retryAfter = null;
+    boolean retryable;
+    if (outcome instanceof Outcome.Throttled t) {
+      error = "throttled" + (t.detail() == null || t.detail().isEmpty() ? "" : ": " + t.detail());
+      retryAfter = t.retryAfter();
+      retryable = true;
+    } else {
+      Outcome.Failed f = (Outcome.Failed) outcome;
+      error = f.error();
+      retryable = f.retryable();
+    }
+    if (!retryable) {
+      return Settlement.dead(job, outcome.label(), error);
+    }
+    if (!mayRetry(job.attempt())) {
+      return Settlement.dead(
+          job, outcome.label(), error + " (gave up after " + job.attempt() + " attempts)");
+    }
+    return Settlement.retry(
+        job, outcome.label(), error, now.plus(delayAfter(job.attempt(), jitter, retryAfter)));
+  }
+}

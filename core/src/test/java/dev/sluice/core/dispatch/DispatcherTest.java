@@ -1,0 +1,268 @@
+package dev.sluice.core.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.InMemoryBacklog;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.gate.Gate;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.core.time.ManualTimeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher driven by tick() in virtual time, with jobs run in the calling thread. */
+class DispatcherTest {
+  private final ManualTimeSource time = new ManualTimeSource();
+  private final Backlog backlog = new InMemoryBacklog();
+  private static final Executor DIRECT = Runnable::run;
+
+  private Dispatcher dispatcher(Limits limits, ScriptedTarget target, DispatcherConfig config, Executor ex) {
+    return new Dispatcher(backlog, target, new Gate(limits), time, config, ex, new Random(42));
+  }
+
+  private Dispatcher dispatcher(Limits limits, ScriptedTarget target) {
+    return dispatcher(limits, target, DispatcherConfig.defaults(), DIRECT);
+  }
+
+  private void appendObjects(int n) {
+    List<ObjectEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(ObjectEvent.created("data", String.format("data/part-%05d.parquet", i), "test"));
+    }
+    backlog.append(events, time.now());
+  }
+
+  private int tickUntilIdle(Dispatcher d) {
+    int total = 0;
+    for (int n; (n = d.tick()) > 0; ) {
+      total += n;
+    }
+    d.applyOutcomes();
+    return total;
+  }
+
+  @Test
+  void tick_whenWindowIs50Per2s_releases115As50Then50Then15() {
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d = dispatcher(Limits.window(50, Duration.ofSeconds(2)), target);
+    appendObjects(115);
+
+    assertThat(tickUntilIdle(d)).isEqualTo(50);
+    time.advance(Duration.ofMillis(1999));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1));
+    assertThat(tickUntilIdle(d)).isEqualTo(50);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(tickUntilIdle(d)).isEqualTo(15);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(tickUntilIdle(d)).isZero();
+
+    assertThat(target.received).hasSize(115);
+    assertThat(target.received).extracting(j -> j.event().key()).doesNotHaveDuplicates();
+    assertThat(backlog.stats(time.now()).done()).isEqualTo(115);
+    assertThat(d.stats().inFlight()).isZero();
+  }
+
+  @Test
+  void tick_whenTargetFailsTransiently_retriesWithBackoffUntilCompleted() {
+    // Fails the first two attempts of every job, then completes.
+    ScriptedTarget target =
+        new ScriptedTarget(j -> j.attempt() <= 2 ? Outcome.retryable("busy") : Outcome.completed());
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(1);
+
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
+    // Backoff after attempt 1 is between 0.5 s and 1 s (initial 1 s, equal jitter).
+    time.advance(Duration.ofMillis(499));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(501));
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
+    // After attempt 2: between 1 s and 2 s.
+    time.advance(Duration.ofMillis(999));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1001));
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
+
+    assertThat(target.received).extracting(Job::attempt).containsExactly(1, 2, 3);
+    assertThat(backlog.stats(time.now()).done()).isEqualTo(1);
+    assertThat(d.stats().retried()).isEqualTo(2);
+  }
+
+  @Test
+  void tick_whenTargetAlwaysFailsRetryably_deadLettersAfterMaxAttemptsWithLastError() {
+    ScriptedTarget target = new ScriptedTarget(j -> Outcome.retryable("HTTP 500 attempt " + j.attempt()));
+    DispatcherConfig config =
+        DispatcherConfig.defaults()
+            .withRetry(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0));
+    Dispatcher d = dispatcher(Limits.none(), target, config, DIRECT);
+    appendObjects(1);
+
+    for (int i = 0; i < 10; i++) {
+      tickUntilIdle(d);
+      time.advance(Duration.ofSeconds(10));
+    }
+
+    assertThat(target.received).hasSize(3);
+    List<DeadLetter> dead = backlog.deadLetters(0, 10);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).attempts()).isEqualTo(3);
+    assertThat(dead.get(0).lastError()).contains("HTTP 500 attempt 3");
+  }
+
+  @Test
+  void tick_whenTargetFailsPermanently_deadLettersAtOnce() {
+    ScriptedTarget target = new ScriptedTarget(j -> Outcome.permanent("404 no such state machine"));
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(2);
+
+    tickUntilIdle(d);
+    time.advance(Duration.ofHours(1));
+    tickUntilIdle(d);
+
+    assertThat(target.received).hasSize(2);
+    assertThat(backlog.deadLetters(0, 10))
+        .hasSize(2)
+        .allSatisfy(dl -> assertThat(dl.lastError()).isEqualTo("404 no such state machine"));
+  }
+
+  @Test
+  void tick_whenTargetThrottlesWithRetryAfter_waitsAtLeastThatLong() {
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> j.attempt() == 1
+                ? Outcome.throttled(Duration.ofSeconds(30), "429")
+                : Outcome.completed());
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(1);
+
+    tickUntilIdle(d);
+    time.advance(Duration.ofMillis(29_999));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1));
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
+    assertThat(backlog.stats(time.now()).done()).isEqualTo(1);
+  }
+
+  @Test
+  void tick_whenTargetThrows_countsAsRetryable() {
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> {
+              if (j.attempt() == 1) {
+                throw new IllegalStateException("boom");
+              }
+              return Outcome.completed();
+            });
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(1);
+
+    tickUntilIdle(d);
+    time.advance(Duration.ofSeconds(2));
+    tickUntilIdle(d);
+
+    List<ReleaseRecord> log = backlog.releases(Instant.EPOCH, 0, 10);
+    assertThat(log).extracting(ReleaseRecord::outcome).containsExactly("failed-retryable", "completed");
+    assertThat(log.get(0).error()).contains("boom");
+  }
+
+  @Test
+  void tick_whenMaxInFlightIs2_startsNoMoreUntilACompletion() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d =
+        dispatcher(Limits.none().withMaxInFlight(2), target, DispatcherConfig.defaults(), pending::add);
+    appendObjects(5);
+
+    assertThat(d.tick()).isEqualTo(2);
+    assertThat(d.tick()).isZero();
+    pending.poll().run(); // one job finishes
+    assertThat(d.tick()).isEqualTo(1);
+    assertThat(d.tick()).isZero();
+    assertThat(d.stats().inFlight()).isEqualTo(2);
+  }
+
+  @Test
+  void tick_whenWorkersAreBusy_releasesNoMoreThanFreeWorkers() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    Dispatcher d =
+        dispatcher(
+            Limits.none(), ScriptedTarget.completing(), DispatcherConfig.defaults().withWorkers(3), pending::add);
+    appendObjects(10);
+
+    assertThat(d.tick()).isEqualTo(3);
+    assertThat(d.tick()).isZero();
+    assertThat(backlog.releases(Instant.EPOCH, 0, 100)).hasSize(3);
+  }
+
+  @Test
+  void tick_whenPaused_releasesNothingUntilResumed() {
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(3);
+
+    d.pause();
+    assertThat(d.tick()).isZero();
+    assertThat(d.stats().paused()).isTrue();
+    d.resume();
+    assertThat(tickUntilIdle(d)).isEqualTo(3);
+  }
+
+  @Test
+  void newDispatcher_afterRestartMidWindow_doesNotGrantAFreshWindow() {
+    ScriptedTarget target = ScriptedTarget.completing();
+    Limits limits = Limits.window(10, Duration.ofSeconds(1));
+    Dispatcher first = dispatcher(limits, target);
+    appendObjects(30);
+    assertThat(tickUntilIdle(first)).isEqualTo(10);
+
+    time.advance(Duration.ofMillis(400));
+    // A restart: a new gate and dispatcher over the same backlog.
+    Dispatcher second = dispatcher(limits, target);
+    assertThat(tickUntilIdle(second)).isZero();
+    time.advance(Duration.ofMillis(600));
+    assertThat(tickUntilIdle(second)).isEqualTo(10);
+  }
+
+  @Test
+  void setLimits_whenRaisedMidWindow_countsReleasesAlreadyMade() {
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d = dispatcher(Limits.window(10, Duration.ofSeconds(1)), target);
+    appendObjects(100);
+    assertThat(tickUntilIdle(d)).isEqualTo(10);
+
+    d.setLimits(Limits.window(25, Duration.ofSeconds(1)));
+    assertThat(tickUntilIdle(d)).isEqualTo(15);
+    assertThat(d.limits().window().limit()).isEqualTo(25);
+  }
+
+  @Test
+  void releaseLog_recordsEveryReleaseWithItsOutcome() {
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d = dispatcher(Limits.none(), target);
+    appendObjects(4);
+    tickUntilIdle(d);
+
+    List<ReleaseRecord> log = backlog.releases(Instant.EPOCH, 0, 100);
+    assertThat(log).hasSize(4);
+    assertThat(log).extracting(ReleaseRecord::key)
+        .containsExactlyElementsOf(IntStream.range(0, 4).mapToObj(i -> String.format("data/part-%05d.parquet", i)).toList());
+    assertThat(log).allSatisfy(r -> {
+      assertThat(r.outcome()).isEqualTo("completed");
+      assertThat(r.attempt()).isEqualTo(1);
+      assertThat(r.finishedAt()).isNotNull();
+    });
+  }
+}

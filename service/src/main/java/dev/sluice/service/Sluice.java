@@ -1,0 +1,25 @@
+package dev.sluice.service;
+
+import dev.sluice.core.Target;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.core.time.TimeSource;
+import dev.sluice.service.intake.EventIntake;
+
+/**
+ * The running parts every front end (HTTP API, CLI demo, embedded S3 endpoint) works through.
+ *
+ * @param backlog the durable backlog and release log
+ * @param dispatcher releases events under the gate
+ * @param intake the path from notification to backlog
+ * @param target what jobs start
+ * @param time the time source every part shares
+ */
+public record Sluice(
+    Backlog backlog, Dispatcher dispatcher, EventIntake intake, Target target, TimeSource time) {
+
+  public Limits limits() {
+    return dispatcher.limits();
+  }
+}

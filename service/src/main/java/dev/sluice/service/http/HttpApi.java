@@ -1,0 +1,281 @@
+package dev.sluice.service.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.intake.MalformedNotificationException;
+import dev.sluice.service.Sluice;
+import dev.sluice.service.intake.IntakeReport;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP API: intake ({@code POST /v1/events}) and control (status, pause, resume, limits, dead
+ * letters, release log). Every error is JSON {@code {"error": "..."}} naming the problem.
+ */
+public final class HttpApi implements AutoCloseable {
+  private static final int RELEASE_PAGE = 5_000;
+
+  private final Sluice sluice;
+  private final ObjectMapper json;
+  private final long maxBodyBytes;
+  private final Javalin app;
+
+  private HttpApi(Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
+    this.sluice = sluice;
+    this.json = json;
+    this.maxBodyBytes = maxBodyBytes;
+    this.app =
+        Javalin.create(
+                c -> {
+                  // We enforce the body limit ourselves (413 with a JSON body); Jetty's own limit
+                  // stays above it so it never answers first.
+                  c.http.maxRequestSize = maxBodyBytes * 2 + 1024;
+                  c.startup.showJavalinBanner = false;
+                  c.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+                  c.routes.post("/v1/events", this::postEvents);
+                  c.routes.get("/v1/status", ctx -> send(ctx, 200, StatusJson.of(sluice, json)));
+                  c.routes.post("/v1/pause", this::pause);
+                  c.routes.post("/v1/resume", this::resume);
+                  c.routes.get("/v1/limits", ctx -> send(ctx, 200, LimitsJson.toJson(sluice.limits(), json)));
+                  c.routes.put("/v1/limits", this::putLimits);
+                  c.routes.get("/v1/dead", this::getDead);
+                  c.routes.post("/v1/dead/redrive", this::redrive);
+                  c.routes.get("/v1/releases", this::getReleases);
+                  c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+                  c.routes.exception(
+                      Exception.class,
+                      (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
+                  c.routes.error(404, ctx -> {
+                    if (ctx.result() == null || ctx.result().isEmpty()) {
+                      error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    }
+                  });
+                  c.routes.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+                })
+            .start(host, port);
+  }
+
+  /** Starts the API on host:port (port 0 picks a free one). */
+  public static HttpApi start(Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
+    return new HttpApi(sluice, json, maxBodyBytes, host, port);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private void postEvents(Context ctx) throws IOException {
+    byte[] body = readBody(ctx);
+    IntakeReport report;
+    try {
+      report = sluice.intake().acceptBody(body);
+    } catch (MalformedNotificationException e) {
+      throw new ApiError(400, e.getMessage());
+    }
+    ObjectNode out = json.createObjectNode();
+    out.put("accepted", report.accepted());
+    out.put("duplicates", report.duplicates());
+    out.set("dropped", problems(report.dropped()));
+    out.set("rejected", problems(report.rejected()));
+    if (report.nothingUsable()) {
+      out.put("error", "no record could be read: " + report.rejected().get(0).reason());
+      send(ctx, 400, out);
+    } else {
+      send(ctx, 200, out);
+    }
+  }
+
+  private ArrayNode problems(List<IntakeReport.Problem> list) {
+    ArrayNode arr = json.createArrayNode();
+    for (IntakeReport.Problem p : list) {
+      arr.addObject().put("index", p.index()).put("reason", p.reason());
+    }
+    return arr;
+  }
+
+  /** Reads the body up to the limit; over it is 413 without reading the rest into memory. */
+  private byte[] readBody(Context ctx) throws IOException {
+    String declared = ctx.header("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+          throw tooLarge();
+        }
+      } catch (NumberFormatException e) {
+        throw new ApiError(400, "Content-Length is not a number: " + declared);
+      }
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (InputStream in = ctx.bodyInputStream()) {
+      byte[] chunk = new byte[16 * 1024];
+      for (int n; (n = in.read(chunk)) >= 0; ) {
+        buf.write(chunk, 0, n);
+        if (buf.size() > maxBodyBytes) {
+          throw tooLarge();
+        }
+      }
+    }
+    return buf.toByteArray();
+  }
+
+  private ApiError tooLarge() {
+    return new ApiError(413, "body is larger than the limit of " + maxBodyBytes + " bytes");
+  }
+
+  private void pause(Context ctx) {
+    sluice.dispatcher().pause();
+    send(ctx, 200, StatusJson.of(sluice, json));
+  }
+
+  private void resume(Context ctx) {
+    sluice.dispatcher().resume();
+    send(ctx, 200, StatusJson.of(sluice, json));
+  }
+
+  private void putLimits(Context ctx) throws IOException {
+    JsonNode node;
+    try {
+      node = json.readTree(readBody(ctx));
+    } catch (IOException e) {
+      throw new ApiError(400, "body is not JSON: " + firstLine(e.getMessage()));
+    }
+    try {
+      sluice.dispatcher().setLimits(LimitsJson.fromJson(node));
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, e.getMessage());
+    }
+    send(ctx, 200, LimitsJson.toJson(sluice.limits(), json));
+  }
+
+  private void getDead(Context ctx) {
+    long after = longParam(ctx, "after", 0);
+    int limit = (int) Math.min(longParam(ctx, "limit", 1000), 10_000);
+    List<DeadLetter> dead = sluice.backlog().deadLetters(after, limit);
+    ObjectNode out = json.createObjectNode();
+    ArrayNode arr = out.putArray("dead");
+    for (DeadLetter d : dead) {
+      ObjectNode o = arr.addObject();
+      o.put("eventId", d.eventId());
+      o.put("bucket", d.event().bucket());
+      o.put("key", d.event().key());
+      o.put("identity", d.event().identity().toString());
+      o.put("attempts", d.attempts());
+      o.put("lastError", d.lastError());
+      o.put("deadAt", String.valueOf(d.deadAt()));
+    }
+    if (dead.size() == limit) {
+      out.put("next", dead.get(dead.size() - 1).eventId());
+    }
+    send(ctx, 200, out);
+  }
+
+  private void redrive(Context ctx) throws IOException {
+    byte[] body = readBody(ctx);
+    List<Long> ids = new ArrayList<>();
+    if (body.length > 0) {
+      JsonNode node;
+      try {
+        node = json.readTree(body);
+      } catch (IOException e) {
+        throw new ApiError(400, "body is not JSON: " + firstLine(e.getMessage()));
+      }
+      JsonNode idsNode = node == null ? null : node.get("ids");
+      if (idsNode != null && !idsNode.isNull()) {
+        if (!idsNode.isArray()) {
+          throw new ApiError(400, "ids must be an array of event ids");
+        }
+        for (JsonNode id : idsNode) {
+          if (!id.canConvertToLong()) {
+            throw new ApiError(400, "ids must hold integers, got " + id);
+          }
+          ids.add(id.asLong());
+        }
+      }
+    }
+    int moved = sluice.backlog().redrive(ids, sluice.time().now());
+    sluice.dispatcher().wake();
+    send(ctx, 200, json.createObjectNode().put("redriven", moved));
+  }
+
+  /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */
+  private void getReleases(Context ctx) throws IOException {
+    Instant since = Instant.EPOCH;
+    String s = ctx.queryParam("since");
+    if (s != null && !s.isBlank()) {
+      try {
+        since = Instant.parse(s.trim());
+      } catch (DateTimeParseException e) {
+        throw new ApiError(400, "since must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got " + s);
+      }
+    }
+    ctx.status(200);
+    ctx.contentType("application/x-ndjson");
+    OutputStream out = ctx.outputStream();
+    long after = 0;
+    while (true) {
+      List<ReleaseRecord> page = sluice.backlog().releases(since, after, RELEASE_PAGE);
+      for (ReleaseRecord r : page) {
+        out.write(json.writeValueAsBytes(ReleaseJson.of(r, json)));
+        out.write('\n');
+      }
+      if (page.size() < RELEASE_PAGE) {
+        break;
+      }
+      after = page.get(page.size() - 1).releaseId();
+    }
+    out.flush();
+  }
+
+  private static long longParam(Context ctx, String name, long dflt) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 0) {
+        throw new ApiError(400, name + " must be >= 0, got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, name + " must be an integer, got " + v);
+    }
+  }
+
+  private void send(Context ctx, int status, JsonNode body) {
+    try {
+      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  private void error(Context ctx, int status, String message) {
+    send(ctx, status, json.createObjectNode().put("error", message));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sluice.service.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.backlog.ReleaseRecord;
+
+/** One release-log line as exported by {@code GET /v1/releases} and {@code sluice releases}. */
+final class ReleaseJson {
+  private ReleaseJson() {}
+
+  static ObjectNode of(ReleaseRecord r, ObjectMapper json) {
+    ObjectNode o = json.createObjectNode();
+    o.put("releaseId", r.releaseId());
+    o.put("eventId", r.eventId());
+    o.put("identity", r.identity());
+    o.put("bucket", r.bucket());
+    o.put("key", r.key());
+    o.put("attempt", r.attempt());
+    o.put("releasedAt", r.releasedAt().toString());
+    o.put("outcome", r.outcome());
+    o.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+    if (r.error() != null) {
+      o.put("error", r.error());
+    }
+    return o;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.service.intake;
+
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.time.TimeSource;
+import dev.sluice.intake.ParseResult;
+import dev.sluice.intake.S3NotificationParser;
+import java.util.List;
+
+/**
+ * The one path from a notification body to the backlog: parse, commit, then tell the dispatcher.
+ * Returns only after the events are committed, so the caller may acknowledge the sender.
+ */
+public final class EventIntake {
+  private final S3NotificationParser parser;
+  private final Backlog backlog;
+  private final TimeSource time;
+  private final Runnable onAccepted;
+
+  /**
+   * @param onAccepted called after new events are committed (wakes the dispatcher)
+   */
+  public EventIntake(
+      S3NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
+    this.parser = parser;
+    this.backlog = backlog;
+    this.time = time;
+    this.onAccepted = onAccepted;
+  }
+
+  /**
+   * Parses and commits one body.
+   *
+   * @throws dev.sluice.intake.MalformedNotificationException when the body cannot be read at all
+   */
+  public IntakeReport acceptBody(byte[] body) {
+    ParseResult parsed = parser.parse(body);
+    AppendResult appended = appendEvents(parsed.events());
+    return new IntakeReport(
+        appended.accepted(),
+        appended.duplicates(),
+        parsed.dropped().stream()
+            .map(d -> new IntakeReport.Problem(d.index(), d.reason()))
+            .toList(),
+        parsed.rejected().stream()
+            .map(r -> new IntakeReport.Problem(r.index(), r.reason()))
+            .toList());
+  }
+
+  /** Commits events that a source already holds as values (the embedded S3 endpoint). */
+  public AppendResult appendEvents(List<ObjectEvent> events) {
+    if (events.isEmpty()) {
+      return new AppendResult(0, 0);
+    }
+    AppendResult result = backlog.append(events, time.now());
+    if (result.accepted() > 0) {
+      onAccepted.run();
+    }
+    return result;
+  }
+}
