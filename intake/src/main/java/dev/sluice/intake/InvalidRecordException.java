@@ -1,0 +1,13 @@
+package dev.sluice.intake;
+
+import dev.sluice.core.SluiceException;
+
+/**
+ * Thrown inside the parser when one record cannot be read; the parser turns it into a {@link
+ * Rejected} value before returning, so it never escapes the package.
+ */
+final class InvalidRecordException extends SluiceException {
+  InvalidRecordException(String message) {
+    super(message);
+  }
+}

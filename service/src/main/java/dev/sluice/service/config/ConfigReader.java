@@ -1,0 +1,156 @@
+package dev.sluice.service.config;
+
+import dev.sluice.core.gate.Limits;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a parsed YAML document into a {@link SluiceConfig}: each section on top of its defaults,
+ * unknown keys rejected.
+ */
+final class ConfigReader {
+
+  /** Used for a window, rate or concurrency section that leaves a field out. */
+  static final Limits.Window DEFAULT_WINDOW = new Limits.Window(50, Duration.ofMinutes(1), false);
+
+  static final Limits.Rate DEFAULT_RATE = new Limits.Rate(10.0, 10);
+  static final int DEFAULT_MAX_IN_FLIGHT = 5;
+
+  private static final String LIMITS = "limits";
+
+  private ConfigReader() {}
+
+  static SluiceConfig read(YamlSection root) {
+    root.allowOnly(
+        "data-dir", "http", "s3-endpoint", "limits", "retry", "dispatcher", "target", "store");
+    SluiceConfig defaults = SluiceConfig.defaults();
+    Path dataDir = dataDir(root, defaults.dataDir());
+    HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
+    S3EndpointConfig s3 =
+        root.section("s3-endpoint").map(ConfigReader::s3Endpoint).orElse(defaults.s3Endpoint());
+    Limits limits = root.section(LIMITS).map(ConfigReader::limits).orElse(defaults.limits());
+    RetryConfig retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
+    DispatcherConfig dispatcher =
+        root.section("dispatcher").map(ConfigReader::dispatcher).orElse(defaults.dispatcher());
+    TargetConfig target =
+        root.section("target").map(ConfigReader::target).orElse(defaults.target());
+    StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
+    return root.build(
+        () -> new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store));
+  }
+
+  private static Path dataDir(YamlSection root, Path fallback) {
+    String text = root.string("data-dir", null);
+    if (text == null) {
+      return fallback;
+    }
+    if (text.isBlank()) {
+      throw root.error("data-dir", "must not be empty");
+    }
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw root.error("data-dir", "not a valid path: " + e.getMessage());
+    }
+  }
+
+  private static HttpConfig http(YamlSection s) {
+    s.allowOnly("host", "port", "max-body");
+    String host = s.string("host", HttpConfig.DEFAULT_HOST);
+    int port = s.integer("port", HttpConfig.DEFAULT_PORT);
+    long maxBody = s.byteSize("max-body", HttpConfig.DEFAULT_MAX_BODY);
+    return s.build(() -> new HttpConfig(host, port, maxBody));
+  }
+
+  private static S3EndpointConfig s3Endpoint(YamlSection s) {
+    s.allowOnly("enabled", "host", "port", "buckets", "access-key", "secret-key", "region");
+    boolean enabled = s.bool("enabled", true);
+    String host = s.string("host", S3EndpointConfig.DEFAULT_HOST);
+    int port = s.integer("port", S3EndpointConfig.DEFAULT_PORT);
+    var buckets = s.strings("buckets", S3EndpointConfig.DEFAULT_BUCKETS);
+    String accessKey = s.string("access-key", null);
+    String secretKey = s.string("secret-key", null);
+    String region = s.string("region", S3EndpointConfig.DEFAULT_REGION);
+    return s.build(
+        () -> new S3EndpointConfig(enabled, host, port, buckets, accessKey, secretKey, region));
+  }
+
+  /** A limits section replaces the default window: only what it names is limited. */
+  private static Limits limits(YamlSection s) {
+    s.allowOnly("window", "rate", "concurrency");
+    Limits.Window window = s.section("window").map(ConfigReader::window).orElse(null);
+    Limits.Rate rate = s.section("rate").map(ConfigReader::rate).orElse(null);
+    Integer maxInFlight =
+        s.section("concurrency")
+            .map(c -> c.allowOnly("max-in-flight").integer("max-in-flight", DEFAULT_MAX_IN_FLIGHT))
+            .orElse(null);
+    return s.build(() -> new Limits(window, rate, maxInFlight));
+  }
+
+  private static Limits.Window window(YamlSection w) {
+    w.allowOnly("limit", "every", "aligned");
+    int limit = w.integer("limit", DEFAULT_WINDOW.limit());
+    Duration every = w.duration("every", DEFAULT_WINDOW.every());
+    boolean aligned = w.bool("aligned", DEFAULT_WINDOW.aligned());
+    // Limits' own messages start with "window.", so they are qualified from "limits", not here.
+    return YamlSection.buildAt(LIMITS, () -> new Limits.Window(limit, every, aligned));
+  }
+
+  private static Limits.Rate rate(YamlSection r) {
+    r.allowOnly("per-second", "burst");
+    double perSecond = r.number("per-second", DEFAULT_RATE.perSecond());
+    int burst = r.integer("burst", DEFAULT_RATE.burst());
+    return YamlSection.buildAt(LIMITS, () -> new Limits.Rate(perSecond, burst));
+  }
+
+  private static RetryConfig retry(YamlSection s) {
+    s.allowOnly("max-attempts", "initial-backoff", "max-backoff", "multiplier");
+    int maxAttempts = s.integer("max-attempts", RetryConfig.DEFAULT_MAX_ATTEMPTS);
+    Duration initial = s.duration("initial-backoff", RetryConfig.DEFAULT_INITIAL_BACKOFF);
+    Duration max = s.duration("max-backoff", RetryConfig.DEFAULT_MAX_BACKOFF);
+    double multiplier = s.number("multiplier", RetryConfig.DEFAULT_MULTIPLIER);
+    return s.build(() -> new RetryConfig(maxAttempts, initial, max, multiplier));
+  }
+
+  private static DispatcherConfig dispatcher(YamlSection s) {
+    s.allowOnly("lease", "workers", "batch");
+    Duration lease = s.duration("lease", DispatcherConfig.DEFAULT_LEASE);
+    int workers = s.integer("workers", DispatcherConfig.DEFAULT_WORKERS);
+    int batch = s.integer("batch", DispatcherConfig.DEFAULT_BATCH);
+    return s.build(() -> new DispatcherConfig(lease, workers, batch));
+  }
+
+  private static TargetConfig target(YamlSection s) {
+    s.allowOnly("type", "command", "timeout", "url", "headers");
+    TargetConfig.Type type = s.choice("type", TargetConfig.Type.class, TargetConfig.Type.LOG);
+    var command = s.strings("command", List.of());
+    Duration timeout = s.duration("timeout", TargetConfig.DEFAULT_TIMEOUT);
+    URI url = url(s);
+    var headers = s.stringMap("headers", Map.of());
+    return s.build(() -> new TargetConfig(type, command, timeout, url, headers));
+  }
+
+  private static URI url(YamlSection s) {
+    String text = s.string("url", null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw s.error("url", "not a valid URL: " + e.getMessage());
+    }
+  }
+
+  private static StoreConfig store(YamlSection s) {
+    s.allowOnly("synchronous");
+    StoreConfig.Synchronous synchronous =
+        s.choice("synchronous", StoreConfig.Synchronous.class, StoreConfig.Synchronous.FULL);
+    return s.build(() -> new StoreConfig(synchronous));
+  }
+}

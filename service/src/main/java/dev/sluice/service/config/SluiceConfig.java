@@ -1,0 +1,80 @@
+package dev.sluice.service.config;
+
+import dev.sluice.core.gate.Limits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code sluice serve} needs to start. Built by {@link ConfigLoader} from a YAML file,
+ * or {@link #defaults()} when there is none.
+ *
+ * @param dataDir where the backlog ({@code backlog.db}) and the endpoint's objects live; a relative
+ *     path is relative to the working directory
+ * @param http the HTTP API
+ * @param s3Endpoint the embedded S3-compatible endpoint
+ * @param limits the gate's limits; {@link Limits#none()} means release as fast as the target takes
+ * @param retry retries and dead letters
+ * @param dispatcher the release loop
+ * @param target what a job starts
+ * @param store the SQLite backlog
+ */
+public record SluiceConfig(
+    Path dataDir,
+    HttpConfig http,
+    S3EndpointConfig s3Endpoint,
+    Limits limits,
+    RetryConfig retry,
+    DispatcherConfig dispatcher,
+    TargetConfig target,
+    StoreConfig store) {
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
+
+  /** The reference AWS architecture's limit: 50 releases per minute. */
+  public static final Limits DEFAULT_LIMITS = Limits.window(50, Duration.ofMinutes(1));
+
+  public SluiceConfig {
+    Objects.requireNonNull(dataDir, "data-dir");
+    if (dataDir.toString().isBlank()) {
+      throw new IllegalArgumentException("data-dir must not be empty");
+    }
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(s3Endpoint, "s3-endpoint");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(dispatcher, "dispatcher");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(store, "store");
+    if (s3Endpoint.enabled()
+        && http.port() != 0
+        && http.port() == s3Endpoint.port()
+        && http.host().equals(s3Endpoint.host())) {
+      throw new IllegalArgumentException(
+          "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
+    }
+  }
+
+  /** The configuration with no file: every default. */
+  public static SluiceConfig defaults() {
+    return new SluiceConfig(
+        DEFAULT_DATA_DIR,
+        HttpConfig.defaults(),
+        S3EndpointConfig.defaults(),
+        DEFAULT_LIMITS,
+        RetryConfig.defaults(),
+        DispatcherConfig.defaults(),
+        TargetConfig.log(),
+        StoreConfig.defaults());
+  }
+
+  /** The SQLite backlog file. */
+  public Path backlogFile() {
+    return dataDir.resolve("backlog.db");
+  }
+
+  /** Where the embedded S3 endpoint keeps objects. */
+  public Path objectsDir() {
+    return dataDir.resolve("objects");
+  }
+}

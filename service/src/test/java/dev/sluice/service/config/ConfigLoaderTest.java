@@ -1,0 +1,168 @@
+package dev.sluice.service.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.gate.Limits;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading good files. Expected values come from the documented schema and defaults. */
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaults_whenNoFile_matchTheDocumentedDefaults() {
+    SluiceConfig config = SluiceConfig.defaults();
+
+    assertThat(config.dataDir()).isEqualTo(Path.of("./sluice-data"));
+    assertThat(config.backlogFile()).isEqualTo(Path.of("./sluice-data/backlog.db"));
+    assertThat(config.objectsDir()).isEqualTo(Path.of("./sluice-data/objects"));
+    assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080, 1024 * 1024));
+    assertThat(config.s3Endpoint())
+        .isEqualTo(
+            new S3EndpointConfig(
+                true, "127.0.0.1", 9000, List.of("data"), null, null, "us-east-1"));
+    assertThat(config.limits())
+        .isEqualTo(new Limits(new Limits.Window(50, Duration.ofMinutes(1), false), null, null));
+    assertThat(config.retry())
+        .isEqualTo(new RetryConfig(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0));
+    assertThat(config.dispatcher()).isEqualTo(new DispatcherConfig(Duration.ofMinutes(5), 64, 500));
+    assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
+    assertThat(config.target().timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.store().synchronous()).isEqualTo(StoreConfig.Synchronous.FULL);
+  }
+
+  @Test
+  void parse_whenEmptyDocument_givesDefaults() {
+    assertThat(ConfigLoader.parse("")).isEqualTo(SluiceConfig.defaults());
+    assertThat(ConfigLoader.parse("# nothing but a comment\n")).isEqualTo(SluiceConfig.defaults());
+  }
+
+  @Test
+  void load_whenEveryKeySet_readsEveryValue() throws Exception {
+    Path file = dir.resolve("sluice.yaml");
+    Files.writeString(
+        file,
+        """
+        data-dir: /var/lib/sluice
+        http: { host: 0.0.0.0, port: 8181, max-body: 512KiB }
+        s3-endpoint:
+          enabled: false
+          host: 0.0.0.0
+          port: 9100
+          buckets: [raw, curated.v2]
+          access-key: AKIDEXAMPLE
+          secret-key: wJalrXUtnFEMI
+          region: eu-west-1
+        limits:
+          window: { limit: 100, every: 30s, aligned: true }
+          rate: { per-second: 2.5, burst: 4 }
+          concurrency: { max-in-flight: 7 }
+        retry: { max-attempts: 3, initial-backoff: 500ms, max-backoff: 1h, multiplier: 3 }
+        dispatcher: { lease: PT10M, workers: 8, batch: 50 }
+        target:
+          type: http
+          timeout: 10s
+          url: https://jobs.example.com/start
+          headers: { Authorization: Bearer abc, X-Team: data }
+        store: { synchronous: normal }
+        """);
+
+    SluiceConfig config = ConfigLoader.load(file);
+
+    assertThat(config)
+        .isEqualTo(
+            new SluiceConfig(
+                Path.of("/var/lib/sluice"),
+                new HttpConfig("0.0.0.0", 8181, 512 * 1024),
+                new S3EndpointConfig(
+                    false,
+                    "0.0.0.0",
+                    9100,
+                    List.of("raw", "curated.v2"),
+                    "AKIDEXAMPLE",
+                    "wJalrXUtnFEMI",
+                    "eu-west-1"),
+                new Limits(
+                    new Limits.Window(100, Duration.ofSeconds(30), true),
+                    new Limits.Rate(2.5, 4),
+                    7),
+                new RetryConfig(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
+                new DispatcherConfig(Duration.ofMinutes(10), 8, 50),
+                TargetConfig.http(
+                    URI.create("https://jobs.example.com/start"),
+                    Duration.ofSeconds(10),
+                    Map.of("Authorization", "Bearer abc", "X-Team", "data")),
+                new StoreConfig(StoreConfig.Synchronous.NORMAL)));
+    assertThat(config.s3Endpoint().toString()).doesNotContain("wJalrXUtnFEMI");
+    assertThat(config.toString()).doesNotContain("wJalrXUtnFEMI").doesNotContain("Bearer abc");
+  }
+
+  @Test
+  void parse_whenSectionPartlySet_keepsDefaultsForTheRest() {
+    SluiceConfig config = ConfigLoader.parse("http:\n  port: 9090\n");
+
+    assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 9090, 1024 * 1024));
+    assertThat(config.limits()).isEqualTo(SluiceConfig.DEFAULT_LIMITS);
+  }
+
+  @Test
+  void parse_whenLimitsSet_replacesTheDefaultWindow() {
+    SluiceConfig config = ConfigLoader.parse("limits: { concurrency: { max-in-flight: 5 } }\n");
+
+    assertThat(config.limits()).isEqualTo(new Limits(null, null, 5));
+  }
+
+  @Test
+  void parse_whenLimitsEmpty_hasNoLimits() {
+    assertThat(ConfigLoader.parse("limits: {}\n").limits()).isEqualTo(Limits.none());
+  }
+
+  @Test
+  void parse_whenLimitSubsectionPartlySet_takesDocumentedFieldDefaults() {
+    SluiceConfig config =
+        ConfigLoader.parse("limits:\n  rate: { per-second: 20 }\n  window: { limit: 7 }\n");
+
+    assertThat(config.limits())
+        .isEqualTo(
+            new Limits(
+                new Limits.Window(7, Duration.ofMinutes(1), false), new Limits.Rate(20, 10), null));
+  }
+
+  @Test
+  void parse_whenCommandTarget_readsCommand() {
+    SluiceConfig config =
+        ConfigLoader.parse("target: { type: command, command: [./process.sh, --retries, 5] }\n");
+
+    assertThat(config.target())
+        .isEqualTo(
+            TargetConfig.command(
+                List.of("./process.sh", "--retries", "5"), Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void load_whenExampleFile_succeedsAndDocumentsTheDefaults() {
+    // Surefire runs in the module directory; the example lives at the repository root.
+    Path example = Path.of("..", "sluice.example.yaml");
+
+    SluiceConfig config = ConfigLoader.load(example);
+
+    SluiceConfig defaults = SluiceConfig.defaults();
+    assertThat(config.dataDir()).isEqualTo(defaults.dataDir());
+    assertThat(config.http()).isEqualTo(defaults.http());
+    assertThat(config.s3Endpoint()).isEqualTo(defaults.s3Endpoint());
+    assertThat(config.limits()).isEqualTo(defaults.limits());
+    assertThat(config.retry()).isEqualTo(defaults.retry());
+    assertThat(config.dispatcher()).isEqualTo(defaults.dispatcher());
+    assertThat(config.store()).isEqualTo(defaults.store());
+    assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
+    assertThat(config.target().timeout()).isEqualTo(TargetConfig.DEFAULT_TIMEOUT);
+  }
+}
