@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * Up to {@code limit} releases per period of a fixed schedule, as the reference architecture's
- * scheduler does when it runs every {@code every}. Periods start at {@code anchorNanos + k * every};
- * when a period's releases are used up, the answer is to retry at the start of the next one.
+ * scheduler does when it runs every {@code every}. Periods start at {@code anchorNanos + k *
+ * every}; when a period's releases are used up, the answer is to retry at the start of the next
+ * one.
  *
  * <p>Unlike {@link WindowLimit} this is not a hard limit on every interval: an interval of length
  * {@code every} straddling a period start can hold up to {@code 2 * limit} releases (a full period

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * The admission policy the dispatcher asks: how many jobs may start now, under all the limits set
- * at once. The tightest limit wins; when any limit is at zero, the answer is zero and the time to ask
- * again is the latest of the blocked limits' times (only then can all of them admit).
+ * at once. The tightest limit wins; when any limit is at zero, the answer is zero and the time to
+ * ask again is the latest of the blocked limits' times (only then can all of them admit).
  *
  * <p>Thread-safe. Times are monotonic nanoseconds given by the caller; a time earlier than one seen
  * before is taken as the latest seen, so callers racing on a clock reading cannot slip a release
@@ -121,9 +121,9 @@ public final class Gate {
   }
 
   /**
-   * Changes the limits at once. Jobs in flight stay in flight and releases already made still count:
-   * a new window holds the releases made in its length before now, so a change never grants a fresh
-   * window or a full bucket. A limit whose settings did not change keeps its state as is.
+   * Changes the limits at once. Jobs in flight stay in flight and releases already made still
+   * count: a new window holds the releases made in its length before now, so a change never grants
+   * a fresh window or a full bucket. A limit whose settings did not change keeps its state as is.
    */
   public synchronized void setLimits(Limits newLimits, long nowNanos) {
     Objects.requireNonNull(newLimits, "limits");
@@ -142,9 +142,9 @@ public final class Gate {
 
   /**
    * Seeds the gate after a restart with the release times from the release log (monotonic nanos, in
-   * any order; the ones older than {@link #historyNeeded()} may be left out). Window and rate limits
-   * count them; they are not in flight. Call once, before the first release: a release given here
-   * and also recorded by {@link #onRelease} counts twice.
+   * any order; the ones older than {@link #historyNeeded()} may be left out). Window and rate
+   * limits count them; they are not in flight. Call once, before the first release: a release given
+   * here and also recorded by {@link #onRelease} counts twice.
    */
   public synchronized void restore(List<Long> pastReleaseNanos) {
     List<ReleaseHistory.Batch> all = new ArrayList<>(history.batches());
@@ -174,6 +174,11 @@ public final class Gate {
   /** Jobs released and not yet completed. */
   public synchronized int inFlight() {
     return inFlight;
+  }
+
+  /** Releases held in the history; lets tests see that it stays bounded. */
+  synchronized long releasesRemembered() {
+    return history.total();
   }
 
   private long observe(long nowNanos) {

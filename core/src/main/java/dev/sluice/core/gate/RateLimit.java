@@ -78,7 +78,8 @@ public final class RateLimit implements Limit {
   }
 
   private long tokensRefilledIn(long nanos) {
-    BigInteger tokens = BigInteger.valueOf(nanos).multiply(tokensNumerator).divide(nanosDenominator);
+    BigInteger tokens =
+        BigInteger.valueOf(nanos).multiply(tokensNumerator).divide(nanosDenominator);
     return tokens.min(LONG_MAX).longValue();
   }
 

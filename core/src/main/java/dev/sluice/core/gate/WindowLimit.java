@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * At most {@code limit} releases in any interval of length {@code every}: sliding and exact. A
- * release at time b is allowed iff fewer than {@code limit} earlier releases happened at times a with
- * {@code b - a < every}; a release exactly {@code every} after another does not share its interval.
+ * release at time b is allowed iff fewer than {@code limit} earlier releases happened at times a
+ * with {@code b - a < every}; a release exactly {@code every} after another does not share its
+ * interval.
  *
  * <p>When full, the answer is to retry when the release that must leave the window leaves it: its
  * time plus {@code every}.

@@ -58,8 +58,7 @@ class GateTest {
   @Test
   void admission_whenWindowAndRateBlock_retriesAtTheLaterOfThem() {
     Gate windowLater =
-        new Gate(
-            Limits.window(1, Duration.ofSeconds(10)).withRate(new Limits.Rate(1, 1)));
+        new Gate(Limits.window(1, Duration.ofSeconds(10)).withRate(new Limits.Rate(1, 1)));
     windowLater.onRelease(0, 1);
     assertThat(windowLater.admission(0)).isEqualTo(Admission.waitUntil(10 * SECOND));
 
@@ -187,7 +186,8 @@ class GateTest {
 
   @Test
   void restore_withAlignedWindow_countsOnlyTheCurrentPeriod() {
-    Gate gate = new Gate(Limits.none().withWindow(new Limits.Window(50, Duration.ofMinutes(1), true)));
+    Gate gate =
+        new Gate(Limits.none().withWindow(new Limits.Window(50, Duration.ofMinutes(1), true)));
     List<Long> log = new ArrayList<>(Collections.nCopies(40, 50 * SECOND));
     log.addAll(Collections.nCopies(30, 65 * SECOND));
 
@@ -228,6 +228,18 @@ class GateTest {
     assertThat(gate.admission(500 * MS)).isEqualTo(Admission.admit(2));
     assertThat(gate.admission(1500 * MS)).isEqualTo(Admission.admit(2));
     assertThat(gate.admission(2 * SECOND)).isEqualTo(Admission.admit(10));
+  }
+
+  @Test
+  void setLimits_whenWindowLengthenedAfterReleasesAged_countsOnlyTheHistoryKept() {
+    // The gate keeps only what the limits in force need: here the last second.
+    Gate gate = new Gate(Limits.window(10, Duration.ofSeconds(1)));
+    gate.onRelease(0, 8);
+    gate.onRelease(4 * SECOND, 1);
+
+    gate.setLimits(Limits.window(10, Duration.ofSeconds(10)), 4500 * MS);
+
+    assertThat(gate.admission(4500 * MS)).isEqualTo(Admission.admit(9));
   }
 
   @Test
@@ -277,6 +289,27 @@ class GateTest {
   }
 
   @Test
+  void onRelease_remembersOnlyTheReleasesTheLimitsNeed() {
+    Gate gate = new Gate(Limits.window(10, Duration.ofSeconds(1)));
+    gate.onRelease(0, 8);
+    gate.onRelease(500 * MS, 1);
+    assertThat(gate.releasesRemembered()).isEqualTo(9);
+
+    gate.onRelease(SECOND, 1);
+
+    assertThat(gate.releasesRemembered()).isEqualTo(2);
+  }
+
+  @Test
+  void onRelease_withNoWindowOrRate_remembersNothing() {
+    Gate gate = new Gate(Limits.none().withMaxInFlight(5));
+
+    gate.onRelease(0, 3);
+
+    assertThat(gate.releasesRemembered()).isZero();
+  }
+
+  @Test
   void historyNeeded_isTheLongestWindowOrRefillTime() {
     assertThat(new Gate(Limits.none().withMaxInFlight(3)).historyNeeded()).isEqualTo(Duration.ZERO);
     assertThat(new Gate(Limits.window(5, Duration.ofMinutes(1))).historyNeeded())
@@ -284,8 +317,7 @@ class GateTest {
     assertThat(new Gate(Limits.none().withRate(new Limits.Rate(10, 50))).historyNeeded())
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(
-            new Gate(
-                    Limits.window(5, Duration.ofSeconds(2)).withRate(new Limits.Rate(10, 50)))
+            new Gate(Limits.window(5, Duration.ofSeconds(2)).withRate(new Limits.Rate(10, 50)))
                 .historyNeeded())
         .isEqualTo(Duration.ofSeconds(5));
   }

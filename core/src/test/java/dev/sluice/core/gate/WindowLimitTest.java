@@ -80,14 +80,16 @@ class WindowLimitTest {
 
   @Test
   void admission_whenReplayedHistoryExceedsTheLimit_waitsUntilEnoughHaveLeft() {
-    // History made under a looser limit: 8 at 0 and 4 at 50 against a limit of 5.
+    // History made under a looser limit: 8 in the window against a limit of 5.
     WindowLimit window = new WindowLimit(5, Duration.ofNanos(100));
-    window.replay(0, 8);
+    window.replay(0, 2);
+    window.replay(20, 2);
     window.replay(50, 4);
 
-    // Only once the 8 at 0 have left are fewer than 5 in the window.
-    assertThat(window.admission(60)).isEqualTo(Admission.waitUntil(100));
-    assertThat(window.admission(100)).isEqualTo(Admission.admit(1));
+    // Fewer than 5 only once the 4 oldest have left: the last of them was released at 20.
+    assertThat(window.admission(60)).isEqualTo(Admission.waitUntil(120));
+    assertThat(window.admission(119)).isEqualTo(Admission.waitUntil(120));
+    assertThat(window.admission(120)).isEqualTo(Admission.admit(1));
   }
 
   @Test
