@@ -1,0 +1,241 @@
+package dev.sluice.core.gate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The admission policy the dispatcher asks: how many jobs may start now, under all the limits set
+ * at once. The tightest limit wins; when any limit is at zero, the answer is zero and the time to
+ * ask again is the latest of the blocked limits' times (only then can all of them admit).
+ *
+ * <p>Thread-safe. Times are monotonic nanoseconds given by the caller; a time earlier than one seen
+ * before is taken as the latest seen, so callers racing on a clock reading cannot slip a release
+ * into a window that a later reading already closed.
+ *
+ * <p>The gate keeps the releases of the last {@link #historyNeeded()}, so that a change of limits
+ * counts them: lowering or raising a window keeps the releases already in it. After a restart,
+ * {@link #restore} seeds the same history from the release log. History older than the limits in
+ * force needed is not kept; a limit that needs more (a longer window set at runtime) counts only
+ * what is kept, unless {@link #restore} is given the older releases.
+ */
+public final class Gate {
+
+  private final long alignedAnchorNanos;
+  private Limits limits;
+  private Limit window;
+  private RateLimit rate;
+  private ConcurrencyLimit concurrency;
+  private int inFlight;
+  private ReleaseHistory history = new ReleaseHistory();
+  private long latestNanos;
+  private boolean seenTime;
+
+  /** A gate whose aligned windows tick at multiples of their length from monotonic time 0. */
+  public Gate(Limits limits) {
+    this(limits, 0L);
+  }
+
+  /**
+   * A gate whose aligned windows tick at {@code alignedAnchorNanos + k * every} (for example the
+   * monotonic reading of a wall-clock minute, to tick on the minute).
+   */
+  public Gate(Limits limits, long alignedAnchorNanos) {
+    this.alignedAnchorNanos = alignedAnchorNanos;
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.window = newWindow(limits.window());
+    this.rate = newRate(limits.rate());
+    this.concurrency = newConcurrency(limits.maxInFlight());
+  }
+
+  /**
+   * How many jobs may start at {@code nowNanos}: the fewest any limit allows ({@link
+   * Integer#MAX_VALUE} with no limits), or zero and when to ask again ({@link
+   * Admission#ON_COMPLETION} if only a completion can free a slot).
+   */
+  public synchronized Admission admission(long nowNanos) {
+    long now = observe(nowNanos);
+    int permits = Integer.MAX_VALUE;
+    long retryAt = Long.MIN_VALUE;
+    for (Limit limit : active()) {
+      Admission a = limit.admission(now);
+      permits = Math.min(permits, a.permits());
+      if (!a.admits()) {
+        retryAt = Math.max(retryAt, a.retryAtNanos());
+      }
+    }
+    return permits > 0 ? Admission.admit(permits) : Admission.waitUntil(retryAt);
+  }
+
+  /**
+   * Takes up to {@code wanted} permits at once: the admission and the release in one step, so that
+   * two callers cannot both spend the same permits. The permits returned are recorded as released
+   * and in flight.
+   */
+  public synchronized Admission acquire(long nowNanos, int wanted) {
+    if (wanted < 1) {
+      throw new IllegalArgumentException("wanted must be >= 1, got " + wanted);
+    }
+    Admission a = admission(nowNanos);
+    if (!a.admits()) {
+      return a;
+    }
+    int granted = Math.min(wanted, a.permits());
+    onRelease(nowNanos, granted);
+    return Admission.admit(granted);
+  }
+
+  /** Records that {@code count} jobs were released at {@code nowNanos}; they are now in flight. */
+  public synchronized void onRelease(long nowNanos, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    long now = observe(nowNanos);
+    for (Limit limit : active()) {
+      limit.onRelease(now, count);
+    }
+    inFlight = Math.addExact(inFlight, count);
+    history.add(now, count);
+    forgetHistory(now);
+  }
+
+  /**
+   * Records that {@code count} jobs in flight finished, whatever their outcome.
+   *
+   * @throws IllegalStateException if fewer than {@code count} are in flight (a job completed twice)
+   */
+  public synchronized void onCompletion(long nowNanos, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    if (count > inFlight) {
+      throw new IllegalStateException(
+          "completion of " + count + " jobs but only " + inFlight + " in flight");
+    }
+    long now = observe(nowNanos);
+    for (Limit limit : active()) {
+      limit.onCompletion(now, count);
+    }
+    inFlight -= count;
+  }
+
+  /**
+   * Changes the limits at once. Jobs in flight stay in flight and releases already made still
+   * count: a new window holds the releases made in its length before now, so a change never grants
+   * a fresh window or a full bucket. A limit whose settings did not change keeps its state as is.
+   */
+  public synchronized void setLimits(Limits newLimits, long nowNanos) {
+    Objects.requireNonNull(newLimits, "limits");
+    long now = observe(nowNanos);
+    forgetHistory(now);
+    if (!Objects.equals(limits.window(), newLimits.window())) {
+      window = rebuilt(newWindow(newLimits.window()));
+    }
+    if (!Objects.equals(limits.rate(), newLimits.rate())) {
+      rate = rebuilt(newRate(newLimits.rate()));
+    }
+    concurrency = newConcurrency(newLimits.maxInFlight());
+    limits = newLimits;
+    forgetHistory(now);
+  }
+
+  /**
+   * Seeds the gate after a restart with the release times from the release log (monotonic nanos, in
+   * any order; the ones older than {@link #historyNeeded()} may be left out). Window and rate
+   * limits count them; they are not in flight. Call once, before the first release: a release given
+   * here and also recorded by {@link #onRelease} counts twice.
+   */
+  public synchronized void restore(List<Long> pastReleaseNanos) {
+    List<ReleaseHistory.Batch> all = new ArrayList<>(history.batches());
+    for (Long nanos : pastReleaseNanos) {
+      all.add(new ReleaseHistory.Batch(Objects.requireNonNull(nanos, "release time"), 1));
+    }
+    history = ReleaseHistory.of(all);
+    window = rebuilt(newWindow(limits.window()));
+    rate = rebuilt(newRate(limits.rate()));
+    if (seenTime) {
+      forgetHistory(latestNanos);
+    }
+  }
+
+  /**
+   * How far back {@link #restore} needs releases: the window length, or the time a rate takes to
+   * refill from empty to full, whichever is longer; zero with neither.
+   */
+  public synchronized Duration historyNeeded() {
+    return Duration.ofNanos(historyNanos());
+  }
+
+  public synchronized Limits limits() {
+    return limits;
+  }
+
+  /** Jobs released and not yet completed. */
+  public synchronized int inFlight() {
+    return inFlight;
+  }
+
+  /** Releases held in the history; lets tests see that it stays bounded. */
+  synchronized long releasesRemembered() {
+    return history.total();
+  }
+
+  private long observe(long nowNanos) {
+    if (!seenTime || nowNanos > latestNanos) {
+      latestNanos = nowNanos;
+      seenTime = true;
+    }
+    return latestNanos;
+  }
+
+  private long historyNanos() {
+    long nanos = 0;
+    for (Limit limit : active()) {
+      nanos = Math.max(nanos, limit.historyNanos());
+    }
+    return nanos;
+  }
+
+  private void forgetHistory(long now) {
+    history.forgetOlderThan(now, historyNanos());
+  }
+
+  private <L extends Limit> L rebuilt(L limit) {
+    if (limit != null) {
+      history.replayInto(limit);
+    }
+    return limit;
+  }
+
+  private List<Limit> active() {
+    List<Limit> active = new ArrayList<>(3);
+    if (window != null) {
+      active.add(window);
+    }
+    if (rate != null) {
+      active.add(rate);
+    }
+    if (concurrency != null) {
+      active.add(concurrency);
+    }
+    return active;
+  }
+
+  private Limit newWindow(Limits.Window w) {
+    if (w == null) {
+      return null;
+    }
+    return w.aligned()
+        ? new AlignedWindowLimit(w.limit(), w.every(), alignedAnchorNanos)
+        : new WindowLimit(w.limit(), w.every());
+  }
+
+  private static RateLimit newRate(Limits.Rate r) {
+    return r == null ? null : new RateLimit(r);
+  }
+
+  private ConcurrencyLimit newConcurrency(Integer max) {
+    return max == null ? null : new ConcurrencyLimit(max, inFlight);
+  }
+}

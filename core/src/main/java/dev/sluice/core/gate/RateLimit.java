@@ -1,0 +1,98 @@
+package dev.sluice.core.gate;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * A token bucket: {@code perSecond} tokens added per second up to {@code burst}, one token per
+ * release; it starts full. Permits are the whole tokens in the bucket; when there is less than one,
+ * the answer is the instant one whole token is there.
+ *
+ * <p>Exact: the rate is taken as the decimal the operator wrote (0.1 is one tenth), and the tokens
+ * are computed in integers from the time elapsed since the bucket was last full, so nothing drifts
+ * however long the bucket stays busy.
+ *
+ * <p>The bucket never holds less than zero tokens: a release of more than the permits (only seen
+ * when releases made under an older, looser limit are replayed) empties it and no more.
+ */
+public final class RateLimit implements Limit {
+
+  private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+  private final int burst;
+  // Tokens per nanosecond as the fraction tokensNumerator / nanosDenominator.
+  private final BigInteger tokensNumerator;
+  private final BigInteger nanosDenominator;
+
+  // Tokens taken from the full bucket since baseNanos, not counting the refill since; 0 = full.
+  private long missing;
+  private long baseNanos;
+
+  public RateLimit(Limits.Rate rate) {
+    this.burst = rate.burst();
+    BigDecimal perSecond = BigDecimal.valueOf(rate.perSecond());
+    if (perSecond.scale() < 0) {
+      perSecond = perSecond.setScale(0);
+    }
+    this.tokensNumerator = perSecond.unscaledValue();
+    this.nanosDenominator = NANOS_PER_SECOND.multiply(BigInteger.TEN.pow(perSecond.scale()));
+  }
+
+  @Override
+  public Admission admission(long nowNanos) {
+    long tokens = wholeTokens(nowNanos);
+    if (tokens >= 1) {
+      return Admission.admit((int) tokens);
+    }
+    // Reach one whole token: burst - missing + refilled >= 1.
+    long needed = missing - burst + 1;
+    return Admission.waitUntil(saturatedAdd(baseNanos, nanosToRefill(needed)));
+  }
+
+  @Override
+  public void onRelease(long nowNanos, int count) {
+    long tokens = wholeTokens(nowNanos);
+    if (missing == 0) {
+      baseNanos = nowNanos;
+    }
+    missing += Math.min(count, tokens);
+  }
+
+  @Override
+  public long historyNanos() {
+    return nanosToRefill(burst);
+  }
+
+  /** Whole tokens at {@code nowNanos}; forgets the past once the bucket is full again. */
+  private long wholeTokens(long nowNanos) {
+    if (missing == 0) {
+      return burst;
+    }
+    long refilled = tokensRefilledIn(Math.max(0, nowNanos - baseNanos));
+    if (refilled >= missing) {
+      missing = 0;
+      return burst;
+    }
+    return burst - (missing - refilled);
+  }
+
+  private long tokensRefilledIn(long nanos) {
+    BigInteger tokens =
+        BigInteger.valueOf(nanos).multiply(tokensNumerator).divide(nanosDenominator);
+    return tokens.min(LONG_MAX).longValue();
+  }
+
+  /** The shortest time in which at least {@code tokens} whole tokens are refilled. */
+  private long nanosToRefill(long tokens) {
+    BigInteger[] qr =
+        BigInteger.valueOf(tokens).multiply(nanosDenominator).divideAndRemainder(tokensNumerator);
+    BigInteger ceil = qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
+    return ceil.min(LONG_MAX).longValue();
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+}
