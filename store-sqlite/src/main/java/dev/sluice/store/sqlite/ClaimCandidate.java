@@ -26,8 +26,9 @@ record ClaimCandidate(
       Comparator.comparingLong(ClaimCandidate::due).thenComparingLong(ClaimCandidate::eventId);
 
   /**
-   * Reads up to {@code max} candidates due at {@code now} with a query whose columns are {@code due,
-   * id, attempts, last_release_id, <event columns>} and whose parameters are {@code (now, max)}.
+   * Reads up to {@code max} candidates due at {@code now} with a query whose columns are {@code
+   * due, id, attempts, last_release_id, <event columns>} and whose parameters are {@code (now,
+   * max)}.
    */
   static void readPage(
       PreparedStatement query, long now, int max, boolean leased, List<ClaimCandidate> into)

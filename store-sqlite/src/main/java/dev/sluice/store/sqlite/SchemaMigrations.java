@@ -68,7 +68,8 @@ final class SchemaMigrations {
   }
 
   private static int currentVersion(StatementCache s) throws SQLException {
-    try (ResultSet rs = s.get("SELECT coalesce(max(version), 0) FROM schema_version").executeQuery()) {
+    String sql = "SELECT coalesce(max(version), 0) FROM schema_version";
+    try (ResultSet rs = s.get(sql).executeQuery()) {
       rs.next();
       return rs.getInt(1);
     }

@@ -21,8 +21,10 @@ final class SqliteBacklogReads {
 
   private static final String COUNTS =
       "SELECT waiting, leased, done, dead, releases FROM counts WHERE id = 1";
-  private static final String COUNT_DUE =
-      "SELECT count(*) FROM events WHERE state = 0 AND due_at <= ?";
+  // due = waiting - not yet due: events waiting for a later time (retries in backoff) are few,
+  // while a large backlog is mostly due, so this counts the short side
+  private static final String COUNT_NOT_YET_DUE =
+      "SELECT count(*) FROM events WHERE state = 0 AND due_at > ?";
   private static final String OLDEST_WAITING =
       "SELECT accepted_at FROM events WHERE state = 0 ORDER BY accepted_at LIMIT 1";
   private static final String DEAD_LETTERS =
@@ -63,12 +65,12 @@ final class SqliteBacklogReads {
       dead = rs.getLong(4);
       releases = rs.getLong(5);
     }
-    PreparedStatement countDue = statements.get(COUNT_DUE);
-    countDue.setLong(1, now);
+    PreparedStatement countNotYetDue = statements.get(COUNT_NOT_YET_DUE);
+    countNotYetDue.setLong(1, now);
     long due;
-    try (ResultSet rs = countDue.executeQuery()) {
+    try (ResultSet rs = countNotYetDue.executeQuery()) {
       rs.next();
-      due = rs.getLong(1);
+      due = waiting - rs.getLong(1);
     }
     Instant oldest = null;
     try (ResultSet rs = statements.get(OLDEST_WAITING).executeQuery()) {
