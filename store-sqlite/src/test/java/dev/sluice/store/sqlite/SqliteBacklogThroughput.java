@@ -26,6 +26,8 @@ public final class SqliteBacklogThroughput {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int large = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    // warm the JIT up first, so the figures below are steady state
+    oneThread(SqliteOptions.defaults(), events);
     for (SqliteOptions.Synchronous sync : SqliteOptions.Synchronous.values()) {
       SqliteOptions options = SqliteOptions.defaults().withSynchronous(sync);
       long cpu = processCpuNanos();
