@@ -1,0 +1,351 @@
+package dev.sluice.core.backlog;
+
+import dev.sluice.core.EventIdentity;
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@link Backlog} held in memory: thread-safe and deterministic, but not durable. For tests of
+ * the dispatcher and the gates; a restart loses everything, so it must never stand where "accepted
+ * means durable" has to hold.
+ *
+ * <p>It follows the same rules as the durable stores (checked by the testkit's {@code
+ * BacklogContract}): a reclaimed expired lease closes the lost release as {@code expired}, and
+ * {@link #abandonLeases} closes open releases as {@code abandoned}.
+ */
+public final class InMemoryBacklog implements Backlog {
+
+  /** Release outcome of a lease that expired and was claimed again. */
+  private static final String EXPIRED = "expired";
+
+  /** Release outcome of a lease returned by {@link #abandonLeases}. */
+  private static final String ABANDONED = "abandoned";
+
+  private enum State {
+    WAITING,
+    LEASED,
+    DONE,
+    DEAD
+  }
+
+  /** Where an event stands in a claim queue: due time (or lease end), then arrival. */
+  private record DueKey(Instant due, long eventId) {
+    static final Comparator<DueKey> ORDER =
+        Comparator.comparing(DueKey::due).thenComparingLong(DueKey::eventId);
+  }
+
+  private static final class Entry {
+    final long id;
+    final ObjectEvent event;
+    final Instant acceptedAt;
+    State state = State.WAITING;
+    Instant dueAt;
+    Instant leaseUntil;
+    int attempts;
+    Release lastRelease;
+    String lastError;
+    Instant deadAt;
+
+    Entry(long id, ObjectEvent event, Instant acceptedAt) {
+      this.id = id;
+      this.event = event;
+      this.acceptedAt = acceptedAt;
+      this.dueAt = acceptedAt;
+    }
+  }
+
+  private static final class Release {
+    final long id;
+    final Entry entry;
+    final int attempt;
+    final Instant releasedAt;
+    String outcome;
+    Instant finishedAt;
+    String error;
+
+    Release(long id, Entry entry, int attempt, Instant releasedAt) {
+      this.id = id;
+      this.entry = entry;
+      this.attempt = attempt;
+      this.releasedAt = releasedAt;
+    }
+
+    void close(String outcome, Instant at, String error) {
+      if (this.outcome == null) {
+        this.outcome = outcome;
+        this.finishedAt = at;
+        this.error = error;
+      }
+    }
+
+    ReleaseRecord toRecord() {
+      ObjectEvent e = entry.event;
+      return new ReleaseRecord(
+          id,
+          entry.id,
+          e.identity().asString(),
+          e.bucket(),
+          e.key(),
+          attempt,
+          releasedAt,
+          outcome,
+          finishedAt,
+          error);
+    }
+  }
+
+  private final Map<EventIdentity, Entry> byIdentity = new HashMap<>();
+  private final Map<Long, Entry> byId = new HashMap<>();
+  private final NavigableSet<DueKey> waiting = new TreeSet<>(DueKey.ORDER);
+  private final NavigableSet<DueKey> leased = new TreeSet<>(DueKey.ORDER);
+  private final NavigableMap<Long, Entry> dead = new TreeMap<>();
+  private final List<Release> releases = new ArrayList<>();
+  private long done;
+  private long nextEventId = 1;
+  private boolean closed;
+
+  @Override
+  public synchronized AppendResult append(List<ObjectEvent> events, Instant now) {
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(now, "now");
+    open();
+    int accepted = 0;
+    for (ObjectEvent event : events) {
+      Objects.requireNonNull(event, "event");
+      EventIdentity identity = event.identity();
+      if (byIdentity.containsKey(identity)) {
+        continue;
+      }
+      Entry entry = new Entry(nextEventId++, event, now);
+      byIdentity.put(identity, entry);
+      byId.put(entry.id, entry);
+      waiting.add(new DueKey(now, entry.id));
+      accepted++;
+    }
+    return new AppendResult(accepted, events.size() - accepted);
+  }
+
+  @Override
+  public synchronized List<Job> claim(int max, Duration lease, Instant now) {
+    checkClaim(max, lease, now);
+    open();
+    List<DueKey> chosen = oldestDue(max, now);
+    Instant leaseUntil = now.plus(lease);
+    List<Job> jobs = new ArrayList<>(chosen.size());
+    for (DueKey key : chosen) {
+      Entry entry = byId.get(key.eventId());
+      if (entry.state == State.LEASED) {
+        leased.remove(key);
+        entry.lastRelease.close(EXPIRED, now, null);
+      } else {
+        waiting.remove(key);
+      }
+      entry.state = State.LEASED;
+      entry.attempts++;
+      entry.leaseUntil = leaseUntil;
+      Release release = new Release(releases.size() + 1, entry, entry.attempts, now);
+      releases.add(release);
+      entry.lastRelease = release;
+      leased.add(new DueKey(leaseUntil, entry.id));
+      jobs.add(new Job(entry.id, release.id, release.attempt, now, entry.event));
+    }
+    return jobs;
+  }
+
+  /** Merges the heads of the waiting and the expired-lease queues, oldest due first. */
+  private List<DueKey> oldestDue(int max, Instant now) {
+    DueKey bound = new DueKey(now, Long.MAX_VALUE);
+    Iterator<DueKey> w = waiting.headSet(bound, true).iterator();
+    Iterator<DueKey> l = leased.headSet(bound, true).iterator();
+    List<DueKey> chosen = new ArrayList<>();
+    DueKey nextW = w.hasNext() ? w.next() : null;
+    DueKey nextL = l.hasNext() ? l.next() : null;
+    while (chosen.size() < max && (nextW != null || nextL != null)) {
+      if (nextL == null || (nextW != null && DueKey.ORDER.compare(nextW, nextL) <= 0)) {
+        chosen.add(nextW);
+        nextW = w.hasNext() ? w.next() : null;
+      } else {
+        chosen.add(nextL);
+        nextL = l.hasNext() ? l.next() : null;
+      }
+    }
+    return chosen;
+  }
+
+  @Override
+  public synchronized void settle(List<Settlement> settlements, Instant now) {
+    Objects.requireNonNull(settlements, "settlements");
+    Objects.requireNonNull(now, "now");
+    open();
+    for (Settlement s : settlements) {
+      Entry entry = byId.get(s.job().eventId());
+      if (entry == null
+          || entry.state != State.LEASED
+          || entry.lastRelease.id != s.job().releaseId()) {
+        continue; // the lease was lost to a newer claim, or this job was settled already
+      }
+      leased.remove(new DueKey(entry.leaseUntil, entry.id));
+      entry.leaseUntil = null;
+      entry.lastRelease.close(s.outcome(), now, s.error());
+      entry.lastError = s.error();
+      switch (s.kind()) {
+        case DONE -> {
+          entry.state = State.DONE;
+          done++;
+        }
+        case RETRY -> {
+          entry.state = State.WAITING;
+          entry.dueAt = s.retryAt();
+          waiting.add(new DueKey(entry.dueAt, entry.id));
+        }
+        case DEAD -> {
+          entry.state = State.DEAD;
+          entry.deadAt = now;
+          dead.put(entry.id, entry);
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized int abandonLeases(Instant now) {
+    Objects.requireNonNull(now, "now");
+    open();
+    int returned = 0;
+    for (DueKey key : List.copyOf(leased)) {
+      Entry entry = byId.get(key.eventId());
+      entry.lastRelease.close(ABANDONED, now, null);
+      entry.state = State.WAITING;
+      entry.leaseUntil = null;
+      entry.dueAt = now;
+      waiting.add(new DueKey(now, entry.id));
+      returned++;
+    }
+    leased.clear();
+    return returned;
+  }
+
+  @Override
+  public synchronized BacklogStats stats(Instant now) {
+    Objects.requireNonNull(now, "now");
+    open();
+    long due = waiting.headSet(new DueKey(now, Long.MAX_VALUE), true).size();
+    Instant oldest = null;
+    for (DueKey key : waiting) {
+      Instant accepted = byId.get(key.eventId()).acceptedAt;
+      if (oldest == null || accepted.isBefore(oldest)) {
+        oldest = accepted;
+      }
+    }
+    return new BacklogStats(
+        waiting.size(), due, leased.size(), done, dead.size(), releases.size(), oldest);
+  }
+
+  @Override
+  public synchronized List<DeadLetter> deadLetters(long afterEventId, int limit) {
+    checkLimit(limit);
+    open();
+    List<DeadLetter> page = new ArrayList<>();
+    for (Entry entry : dead.tailMap(afterEventId, false).values()) {
+      if (page.size() == limit) {
+        break;
+      }
+      page.add(
+          new DeadLetter(entry.id, entry.event, entry.attempts, entry.lastError, entry.deadAt));
+    }
+    return page;
+  }
+
+  @Override
+  public synchronized int redrive(List<Long> eventIds, Instant now) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
+    open();
+    List<Long> ids = eventIds.isEmpty() ? List.copyOf(dead.keySet()) : eventIds;
+    int moved = 0;
+    for (Long id : ids) {
+      Entry entry = dead.remove(id);
+      if (entry == null) {
+        continue;
+      }
+      entry.state = State.WAITING;
+      entry.attempts = 0;
+      entry.deadAt = null;
+      entry.dueAt = now;
+      waiting.add(new DueKey(now, entry.id));
+      moved++;
+    }
+    return moved;
+  }
+
+  @Override
+  public synchronized List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit) {
+    Objects.requireNonNull(since, "since");
+    checkLimit(limit);
+    open();
+    List<ReleaseRecord> page = new ArrayList<>();
+    // release ids are list positions + 1, so the page starts right after afterReleaseId
+    int start = (int) Math.max(0, Math.min(afterReleaseId, releases.size()));
+    for (int i = start; i < releases.size() && page.size() < limit; i++) {
+      Release release = releases.get(i);
+      if (!release.releasedAt.isBefore(since)) {
+        page.add(release.toRecord());
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public synchronized List<Instant> releaseTimes(Instant since) {
+    Objects.requireNonNull(since, "since");
+    open();
+    List<Instant> times = new ArrayList<>();
+    for (Release release : releases) {
+      if (!release.releasedAt.isBefore(since)) {
+        times.add(release.releasedAt);
+      }
+    }
+    return times;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+
+  private static void checkClaim(int max, Duration lease, Instant now) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(now, "now");
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be > 0, got " + lease);
+    }
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+    }
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("backlog is closed");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.sluice.store.sqlite;
+
+import dev.sluice.core.ObjectEvent;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/** How an {@link ObjectEvent} maps to the columns of {@code events}. */
+final class EventColumns {
+
+  /** The event's columns, in the order {@link #read} expects them. */
+  static final String LIST =
+      "bucket, object_key, size, etag, version_id, sequencer, event_name, event_time, source";
+
+  /** How many columns {@link #LIST} names. */
+  static final int COUNT = 9;
+
+  private EventColumns() {}
+
+  /** The stored identity: {@code EventIdentity.asString()} as UTF-8 bytes. */
+  static byte[] identity(ObjectEvent event) {
+    return event.identity().asString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Binds the event's columns, in {@link #LIST} order, from parameter {@code first} on. */
+  static void bind(PreparedStatement ps, int first, ObjectEvent e) throws SQLException {
+    ps.setString(first, e.bucket());
+    ps.setString(first + 1, e.key());
+    setLong(ps, first + 2, e.size());
+    ps.setString(first + 3, e.eTag());
+    ps.setString(first + 4, e.versionId());
+    ps.setString(first + 5, e.sequencer());
+    ps.setString(first + 6, e.eventName());
+    setLong(ps, first + 7, e.eventTime() == null ? null : Micros.of(e.eventTime()));
+    ps.setString(first + 8, e.source());
+  }
+
+  /** Reads the event from the columns of {@link #LIST}, which start at column {@code first}. */
+  static ObjectEvent read(ResultSet rs, int first) throws SQLException {
+    Long eventTime = getLong(rs, first + 7);
+    return new ObjectEvent(
+        rs.getString(first),
+        rs.getString(first + 1),
+        getLong(rs, first + 2),
+        rs.getString(first + 3),
+        rs.getString(first + 4),
+        rs.getString(first + 5),
+        rs.getString(first + 6),
+        eventTime == null ? null : Micros.toInstant(eventTime),
+        rs.getString(first + 8));
+  }
+
+  static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setLong(index, value);
+    }
+  }
+
+  static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    setLong(ps, index, value == null ? null : Micros.of(value));
+  }
+
+  static Long getLong(ResultSet rs, int index) throws SQLException {
+    long value = rs.getLong(index);
+    return rs.wasNull() ? null : value;
+  }
+
+  static Instant getInstant(ResultSet rs, int index) throws SQLException {
+    Long micros = getLong(rs, index);
+    return micros == null ? null : Micros.toInstant(micros);
+  }
+}

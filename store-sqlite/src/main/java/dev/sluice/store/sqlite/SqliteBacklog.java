@@ -1,0 +1,511 @@
+package dev.sluice.store.sqlite;
+
+import static dev.sluice.store.sqlite.EventColumns.setInstant;
+import static dev.sluice.store.sqlite.EventColumns.setLong;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.backlog.Settlement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded {@link Backlog}: one SQLite file in WAL mode. {@link #append} returns after the
+ * commit is synced (with {@link SqliteOptions.Synchronous#FULL}), so accepted means durable.
+ *
+ * <p>SQLite has one writer, so every write goes through one connection, one transaction per call,
+ * behind a lock; stats and listings use a second, read-only connection and never wait for a write.
+ * Claims read a page of due rows through partial indexes, so a backlog of millions stays on disk.
+ * Instants are stored as epoch microseconds: finer parts are truncated.
+ *
+ * <p>A lease belongs to the release that took it: a settlement applies only while the event is
+ * leased and its last release is the job's. Reclaiming an expired lease closes the lost release as
+ * {@code expired}; {@link #abandonLeases} closes open releases as {@code abandoned}.
+ */
+public final class SqliteBacklog implements Backlog {
+
+  private static final String EXPIRED = "expired";
+  private static final String ABANDONED = "abandoned";
+
+  private static final String INSERT_EVENT =
+      "INSERT INTO events (identity, "
+          + EventColumns.LIST
+          + ", accepted_at, state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+          + " ON CONFLICT (identity) DO NOTHING";
+  private static final String CANDIDATE_COLUMNS =
+      "id, attempts, last_release_id, " + EventColumns.LIST;
+  private static final String SELECT_DUE_WAITING =
+      "SELECT due_at, "
+          + CANDIDATE_COLUMNS
+          + " FROM events WHERE state = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+  private static final String SELECT_EXPIRED_LEASES =
+      "SELECT lease_until, "
+          + CANDIDATE_COLUMNS
+          + " FROM events WHERE state = 1 AND lease_until <= ? ORDER BY lease_until, id LIMIT ?";
+  private static final String MAX_RELEASE_ID = "SELECT coalesce(max(id), 0) FROM releases";
+  private static final String INSERT_RELEASE =
+      "INSERT INTO releases (id, event_id, attempt, released_at) VALUES (?, ?, ?, ?)";
+  private static final String LEASE_EVENT =
+      "UPDATE events SET state = 1, attempts = ?, lease_until = ?, last_release_id = ?"
+          + " WHERE id = ?";
+  private static final String CLOSE_RELEASE =
+      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?"
+          + " WHERE id = ? AND outcome IS NULL";
+  private static final String SETTLE_EVENT =
+      "UPDATE events SET state = ?, due_at = ?, lease_until = NULL, last_error = ?, dead_at = ?"
+          + " WHERE id = ? AND state = 1 AND last_release_id = ?";
+  private static final String ABANDON_RELEASES =
+      "UPDATE releases SET outcome = '"
+          + ABANDONED
+          + "', finished_at = ? WHERE outcome IS NULL"
+          + " AND id IN (SELECT last_release_id FROM events WHERE state = 1)";
+  private static final String ABANDON_LEASES =
+      "UPDATE events SET state = 0, due_at = ?, lease_until = NULL WHERE state = 1";
+  private static final String REDRIVE_ONE =
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL"
+          + " WHERE id = ? AND state = 3";
+  private static final String REDRIVE_ALL =
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
+  private static final String ADD_TO_COUNTS =
+      "UPDATE counts SET waiting = waiting + ?, leased = leased + ?, done = done + ?,"
+          + " dead = dead + ?, releases = releases + ? WHERE id = 1";
+
+  private final Path file;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final StatementCache writer;
+  private final StatementCache reader;
+  private final SqliteBacklogReads reads;
+  private volatile boolean closed;
+
+  private SqliteBacklog(Path file, StatementCache writer, StatementCache reader) {
+    this.file = file;
+    this.writer = writer;
+    this.reader = reader;
+    this.reads = new SqliteBacklogReads(reader);
+  }
+
+  /**
+   * Opens (creating if needed) the backlog file, and brings its schema up to date.
+   *
+   * @throws SluiceException if the file cannot be opened, or its schema is newer than this code
+   */
+  public static SqliteBacklog open(Path file, SqliteOptions options) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    createParent(file);
+    StatementCache writer = null;
+    try {
+      writer = new StatementCache(SqliteConnections.openWriter(file, options));
+      SchemaMigrations.migrate(writer, file);
+      StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
+      return new SqliteBacklog(file, writer, reader);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(writer, e);
+      if (e instanceof SluiceException se) {
+        throw se;
+      }
+      throw new SluiceException("cannot open sqlite backlog " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens the backlog file with {@link SqliteOptions#defaults()}. */
+  public static SqliteBacklog open(Path file) {
+    return open(file, SqliteOptions.defaults());
+  }
+
+  /** The file this backlog lives in. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public AppendResult append(List<ObjectEvent> events, Instant now) {
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(now, "now");
+    if (events.isEmpty()) {
+      return new AppendResult(0, 0);
+    }
+    // identities are built before taking the lock: the writer's time is the scarce resource
+    List<byte[]> identities = new ArrayList<>(events.size());
+    for (ObjectEvent event : events) {
+      identities.add(EventColumns.identity(Objects.requireNonNull(event, "event")));
+    }
+    long at = Micros.of(now);
+    int accepted =
+        write(
+            "append",
+            s -> {
+              PreparedStatement insert = s.get(INSERT_EVENT);
+              for (int i = 0; i < events.size(); i++) {
+                insert.setBytes(1, identities.get(i));
+                EventColumns.bind(insert, 2, events.get(i));
+                insert.setLong(2 + EventColumns.COUNT, at);
+                insert.setLong(3 + EventColumns.COUNT, at);
+                insert.addBatch();
+              }
+              int inserted = 0;
+              for (int changed : insert.executeBatch()) {
+                inserted += changed;
+              }
+              addToCounts(s, inserted, 0, 0, 0, 0);
+              return inserted;
+            });
+    return new AppendResult(accepted, events.size() - accepted);
+  }
+
+  @Override
+  public List<Job> claim(int max, Duration lease, Instant now) {
+    checkClaim(max, lease, now);
+    if (max == 0) {
+      return List.of();
+    }
+    long at = Micros.of(now);
+    long leaseUntil = Micros.of(now.plus(lease));
+    Instant releasedAt = Micros.toInstant(at);
+    return write(
+        "claim",
+        s -> {
+          List<ClaimCandidate> due = new ArrayList<>();
+          ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
+          ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
+          if (due.isEmpty()) {
+            return List.of();
+          }
+          due.sort(ClaimCandidate.OLDEST_FIRST);
+          List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
+          long releaseId = maxReleaseId(s);
+          PreparedStatement insertRelease = s.get(INSERT_RELEASE);
+          PreparedStatement leaseEvent = s.get(LEASE_EVENT);
+          PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
+          List<Job> jobs = new ArrayList<>(chosen.size());
+          int fromWaiting = 0;
+          int expired = 0;
+          for (ClaimCandidate c : chosen) {
+            releaseId++;
+            int attempt = c.attempts() + 1;
+            insertRelease.setLong(1, releaseId);
+            insertRelease.setLong(2, c.eventId());
+            insertRelease.setInt(3, attempt);
+            insertRelease.setLong(4, at);
+            insertRelease.addBatch();
+            leaseEvent.setInt(1, attempt);
+            leaseEvent.setLong(2, leaseUntil);
+            leaseEvent.setLong(3, releaseId);
+            leaseEvent.setLong(4, c.eventId());
+            leaseEvent.addBatch();
+            if (c.leased()) {
+              expireRelease.setString(1, EXPIRED);
+              expireRelease.setLong(2, at);
+              expireRelease.setString(3, null);
+              expireRelease.setLong(4, c.lastReleaseId());
+              expireRelease.addBatch();
+              expired++;
+            } else {
+              fromWaiting++;
+            }
+            jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
+          }
+          insertRelease.executeBatch();
+          leaseEvent.executeBatch();
+          if (expired > 0) {
+            expireRelease.executeBatch();
+          }
+          addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
+          return jobs;
+        });
+  }
+
+  @Override
+  public void settle(List<Settlement> settlements, Instant now) {
+    Objects.requireNonNull(settlements, "settlements");
+    Objects.requireNonNull(now, "now");
+    if (settlements.isEmpty()) {
+      return;
+    }
+    long at = Micros.of(now);
+    write(
+        "settle",
+        s -> {
+          PreparedStatement update = s.get(SETTLE_EVENT);
+          for (Settlement settlement : settlements) {
+            Job job = settlement.job();
+            update.setInt(1, stateAfter(settlement.kind()));
+            boolean retry = settlement.kind() == Settlement.Kind.RETRY;
+            setInstant(update, 2, retry ? settlement.retryAt() : null);
+            update.setString(3, settlement.error());
+            setLong(update, 4, settlement.kind() == Settlement.Kind.DEAD ? at : null);
+            update.setLong(5, job.eventId());
+            update.setLong(6, job.releaseId());
+            update.addBatch();
+          }
+          int[] applied = update.executeBatch();
+          PreparedStatement closeRelease = s.get(CLOSE_RELEASE);
+          long[] byState = new long[4];
+          for (int i = 0; i < applied.length; i++) {
+            if (applied[i] == 0) {
+              continue; // the lease was lost to a newer claim, or this job was settled already
+            }
+            Settlement settlement = settlements.get(i);
+            byState[stateAfter(settlement.kind())]++;
+            closeRelease.setString(1, settlement.outcome());
+            closeRelease.setLong(2, at);
+            closeRelease.setString(3, settlement.error());
+            closeRelease.setLong(4, settlement.job().releaseId());
+            closeRelease.addBatch();
+          }
+          long settled =
+              byState[EventState.WAITING] + byState[EventState.DONE] + byState[EventState.DEAD];
+          if (settled > 0) {
+            closeRelease.executeBatch();
+            addToCounts(
+                s,
+                byState[EventState.WAITING],
+                -settled,
+                byState[EventState.DONE],
+                byState[EventState.DEAD],
+                0);
+          }
+          return null;
+        });
+  }
+
+  private static int stateAfter(Settlement.Kind kind) {
+    return switch (kind) {
+      case DONE -> EventState.DONE;
+      case RETRY -> EventState.WAITING;
+      case DEAD -> EventState.DEAD;
+    };
+  }
+
+  @Override
+  public int abandonLeases(Instant now) {
+    Objects.requireNonNull(now, "now");
+    long at = Micros.of(now);
+    return write(
+        "abandonLeases",
+        s -> {
+          PreparedStatement releases = s.get(ABANDON_RELEASES);
+          releases.setLong(1, at);
+          releases.executeUpdate();
+          PreparedStatement events = s.get(ABANDON_LEASES);
+          events.setLong(1, at);
+          int returned = events.executeUpdate();
+          addToCounts(s, returned, -returned, 0, 0, 0);
+          return returned;
+        });
+  }
+
+  @Override
+  public int redrive(List<Long> eventIds, Instant now) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
+    long at = Micros.of(now);
+    return write(
+        "redrive",
+        s -> {
+          int moved;
+          if (eventIds.isEmpty()) {
+            PreparedStatement all = s.get(REDRIVE_ALL);
+            all.setLong(1, at);
+            moved = all.executeUpdate();
+          } else {
+            PreparedStatement one = s.get(REDRIVE_ONE);
+            for (Long id : eventIds) {
+              one.setLong(1, at);
+              one.setLong(2, Objects.requireNonNull(id, "event id"));
+              one.addBatch();
+            }
+            moved = 0;
+            for (int changed : one.executeBatch()) {
+              moved += changed;
+            }
+          }
+          addToCounts(s, moved, 0, 0, -moved, 0);
+          return moved;
+        });
+  }
+
+  @Override
+  public BacklogStats stats(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return read("stats", () -> reads.stats(Micros.of(now)));
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters(long afterEventId, int limit) {
+    checkLimit(limit);
+    return read("deadLetters", () -> reads.deadLetters(afterEventId, limit));
+  }
+
+  @Override
+  public List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit) {
+    Objects.requireNonNull(since, "since");
+    checkLimit(limit);
+    return read("releases", () -> reads.releases(Micros.of(since), afterReleaseId, limit));
+  }
+
+  @Override
+  public List<Instant> releaseTimes(Instant since) {
+    Objects.requireNonNull(since, "since");
+    return read("releaseTimes", () -> reads.releaseTimes(Micros.of(since)));
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    readLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      SQLException failure = null;
+      for (StatementCache connection : List.of(reader, writer)) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure != null) {
+        throw translate("close", failure);
+      }
+    } finally {
+      readLock.unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /** A PRAGMA's value as the writing connection sees it; for tests of the connection setup. */
+  String writerPragma(String name) {
+    return write(
+        "pragma",
+        s -> {
+          try (var st = s.connection().createStatement();
+              ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private static long maxReleaseId(StatementCache s) throws SQLException {
+    try (ResultSet rs = s.get(MAX_RELEASE_ID).executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void addToCounts(
+      StatementCache s, long waiting, long leased, long done, long dead, long releases)
+      throws SQLException {
+    if (waiting == 0 && leased == 0 && done == 0 && dead == 0 && releases == 0) {
+      return;
+    }
+    PreparedStatement add = s.get(ADD_TO_COUNTS);
+    add.setLong(1, waiting);
+    add.setLong(2, leased);
+    add.setLong(3, done);
+    add.setLong(4, dead);
+    add.setLong(5, releases);
+    add.executeUpdate();
+  }
+
+  private <T> T write(String operation, SqlWork<T> work) {
+    writeLock.lock();
+    try {
+      checkOpen();
+      return Transactions.write(writer, work);
+    } catch (SQLException e) {
+      throw translate(operation, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** A read that runs on the reading connection, in one snapshot. */
+  private <T> T read(String operation, ReadWork<T> work) {
+    readLock.lock();
+    try {
+      checkOpen();
+      return Transactions.read(reader, s -> work.run());
+    } catch (SQLException e) {
+      throw translate(operation, e);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface ReadWork<T> {
+    T run() throws SQLException;
+  }
+
+  private SluiceException translate(String operation, SQLException e) {
+    return new SluiceException(
+        "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage(), e);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("sqlite backlog " + file + " is closed");
+    }
+  }
+
+  private static void checkClaim(int max, Duration lease, Instant now) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(now, "now");
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be > 0, got " + lease);
+    }
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+    }
+  }
+
+  private static void createParent(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    try {
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new SluiceException("cannot create the directory of sqlite backlog " + file, e);
+    }
+  }
+
+  private static void closeQuietly(StatementCache statements, Exception cause) {
+    if (statements == null) {
+      return;
+    }
+    try {
+      statements.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.store.sqlite;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the SQLite backlog uses its file.
+ *
+ * @param synchronous when a commit reaches the disk; {@link Synchronous#FULL} by default, because
+ *     an accepted event must survive a power cut
+ * @param busyTimeout how long a statement waits for a lock another process holds
+ * @param cacheSizeKib page cache per connection, in KiB
+ */
+public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int cacheSizeKib) {
+
+  /** SQLite's {@code PRAGMA synchronous} levels that keep a WAL database consistent. */
+  public enum Synchronous {
+    /**
+     * Every commit is synced to disk before it returns: accepted means durable, even across a power
+     * cut.
+     */
+    FULL,
+    /**
+     * Commits are synced at checkpoints only: the file stays consistent, but the last commits may
+     * be lost in a power cut (not in a process crash). Faster; for data that can be redelivered.
+     */
+    NORMAL
+  }
+
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_CACHE_SIZE_KIB = 32 * 1024;
+
+  public SqliteOptions {
+    Objects.requireNonNull(synchronous, "synchronous");
+    Objects.requireNonNull(busyTimeout, "busyTimeout");
+    if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "busyTimeout must be between 0 and " + Integer.MAX_VALUE + " ms, got " + busyTimeout);
+    }
+    if (cacheSizeKib <= 0) {
+      throw new IllegalArgumentException("cacheSizeKib must be > 0, got " + cacheSizeKib);
+    }
+  }
+
+  /** FULL sync, a 5 s busy timeout, a 32 MiB cache. */
+  public static SqliteOptions defaults() {
+    return new SqliteOptions(Synchronous.FULL, DEFAULT_BUSY_TIMEOUT, DEFAULT_CACHE_SIZE_KIB);
+  }
+
+  public SqliteOptions withSynchronous(Synchronous synchronous) {
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+  }
+
+  public SqliteOptions withBusyTimeout(Duration busyTimeout) {
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+  }
+
+  public SqliteOptions withCacheSizeKib(int cacheSizeKib) {
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+  }
+}

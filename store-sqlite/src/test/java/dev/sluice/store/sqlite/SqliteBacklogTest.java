@@ -1,0 +1,217 @@
+package dev.sluice.store.sqlite;
+
+import static dev.sluice.testkit.TestEvents.numbered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.Settlement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the SQLite backlog does beyond the shared contract: its file, schema and settings. */
+class SqliteBacklogTest {
+
+  private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+  @TempDir Path dir;
+
+  private Path file() {
+    return dir.resolve("backlog.db");
+  }
+
+  private List<String> query(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      List<String> rows = new ArrayList<>();
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i == 1 ? "" : "|").append(rs.getString(i));
+        }
+        rows.add(row.toString());
+      }
+      return rows;
+    }
+  }
+
+  private void update(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement st = c.createStatement()) {
+      st.executeUpdate(sql);
+    }
+  }
+
+  @Test
+  void open_whenFileIsNew_appliesEveryMigrationAndRecordsTheVersion() throws SQLException {
+    SqliteBacklog.open(file()).close();
+
+    assertThat(query("SELECT version, script FROM schema_version"))
+        .containsExactly("1|db/sqlite/V1__init.sql");
+    assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+        .contains("events", "releases", "schema_version");
+  }
+
+  @Test
+  void open_whenFileWasOpenedBefore_appliesNoMigrationAgainAndKeepsTheData() throws SQLException {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      backlog.append(numbered(1, 2), T0);
+    }
+
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
+    }
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("1");
+  }
+
+  @Test
+  void open_whenFileHasANewerSchema_refusesNamingBothVersions() throws SQLException {
+    SqliteBacklog.open(file()).close();
+    update("INSERT INTO schema_version (version, script) VALUES (7, 'db/sqlite/V7__future.sql')");
+
+    assertThatThrownBy(() -> SqliteBacklog.open(file()))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining(file().toString())
+        .hasMessageContaining("schema version 7")
+        .hasMessageContaining("(1)");
+    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("7");
+  }
+
+  @Test
+  void open_whenFileIsNotADatabase_throwsSluiceExceptionKeepingTheDriverCause() throws Exception {
+    Files.writeString(file(), "this is a text file, not a backlog ".repeat(200));
+
+    assertThatThrownBy(() -> SqliteBacklog.open(file()))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining(file().toString())
+        .hasCauseInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void open_whenDirectoryIsMissing_createsIt() {
+    Path nested = dir.resolve("var/lib/sluice/backlog.db");
+
+    try (SqliteBacklog backlog = SqliteBacklog.open(nested)) {
+      backlog.append(numbered(1, 1), T0);
+    }
+
+    assertThat(nested).exists();
+  }
+
+  @Test
+  void open_whenDefaults_usesWalFullSyncAndMemoryTempStore() {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file(), SqliteOptions.defaults())) {
+      assertThat(backlog.writerPragma("journal_mode")).isEqualTo("wal");
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("2"); // FULL
+      assertThat(backlog.writerPragma("temp_store")).isEqualTo("2"); // MEMORY
+      assertThat(backlog.writerPragma("busy_timeout")).isEqualTo("5000");
+      assertThat(backlog.writerPragma("cache_size")).isEqualTo("-32768");
+    }
+  }
+
+  @Test
+  void open_whenOptionsGiven_appliesThem() {
+    SqliteOptions options =
+        SqliteOptions.defaults()
+            .withSynchronous(SqliteOptions.Synchronous.NORMAL)
+            .withBusyTimeout(Duration.ofMillis(250))
+            .withCacheSizeKib(4096);
+
+    try (SqliteBacklog backlog = SqliteBacklog.open(file(), options)) {
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("1"); // NORMAL
+      assertThat(backlog.writerPragma("busy_timeout")).isEqualTo("250");
+      assertThat(backlog.writerPragma("cache_size")).isEqualTo("-4096");
+    }
+  }
+
+  @Test
+  void claim_whenInstantsHaveNanoseconds_storesThemTruncatedToMicroseconds() {
+    Instant accepted = Instant.parse("2026-03-01T12:00:00.123456789Z");
+    Instant released = Instant.parse("2026-03-01T12:00:01.000000999Z");
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      backlog.append(numbered(1, 1), accepted);
+
+      Job job = backlog.claim(1, Duration.ofSeconds(30), released).get(0);
+
+      assertThat(backlog.stats(released).oldestWaiting()).isNull();
+      assertThat(job.releasedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:01Z"));
+      assertThat(backlog.releases(T0, 0, 10).get(0).releasedAt()).isEqualTo(job.releasedAt());
+      backlog.append(numbered(2, 1), accepted);
+      assertThat(backlog.stats(released).oldestWaiting())
+          .isEqualTo(Instant.parse("2026-03-01T12:00:00.123456Z"));
+    }
+  }
+
+  @Test
+  void claim_whenBacklogIsLarge_leasesOnlyAPageOfTheOldest() throws SQLException {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      for (int batch = 0; batch < 20; batch++) {
+        backlog.append(numbered(batch * 1_000, 1_000), T0.plusMillis(batch));
+      }
+
+      List<Job> jobs = backlog.claim(500, Duration.ofSeconds(30), T0.plusSeconds(1));
+
+      assertThat(jobs).extracting(Job::event).containsExactlyElementsOf(numbered(0, 500));
+      assertThat(backlog.stats(T0.plusSeconds(1)).waiting()).isEqualTo(19_500);
+    }
+    assertThat(query("SELECT count(*) FROM events WHERE state = 1")).containsExactly("500");
+  }
+
+  @Test
+  void stats_whenCountsAreKeptIncrementally_matchACountOfTheRows() throws SQLException {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      backlog.append(numbered(1, 10), T0);
+      List<Job> jobs = backlog.claim(6, Duration.ofSeconds(30), T0);
+      backlog.settle(
+          List.of(
+              Settlement.done(jobs.get(0)),
+              Settlement.dead(jobs.get(1), "failed-permanent", "x"),
+              Settlement.retry(jobs.get(2), "throttled", null, T0)),
+          T0);
+      backlog.redrive(List.of(jobs.get(1).eventId()), T0);
+      backlog.claim(2, Duration.ofSeconds(30), T0.plusSeconds(60));
+      backlog.abandonLeases(T0.plusSeconds(61));
+
+      BacklogStats stats = backlog.stats(T0.plusSeconds(61));
+      List<String> byState =
+          query("SELECT state, count(*) FROM events GROUP BY state ORDER BY state");
+      List<String> kept =
+          List.of(
+              "0|" + stats.waiting(),
+              "1|" + stats.leased(),
+              "2|" + stats.done(),
+              "3|" + stats.dead());
+      assertThat(kept).containsAll(byState);
+      assertThat(query("SELECT count(*) FROM releases"))
+          .containsExactly(String.valueOf(stats.releases()));
+      assertThat(stats.waiting() + stats.leased() + stats.done() + stats.dead()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void close_whenClosed_refusesFurtherUseAndClosingAgainIsHarmless() {
+    SqliteBacklog backlog = SqliteBacklog.open(file());
+    backlog.close();
+    backlog.close();
+
+    assertThatThrownBy(() -> backlog.append(numbered(1, 1), T0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> backlog.stats(T0)).isInstanceOf(IllegalStateException.class);
+  }
+}

@@ -1,0 +1,867 @@
+package dev.sluice.testkit;
+
+import static dev.sluice.testkit.TestEvents.numbered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.backlog.Settlement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Backlog} must have. An implementation's test extends this class and
+ * provides {@link #newBacklog()}; a durable store also overrides {@link #reopen(Backlog)} so the
+ * persistence tests run.
+ *
+ * <p>All times are whole milliseconds after a fixed instant, so stores that keep microseconds
+ * return exactly what they were given.
+ */
+public abstract class BacklogContract {
+
+  /** The fixed instant the tests start at. */
+  protected static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+  /** The lease the tests claim with. */
+  protected static final Duration LEASE = Duration.ofSeconds(30);
+
+  /** The backlog under test; {@link #reopen} replaces it. */
+  protected Backlog backlog;
+
+  /** A fresh, empty backlog. */
+  protected abstract Backlog newBacklog();
+
+  /**
+   * Closes (or abandons, as a crash would) {@code backlog} and opens the same store again. The
+   * default skips the persistence tests: a store that is not durable has nothing to reopen.
+   */
+  protected Backlog reopen(Backlog backlog) {
+    Assumptions.abort("this backlog is not durable; persistence tests do not apply");
+    return backlog;
+  }
+
+  @BeforeEach
+  void openBacklog() {
+    backlog = newBacklog();
+  }
+
+  @AfterEach
+  void closeBacklog() {
+    if (backlog != null) {
+      backlog.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- append
+
+  @Test
+  void append_whenNewEvents_acceptsAllAsWaitingAndDue() {
+    AppendResult result = backlog.append(numbered(1, 3), T0);
+
+    assertThat(result).isEqualTo(new AppendResult(3, 0));
+    BacklogStats stats = backlog.stats(T0);
+    assertThat(stats.waiting()).isEqualTo(3);
+    assertThat(stats.due()).isEqualTo(3);
+    assertThat(stats.oldestWaiting()).isEqualTo(T0);
+  }
+
+  @Test
+  void append_whenEmptyList_acceptsNothing() {
+    assertThat(backlog.append(List.of(), T0)).isEqualTo(new AppendResult(0, 0));
+    assertThat(backlog.stats(T0).waiting()).isZero();
+  }
+
+  @Test
+  void append_whenSameIdentityTwiceInOneBatch_acceptsOneAndCountsADuplicate() {
+    AppendResult result = backlog.append(List.of(numbered(1), numbered(2), numbered(1)), T0);
+
+    assertThat(result).isEqualTo(new AppendResult(2, 1));
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void append_whenIdentityAlreadyWaiting_isADuplicate() {
+    backlog.append(numbered(1, 2), T0);
+
+    AppendResult again = backlog.append(numbered(1, 3), T0.plusSeconds(1));
+
+    assertThat(again).isEqualTo(new AppendResult(1, 2));
+    assertThat(backlog.stats(T0.plusSeconds(1)).waiting()).isEqualTo(3);
+  }
+
+  @Test
+  void append_whenIdentityLeased_isADuplicate() {
+    backlog.append(List.of(numbered(1)), T0);
+    backlog.claim(10, LEASE, T0);
+
+    assertThat(backlog.append(List.of(numbered(1)), T0)).isEqualTo(new AppendResult(0, 1));
+    assertThat(backlog.stats(T0).waiting()).isZero();
+  }
+
+  @Test
+  void append_whenIdentityAlreadyDone_isADuplicate() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.done(job)), T0.plusSeconds(1));
+
+    AppendResult again = backlog.append(List.of(numbered(1)), T0.plusSeconds(2));
+
+    assertThat(again).isEqualTo(new AppendResult(0, 1));
+    assertThat(backlog.stats(T0.plusSeconds(2)).waiting()).isZero();
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(2))).isEmpty();
+  }
+
+  @Test
+  void append_whenIdentityAlreadyDead_isADuplicate() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.dead(job, "failed-permanent", "bad input")), T0);
+
+    AppendResult again = backlog.append(List.of(numbered(1)), T0.plusSeconds(2));
+
+    assertThat(again).isEqualTo(new AppendResult(0, 1));
+    assertThat(backlog.stats(T0.plusSeconds(2)).dead()).isEqualTo(1);
+    assertThat(backlog.stats(T0.plusSeconds(2)).waiting()).isZero();
+  }
+
+  @Test
+  void append_whenSameKeyHasANewVersion_isANewEvent() {
+    ObjectEvent v1 = TestEvents.version("b", "report.csv", "v1");
+    ObjectEvent v2 = TestEvents.version("b", "report.csv", "v2");
+
+    AppendResult result = backlog.append(List.of(v1, v2, v1), T0);
+
+    assertThat(result).isEqualTo(new AppendResult(2, 1));
+  }
+
+  @Test
+  void append_whenSameObjectComesFromAnotherSource_isADuplicate() {
+    ObjectEvent fromWebhook = numbered(1);
+    ObjectEvent fromQueue =
+        new ObjectEvent(
+            fromWebhook.bucket(),
+            fromWebhook.key(),
+            fromWebhook.size(),
+            fromWebhook.eTag(),
+            fromWebhook.versionId(),
+            fromWebhook.sequencer(),
+            fromWebhook.eventName(),
+            fromWebhook.eventTime(),
+            "sqs");
+    backlog.append(List.of(fromWebhook), T0);
+
+    assertThat(backlog.append(List.of(fromQueue), T0)).isEqualTo(new AppendResult(0, 1));
+  }
+
+  // ----------------------------------------------------------------- claim
+
+  @Test
+  void claim_whenEventsWaiting_returnsJobsCarryingTheEventsAtAttemptOne() {
+    List<ObjectEvent> events = numbered(1, 2);
+    backlog.append(events, T0);
+    Instant now = T0.plusSeconds(5);
+
+    List<Job> jobs = backlog.claim(10, LEASE, now);
+
+    assertThat(jobs).extracting(Job::event).containsExactlyElementsOf(events);
+    assertThat(jobs).extracting(Job::attempt).containsOnly(1);
+    assertThat(jobs).extracting(Job::releasedAt).containsOnly(now);
+    assertThat(jobs).extracting(Job::eventId).doesNotHaveDuplicates();
+    assertThat(jobs).extracting(Job::releaseId).doesNotHaveDuplicates();
+    assertThat(jobs.get(1).releaseId()).isGreaterThan(jobs.get(0).releaseId());
+  }
+
+  @Test
+  void claim_whenEventHasOnlyRequiredFields_returnsItUnchanged() {
+    ObjectEvent bare = ObjectEvent.created("b", "dir/a b+c%20ü.txt", "webhook");
+    backlog.append(List.of(bare), T0);
+
+    assertThat(backlog.claim(1, LEASE, T0)).extracting(Job::event).containsExactly(bare);
+  }
+
+  @Test
+  void claim_whenAppendedInSeveralBatches_returnsOldestFirst() {
+    backlog.append(numbered(10, 2), T0);
+    backlog.append(numbered(1, 2), T0.plusSeconds(1));
+    backlog.append(numbered(5, 1), T0.plusSeconds(2));
+
+    List<Job> jobs = backlog.claim(10, LEASE, T0.plusSeconds(3));
+
+    assertThat(jobs)
+        .extracting(Job::event)
+        .containsExactly(numbered(10), numbered(11), numbered(1), numbered(2), numbered(5));
+  }
+
+  @Test
+  void claim_whenMoreDueThanMax_returnsOnlyTheOldestMax() {
+    backlog.append(numbered(1, 5), T0);
+
+    List<Job> first = backlog.claim(2, LEASE, T0);
+    List<Job> second = backlog.claim(2, LEASE, T0);
+
+    assertThat(first).extracting(Job::event).containsExactly(numbered(1), numbered(2));
+    assertThat(second).extracting(Job::event).containsExactly(numbered(3), numbered(4));
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(1);
+    assertThat(backlog.stats(T0).leased()).isEqualTo(4);
+  }
+
+  @Test
+  void claim_whenMaxIsZero_claimsNothing() {
+    backlog.append(numbered(1, 2), T0);
+
+    assertThat(backlog.claim(0, LEASE, T0)).isEmpty();
+    assertThat(backlog.stats(T0).releases()).isZero();
+  }
+
+  @Test
+  void claim_whenArgumentsInvalid_throwsNamingTheArgument() {
+    assertThatThrownBy(() -> backlog.claim(-1, LEASE, T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max");
+    assertThatThrownBy(() -> backlog.claim(1, Duration.ZERO, T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lease");
+  }
+
+  @Test
+  void claim_whenEventAppendedLater_doesNotClaimItYet() {
+    backlog.append(List.of(numbered(1)), T0.plusSeconds(10));
+
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(9))).isEmpty();
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(10))).hasSize(1);
+  }
+
+  @Test
+  void claim_whenEventLeased_doesNotClaimItAgainBeforeTheLeaseEnds() {
+    backlog.append(List.of(numbered(1)), T0);
+    backlog.claim(10, LEASE, T0);
+
+    assertThat(backlog.claim(10, LEASE, T0.plus(LEASE).minusMillis(1))).isEmpty();
+  }
+
+  @Test
+  void claim_whenLeaseExpired_claimsTheEventAgainWithNextAttemptAndNewRelease() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job first = backlog.claim(10, LEASE, T0).get(0);
+    Instant expiry = T0.plus(LEASE);
+
+    List<Job> again = backlog.claim(10, LEASE, expiry);
+
+    assertThat(again).hasSize(1);
+    Job second = again.get(0);
+    assertThat(second.eventId()).isEqualTo(first.eventId());
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.releaseId()).isGreaterThan(first.releaseId());
+    assertThat(second.releasedAt()).isEqualTo(expiry);
+    assertThat(second.event()).isEqualTo(numbered(1));
+    BacklogStats stats = backlog.stats(expiry);
+    assertThat(stats.leased()).isEqualTo(1);
+    assertThat(stats.releases()).isEqualTo(2);
+  }
+
+  @Test
+  void claim_whenLeaseExpired_closesTheLostReleaseAsExpired() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job first = backlog.claim(10, LEASE, T0).get(0);
+    Instant expiry = T0.plus(LEASE);
+    backlog.claim(10, LEASE, expiry);
+
+    ReleaseRecord lost = backlog.releases(T0, 0, 10).get(0);
+
+    assertThat(lost.releaseId()).isEqualTo(first.releaseId());
+    assertThat(lost.outcome()).isEqualTo("expired");
+    assertThat(lost.finishedAt()).isEqualTo(expiry);
+  }
+
+  @Test
+  void claim_whenRetryIsDueLater_doesNotClaimItEarly() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant retryAt = T0.plusSeconds(60);
+    backlog.settle(List.of(Settlement.retry(job, "throttled", "slow down", retryAt)), T0);
+
+    assertThat(backlog.claim(10, LEASE, retryAt.minusMillis(1))).isEmpty();
+    List<Job> retried = backlog.claim(10, LEASE, retryAt);
+    assertThat(retried).extracting(Job::eventId).containsExactly(job.eventId());
+    assertThat(retried).extracting(Job::attempt).containsExactly(2);
+  }
+
+  @Test
+  void claim_whenRetryAndNewEventsAreDue_ordersByDueTimeThenArrival() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.retry(job, "throttled", null, T0.plusSeconds(10))), T0);
+    backlog.append(List.of(numbered(2)), T0.plusSeconds(5));
+    backlog.append(List.of(numbered(3)), T0.plusSeconds(15));
+
+    List<Job> jobs = backlog.claim(10, LEASE, T0.plusSeconds(20));
+
+    assertThat(jobs).extracting(Job::event).containsExactly(numbered(2), numbered(1), numbered(3));
+  }
+
+  @Test
+  void claim_whenExpiredLeaseAndWaitingEvents_ordersByDueTimeThenArrival() {
+    backlog.append(List.of(numbered(1)), T0);
+    backlog.claim(10, LEASE, T0); // lease of event 1 ends at T0 + 30 s
+    backlog.append(List.of(numbered(2)), T0.plusSeconds(20));
+    backlog.append(List.of(numbered(3)), T0.plusSeconds(40));
+
+    List<Job> jobs = backlog.claim(10, LEASE, T0.plusSeconds(50));
+
+    assertThat(jobs).extracting(Job::event).containsExactly(numbered(2), numbered(1), numbered(3));
+  }
+
+  // ---------------------------------------------------------------- settle
+
+  @Test
+  void settle_whenDone_marksTheEventDoneAndClosesTheRelease() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant finished = T0.plusSeconds(3);
+
+    backlog.settle(List.of(Settlement.done(job)), finished);
+
+    BacklogStats stats = backlog.stats(finished);
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.leased()).isZero();
+    assertThat(stats.waiting()).isZero();
+    ReleaseRecord release = backlog.releases(T0, 0, 10).get(0);
+    assertThat(release.outcome()).isEqualTo("completed");
+    assertThat(release.finishedAt()).isEqualTo(finished);
+    assertThat(release.error()).isNull();
+    assertThat(backlog.claim(10, LEASE, T0.plus(LEASE).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void settle_whenLeaseWasLostToANewerClaim_isIgnored() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job stale = backlog.claim(10, LEASE, T0).get(0);
+    Instant reclaimed = T0.plus(LEASE).plusSeconds(1);
+    Job current = backlog.claim(10, LEASE, reclaimed).get(0);
+
+    backlog.settle(List.of(Settlement.dead(stale, "failed-permanent", "late answer")), reclaimed);
+
+    BacklogStats stats = backlog.stats(reclaimed);
+    assertThat(stats.leased()).isEqualTo(1);
+    assertThat(stats.dead()).isZero();
+    assertThat(backlog.deadLetters(0, 10)).isEmpty();
+    assertThat(backlog.releases(T0, 0, 10).get(0).outcome()).isEqualTo("expired");
+
+    backlog.settle(List.of(Settlement.done(current)), reclaimed.plusSeconds(1));
+
+    assertThat(backlog.stats(reclaimed.plusSeconds(1)).done()).isEqualTo(1);
+    assertThat(backlog.stats(reclaimed.plusSeconds(1)).leased()).isZero();
+  }
+
+  @Test
+  void settle_whenLeaseExpiredButNobodyClaimedAgain_applies() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant late = T0.plus(LEASE).plusSeconds(15);
+
+    backlog.settle(List.of(Settlement.done(job)), late);
+
+    assertThat(backlog.stats(late).done()).isEqualTo(1);
+    assertThat(backlog.claim(10, LEASE, late)).isEmpty();
+  }
+
+  @Test
+  void settle_whenSameJobSettledTwice_appliesOnlyTheFirst() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+
+    backlog.settle(List.of(Settlement.done(job)), T0.plusSeconds(1));
+    backlog.settle(List.of(Settlement.retry(job, "throttled", null, T0)), T0.plusSeconds(2));
+
+    BacklogStats stats = backlog.stats(T0.plusSeconds(2));
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.waiting()).isZero();
+    assertThat(backlog.releases(T0, 0, 10).get(0).outcome()).isEqualTo("completed");
+  }
+
+  @Test
+  void settle_whenRetry_makesTheEventWaitingDueAtRetryAt() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant retryAt = T0.plusSeconds(60);
+
+    backlog.settle(
+        List.of(Settlement.retry(job, "failed-retryable", "HTTP 503", retryAt)), T0.plusSeconds(1));
+
+    BacklogStats before = backlog.stats(retryAt.minusMillis(1));
+    assertThat(before.waiting()).isEqualTo(1);
+    assertThat(before.due()).isZero();
+    assertThat(before.leased()).isZero();
+    assertThat(backlog.stats(retryAt).due()).isEqualTo(1);
+    ReleaseRecord release = backlog.releases(T0, 0, 10).get(0);
+    assertThat(release.outcome()).isEqualTo("failed-retryable");
+    assertThat(release.error()).isEqualTo("HTTP 503");
+    assertThat(release.finishedAt()).isEqualTo(T0.plusSeconds(1));
+  }
+
+  @Test
+  void settle_whenDead_listsTheDeadLetterWithAttemptsAndLastError() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job first = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.retry(first, "failed-retryable", "timeout", T0)), T0);
+    Job second = backlog.claim(10, LEASE, T0.plusSeconds(1)).get(0);
+    Instant deadAt = T0.plusSeconds(2);
+
+    backlog.settle(List.of(Settlement.dead(second, "failed-permanent", "no such key")), deadAt);
+
+    assertThat(backlog.deadLetters(0, 10))
+        .containsExactly(new DeadLetter(first.eventId(), numbered(1), 2, "no such key", deadAt));
+    BacklogStats stats = backlog.stats(deadAt);
+    assertThat(stats.dead()).isEqualTo(1);
+    assertThat(stats.leased()).isZero();
+    assertThat(stats.waiting()).isZero();
+    assertThat(backlog.claim(10, LEASE, deadAt.plus(LEASE))).isEmpty();
+  }
+
+  @Test
+  void settle_whenBatchMixesKinds_appliesEach() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(10, LEASE, T0);
+
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)),
+            Settlement.retry(jobs.get(1), "throttled", null, T0.plusSeconds(9)),
+            Settlement.dead(jobs.get(2), "failed-permanent", "bad")),
+        T0.plusSeconds(1));
+
+    BacklogStats stats = backlog.stats(T0.plusSeconds(1));
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.waiting()).isEqualTo(1);
+    assertThat(stats.dead()).isEqualTo(1);
+    assertThat(stats.leased()).isZero();
+  }
+
+  // ------------------------------------------------------------ dead letters
+
+  @Test
+  void deadLetters_whenPaged_returnsOldestFirstAfterTheGivenId() {
+    List<Long> ids = killAll(numbered(1, 5), T0);
+
+    List<DeadLetter> first = backlog.deadLetters(0, 2);
+    List<DeadLetter> second = backlog.deadLetters(first.get(1).eventId(), 2);
+    List<DeadLetter> last = backlog.deadLetters(second.get(1).eventId(), 2);
+
+    assertThat(first).extracting(DeadLetter::eventId).containsExactly(ids.get(0), ids.get(1));
+    assertThat(second).extracting(DeadLetter::eventId).containsExactly(ids.get(2), ids.get(3));
+    assertThat(last).extracting(DeadLetter::eventId).containsExactly(ids.get(4));
+    assertThat(first).extracting(DeadLetter::event).containsExactly(numbered(1), numbered(2));
+  }
+
+  @Test
+  void redrive_whenIdsGiven_movesOnlyThoseBackWithAttemptsReset() {
+    List<Long> ids = killAll(numbered(1, 3), T0);
+    Instant now = T0.plusSeconds(100);
+
+    int moved = backlog.redrive(List.of(ids.get(1)), now);
+
+    assertThat(moved).isEqualTo(1);
+    BacklogStats stats = backlog.stats(now);
+    assertThat(stats.dead()).isEqualTo(2);
+    assertThat(stats.waiting()).isEqualTo(1);
+    assertThat(stats.due()).isEqualTo(1);
+    assertThat(backlog.deadLetters(0, 10))
+        .extracting(DeadLetter::eventId)
+        .containsExactly(ids.get(0), ids.get(2));
+    List<Job> jobs = backlog.claim(10, LEASE, now);
+    assertThat(jobs).extracting(Job::eventId).containsExactly(ids.get(1));
+    assertThat(jobs).extracting(Job::attempt).containsExactly(1);
+  }
+
+  @Test
+  void redrive_whenEmptyList_movesEveryDeadLetter() {
+    killAll(numbered(1, 3), T0);
+    Instant now = T0.plusSeconds(100);
+
+    assertThat(backlog.redrive(List.of(), now)).isEqualTo(3);
+
+    assertThat(backlog.deadLetters(0, 10)).isEmpty();
+    assertThat(backlog.stats(now).dead()).isZero();
+    assertThat(backlog.claim(10, LEASE, now))
+        .extracting(Job::event)
+        .containsExactly(numbered(1), numbered(2), numbered(3));
+  }
+
+  @Test
+  void redrive_whenEventIsNotDead_leavesItAlone() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> jobs = backlog.claim(1, LEASE, T0);
+    backlog.settle(List.of(Settlement.done(jobs.get(0))), T0);
+    long doneId = jobs.get(0).eventId();
+
+    int moved = backlog.redrive(List.of(doneId, 999_999L), T0.plusSeconds(1));
+
+    assertThat(moved).isZero();
+    assertThat(backlog.stats(T0.plusSeconds(1)).done()).isEqualTo(1);
+    assertThat(backlog.stats(T0.plusSeconds(1)).waiting()).isEqualTo(1);
+  }
+
+  // --------------------------------------------------------- abandonLeases
+
+  @Test
+  void abandonLeases_whenEventsLeased_makesThemDueNowAndClosesTheirReleases() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> leased = backlog.claim(2, LEASE, T0);
+    Instant restart = T0.plusSeconds(5);
+
+    int returned = backlog.abandonLeases(restart);
+
+    assertThat(returned).isEqualTo(2);
+    BacklogStats stats = backlog.stats(restart);
+    assertThat(stats.leased()).isZero();
+    assertThat(stats.waiting()).isEqualTo(3);
+    assertThat(stats.due()).isEqualTo(3);
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::outcome, ReleaseRecord::finishedAt)
+        .containsOnly(tuple("abandoned", restart));
+    List<Job> again = backlog.claim(10, LEASE, restart);
+    assertThat(again)
+        .filteredOn(j -> j.eventId() == leased.get(0).eventId())
+        .extracting(Job::attempt)
+        .containsExactly(2);
+    assertThat(again).hasSize(3);
+  }
+
+  @Test
+  void abandonLeases_whenNothingLeased_returnsZero() {
+    backlog.append(numbered(1, 2), T0);
+
+    assertThat(backlog.abandonLeases(T0)).isZero();
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void abandonLeases_whenOldJobSettlesAfterwards_ignoresIt() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    backlog.abandonLeases(T0.plusSeconds(1));
+
+    backlog.settle(List.of(Settlement.done(job)), T0.plusSeconds(2));
+
+    assertThat(backlog.stats(T0.plusSeconds(2)).done()).isZero();
+    assertThat(backlog.stats(T0.plusSeconds(2)).waiting()).isEqualTo(1);
+  }
+
+  // ----------------------------------------------------------------- stats
+
+  @Test
+  void stats_whenEmpty_isAllZeroWithNoOldestWaiting() {
+    assertThat(backlog.stats(T0)).isEqualTo(new BacklogStats(0, 0, 0, 0, 0, 0, null));
+  }
+
+  @Test
+  void stats_whenEventsInEveryState_countsEach() {
+    backlog.append(numbered(1, 2), T0); // 1 done, 2 dead
+    backlog.append(numbered(3, 2), T0.plusSeconds(1)); // 3 retry later, 4 leased
+    backlog.append(numbered(5, 2), T0.plusSeconds(2)); // 5 and 6 stay waiting
+    List<Job> jobs = backlog.claim(4, LEASE, T0.plusSeconds(3));
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)),
+            Settlement.dead(jobs.get(1), "failed-permanent", "bad"),
+            Settlement.retry(jobs.get(2), "throttled", null, T0.plusSeconds(60))),
+        T0.plusSeconds(4));
+
+    BacklogStats stats = backlog.stats(T0.plusSeconds(10));
+
+    assertThat(stats).isEqualTo(new BacklogStats(3, 2, 1, 1, 1, 4, T0.plusSeconds(1)));
+  }
+
+  @Test
+  void stats_whenOldestWaitingEventIsRetrying_reportsItsAcceptanceTime() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0.plusSeconds(1)).get(0);
+    backlog.settle(
+        List.of(Settlement.retry(job, "throttled", null, T0.plusSeconds(300))), T0.plusSeconds(2));
+    backlog.append(List.of(numbered(2)), T0.plusSeconds(3));
+
+    assertThat(backlog.stats(T0.plusSeconds(4)).oldestWaiting()).isEqualTo(T0);
+  }
+
+  // --------------------------------------------------------------- releases
+
+  @Test
+  void releases_whenClaimed_recordOneOpenReleasePerJob() {
+    ObjectEvent versioned =
+        TestEvents.version("archive", "2026/03/01/x.json", "3HL4kqtJlcpXroDTDmJ");
+    backlog.append(List.of(numbered(1), versioned), T0);
+    Instant now = T0.plusSeconds(2);
+    List<Job> jobs = backlog.claim(10, LEASE, now);
+
+    List<ReleaseRecord> releases = backlog.releases(T0, 0, 10);
+
+    assertThat(releases)
+        .containsExactly(
+            new ReleaseRecord(
+                jobs.get(0).releaseId(),
+                jobs.get(0).eventId(),
+                numbered(1).identity().asString(),
+                TestEvents.BUCKET,
+                "data/part-00001.parquet",
+                1,
+                now,
+                null,
+                null,
+                null),
+            new ReleaseRecord(
+                jobs.get(1).releaseId(),
+                jobs.get(1).eventId(),
+                "archive\u00002026/03/01/x.json\u0000v:3HL4kqtJlcpXroDTDmJ",
+                "archive",
+                "2026/03/01/x.json",
+                1,
+                now,
+                null,
+                null,
+                null));
+  }
+
+  @Test
+  void releases_whenPaged_returnsReleaseOrderAfterTheGivenId() {
+    backlog.append(numbered(1, 5), T0);
+    List<Long> releaseIds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      releaseIds.add(backlog.claim(1, LEASE, T0.plusSeconds(i)).get(0).releaseId());
+    }
+
+    List<ReleaseRecord> first = backlog.releases(T0, 0, 2);
+    List<ReleaseRecord> second = backlog.releases(T0, first.get(1).releaseId(), 2);
+    List<ReleaseRecord> last = backlog.releases(T0, second.get(1).releaseId(), 2);
+
+    assertThat(first)
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactlyElementsOf(releaseIds.subList(0, 2));
+    assertThat(second)
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactlyElementsOf(releaseIds.subList(2, 4));
+    assertThat(last)
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactlyElementsOf(releaseIds.subList(4, 5));
+    assertThat(backlog.releases(T0, last.get(0).releaseId(), 2)).isEmpty();
+  }
+
+  @Test
+  void releases_whenSinceGiven_leavesOutEarlierReleases() {
+    backlog.append(numbered(1, 3), T0);
+    for (int i = 0; i < 3; i++) {
+      backlog.claim(1, LEASE, T0.plusSeconds(10 * i));
+    }
+
+    List<ReleaseRecord> recent = backlog.releases(T0.plusSeconds(10), 0, 10);
+
+    assertThat(recent)
+        .extracting(ReleaseRecord::releasedAt)
+        .containsExactly(T0.plusSeconds(10), T0.plusSeconds(20));
+    assertThat(recent)
+        .extracting(ReleaseRecord::key)
+        .containsExactly("data/part-00002.parquet", "data/part-00003.parquet");
+  }
+
+  @Test
+  void releaseTimes_whenSinceGiven_returnsEveryReleaseTimeFromThenInOrder() {
+    backlog.append(numbered(1, 6), T0);
+    backlog.claim(2, LEASE, T0);
+    backlog.claim(1, LEASE, T0.plusMillis(1_500));
+    backlog.claim(3, LEASE, T0.plusSeconds(7));
+
+    assertThat(backlog.releaseTimes(T0.plusSeconds(1)))
+        .containsExactly(
+            T0.plusMillis(1_500), T0.plusSeconds(7), T0.plusSeconds(7), T0.plusSeconds(7));
+    assertThat(backlog.releaseTimes(T0)).hasSize(6);
+    assertThat(backlog.releaseTimes(T0.plusSeconds(8))).isEmpty();
+  }
+
+  // ------------------------------------------------------------ persistence
+
+  @Test
+  void reopen_whenEventsWereAccepted_keepsThemAndTheirIdentities() {
+    backlog.append(numbered(1, 3), T0);
+
+    backlog = reopen(backlog);
+
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(3);
+    assertThat(backlog.append(numbered(1, 3), T0)).isEqualTo(new AppendResult(0, 3));
+    assertThat(backlog.claim(10, LEASE, T0))
+        .extracting(Job::event)
+        .containsExactlyElementsOf(numbered(1, 3));
+  }
+
+  @Test
+  void reopen_whenReleasesAndDeadLettersExist_keepsThem() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)),
+            Settlement.dead(jobs.get(1), "failed-permanent", "corrupt file")),
+        T0.plusSeconds(1));
+    List<ReleaseRecord> releasesBefore = backlog.releases(T0, 0, 10);
+    BacklogStats statsBefore = backlog.stats(T0.plusSeconds(2));
+
+    backlog = reopen(backlog);
+
+    assertThat(backlog.releases(T0, 0, 10)).isEqualTo(releasesBefore);
+    assertThat(backlog.releaseTimes(T0)).containsExactly(T0, T0, T0);
+    assertThat(backlog.deadLetters(0, 10))
+        .containsExactly(
+            new DeadLetter(
+                jobs.get(1).eventId(), numbered(2), 1, "corrupt file", T0.plusSeconds(1)));
+    assertThat(backlog.stats(T0.plusSeconds(2))).isEqualTo(statsBefore);
+  }
+
+  @Test
+  void reopen_whenEventWasLeased_isDueAgainAfterAbandonLeases() {
+    backlog.append(numbered(1, 2), T0);
+    Job leased = backlog.claim(1, LEASE, T0).get(0);
+
+    backlog = reopen(backlog);
+    Instant restart = T0.plusSeconds(1);
+    assertThat(backlog.stats(restart).leased()).isEqualTo(1);
+    assertThat(backlog.abandonLeases(restart)).isEqualTo(1);
+
+    List<Job> jobs = backlog.claim(10, LEASE, restart);
+    assertThat(jobs).extracting(Job::eventId).contains(leased.eventId());
+    assertThat(jobs).hasSize(2);
+    assertThat(jobs)
+        .filteredOn(j -> j.eventId() == leased.eventId())
+        .extracting(Job::attempt)
+        .containsExactly(2);
+  }
+
+  @Test
+  void reopen_whenReopened_continuesIdsAfterTheExistingOnes() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> before = backlog.claim(2, LEASE, T0);
+
+    backlog = reopen(backlog);
+    backlog.append(List.of(numbered(3)), T0);
+    Job after = backlog.claim(1, LEASE, T0).get(0);
+
+    assertThat(after.eventId()).isGreaterThan(before.get(1).eventId());
+    assertThat(after.releaseId()).isGreaterThan(before.get(1).releaseId());
+  }
+
+  // ------------------------------------------------------------ concurrency
+
+  /**
+   * Producers append overlapping batches while consumers claim and settle, all released together
+   * on a latch. Every unique event is done exactly once; duplicates are counted, never stored.
+   */
+  @Test
+  void appendClaimSettle_whenManyThreadsAtOnce_losesNoneAndSettlesEachOnce() throws Exception {
+    int producers = 4;
+    int consumers = 4;
+    int eventsPerProducer = 2_000;
+    int batch = 100;
+    // producer p appends events [p * 1000, p * 1000 + 2000): each half overlaps a neighbour
+    int unique = (producers + 1) * eventsPerProducer / 2;
+    Instant now = T0;
+    Duration longLease = Duration.ofHours(1);
+
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicInteger producersLeft = new AtomicInteger(producers);
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong duplicates = new AtomicLong();
+    Map<Long, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    AtomicInteger settled = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int first = p * eventsPerProducer / 2;
+        work.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < eventsPerProducer; i += batch) {
+                    AppendResult r = backlog.append(numbered(first + i, batch), now);
+                    accepted.addAndGet(r.accepted());
+                    duplicates.addAndGet(r.duplicates());
+                  }
+                  producersLeft.decrementAndGet();
+                  return null;
+                }));
+      }
+      for (int c = 0; c < consumers; c++) {
+        work.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  while (true) {
+                    boolean producing = producersLeft.get() > 0;
+                    List<Job> jobs = backlog.claim(50, longLease, now);
+                    if (jobs.isEmpty()) {
+                      if (!producing) {
+                        return null;
+                      }
+                      Thread.yield();
+                      continue;
+                    }
+                    List<Settlement> done = new ArrayList<>();
+                    for (Job job : jobs) {
+                      deliveries
+                          .computeIfAbsent(job.eventId(), id -> new AtomicInteger())
+                          .incrementAndGet();
+                      done.add(Settlement.done(job));
+                    }
+                    backlog.settle(done, now);
+                    settled.addAndGet(done.size());
+                  }
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : work) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(accepted.get()).isEqualTo(unique);
+    assertThat(duplicates.get()).isEqualTo((long) producers * eventsPerProducer - unique);
+    assertThat(deliveries).hasSize(unique);
+    assertThat(deliveries.values().stream().map(AtomicInteger::get).collect(Collectors.toSet()))
+        .containsExactly(1);
+    assertThat(settled.get()).isEqualTo(unique);
+    assertThat(backlog.stats(now)).isEqualTo(new BacklogStats(0, 0, 0, unique, 0, unique, null));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Appends, claims and dead-letters the events; returns their ids in order. */
+  private List<Long> killAll(List<ObjectEvent> events, Instant now) {
+    backlog.append(events, now);
+    List<Job> jobs = backlog.claim(events.size(), LEASE, now);
+    backlog.settle(
+        jobs.stream().map(j -> Settlement.dead(j, "failed-permanent", "boom")).toList(), now);
+    return jobs.stream().map(Job::eventId).toList();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.sluice.testkit;
+
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.InMemoryBacklog;
+
+/** The in-memory backlog keeps the contract, except persistence: it has nothing to reopen. */
+class InMemoryBacklogContractTest extends BacklogContract {
+
+  @Override
+  protected Backlog newBacklog() {
+    return new InMemoryBacklog();
+  }
+}
