@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Releases object-storage events to a target under hard limits.",
     subcommands = {
       ServeCommand.class,
-      DemoCommand.class,
+      dev.sluice.cli.demo.DemoCommand.class,
       StatusCommand.class,
       PauseCommand.class,
       ResumeCommand.class,

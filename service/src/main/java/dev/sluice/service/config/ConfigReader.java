@@ -1,5 +1,7 @@
 package dev.sluice.service.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sluice.core.gate.Limits;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -78,6 +80,14 @@ final class ConfigReader {
     String region = s.string("region", S3EndpointConfig.DEFAULT_REGION);
     return s.build(
         () -> new S3EndpointConfig(enabled, host, port, buckets, accessKey, secretKey, region));
+  }
+
+  /** A limits document on its own, as {@code PUT /v1/limits} receives it. */
+  static Limits limits(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new ConfigException("limits: expected an object with window, rate and/or concurrency");
+    }
+    return limits(YamlSection.at(LIMITS, node));
   }
 
   /** A limits section replaces the default window: only what it names is limited. */

@@ -32,6 +32,11 @@ final class YamlSection {
     return new YamlSection("", node);
   }
 
+  /** A mapping found at {@code path} of a larger document (a limits body sent over HTTP). */
+  static YamlSection at(String path, JsonNode node) {
+    return new YamlSection(path, node);
+  }
+
   /** The full key of {@code key} in this section: {@code limits.window.limit}. */
   String keyPath(String key) {
     return path.isEmpty() ? key : path + "." + key;

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.ReleaseRecord;
-import dev.sluice.intake.MalformedNotificationException;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.config.ConfigException;
+import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.intake.MalformedBodyException;
 import dev.sluice.service.intake.IntakeReport;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -48,7 +50,7 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get("/v1/status", ctx -> send(ctx, 200, StatusJson.of(sluice, json)));
                   c.routes.post("/v1/pause", this::pause);
                   c.routes.post("/v1/resume", this::resume);
-                  c.routes.get("/v1/limits", ctx -> send(ctx, 200, LimitsJson.toJson(sluice.limits(), json)));
+                  c.routes.get("/v1/limits", ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json)));
                   c.routes.put("/v1/limits", this::putLimits);
                   c.routes.get("/v1/dead", this::getDead);
                   c.routes.post("/v1/dead/redrive", this::redrive);
@@ -81,7 +83,7 @@ public final class HttpApi implements AutoCloseable {
     IntakeReport report;
     try {
       report = sluice.intake().acceptBody(body);
-    } catch (MalformedNotificationException e) {
+    } catch (MalformedBodyException e) {
       throw new ApiError(400, e.getMessage());
     }
     ObjectNode out = json.createObjectNode();
@@ -152,11 +154,11 @@ public final class HttpApi implements AutoCloseable {
       throw new ApiError(400, "body is not JSON: " + firstLine(e.getMessage()));
     }
     try {
-      sluice.dispatcher().setLimits(LimitsJson.fromJson(node));
-    } catch (IllegalArgumentException e) {
+      sluice.dispatcher().setLimits(LimitsDocument.read(node));
+    } catch (ConfigException e) {
       throw new ApiError(400, e.getMessage());
     }
-    send(ctx, 200, LimitsJson.toJson(sluice.limits(), json));
+    send(ctx, 200, LimitsDocument.write(sluice.limits(), json));
   }
 
   private void getDead(Context ctx) {

@@ -6,6 +6,7 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.dispatch.DispatcherStats;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.config.LimitsDocument;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -31,7 +32,7 @@ final class StatusJson {
         b.oldestWaiting() == null ? 0.0 : Duration.between(b.oldestWaiting(), now).toMillis() / 1000.0);
     Duration drain = timeToDrain(b.waiting(), sluice.limits());
     o.put("timeToDrainSeconds", drain == null ? null : drain.toMillis() / 1000.0);
-    o.set("limits", LimitsJson.toJson(sluice.limits(), json));
+    o.set("limits", LimitsDocument.write(sluice.limits(), json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());

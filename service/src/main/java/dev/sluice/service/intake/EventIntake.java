@@ -32,10 +32,13 @@ public final class EventIntake {
   /**
    * Parses and commits one body.
    *
-   * @throws dev.sluice.intake.MalformedNotificationException when the body cannot be read at all
+   * @throws MalformedBodyException when the body cannot be read at all; nothing was kept
    */
   public IntakeReport acceptBody(byte[] body) {
     ParseResult parsed = parser.parse(body);
+    if (parsed.isMalformed()) {
+      throw new MalformedBodyException(parsed.bodyError());
+    }
     AppendResult appended = appendEvents(parsed.events());
     return new IntakeReport(
         appended.accepted(),

@@ -1,0 +1,216 @@
+package dev.sluice.cli.demo;
+
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.service.SluiceService;
+import dev.sluice.service.config.ConfigException;
+import dev.sluice.service.config.DispatcherConfig;
+import dev.sluice.service.config.DurationText;
+import dev.sluice.service.config.HttpConfig;
+import dev.sluice.service.config.RetryConfig;
+import dev.sluice.service.config.S3EndpointConfig;
+import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.config.StoreConfig;
+import dev.sluice.service.config.TargetConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code sluice demo}: the reference architecture's scenario on one machine. A burst of objects is
+ * uploaded to the embedded S3 endpoint with the AWS SDK; each becomes an event in the SQLite
+ * backlog; the gate releases them to a target that reads each object back, at most N per window.
+ */
+@Command(
+    name = "demo",
+    description = {
+      "Upload a burst of objects to an embedded S3 endpoint and watch them released under a limit.",
+      "Ends with the releases per window, e.g. `released per window: 50 50 15`."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  private static final String BUCKET = "data";
+
+  @Option(names = "--objects", paramLabel = "N", description = "Objects to upload (default ${DEFAULT-VALUE}).")
+  int objects = 115;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Releases per window (default ${DEFAULT-VALUE}).")
+  int limit = 50;
+
+  @Option(names = "--every", paramLabel = "DURATION", description = "Window length (default ${DEFAULT-VALUE}).")
+  String every = "2s";
+
+  @Option(
+      names = "--live",
+      description = "Release while the upload runs (default: the gate opens once the burst is in,"
+          + " so the table shows the limit and not the upload speed).")
+  boolean live;
+
+  @Option(names = "--keep", description = "Keep the demo's data folder instead of deleting it.")
+  boolean keep;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (objects < 1) {
+      throw new ConfigException("--objects: must be >= 1, got " + objects);
+    }
+    Duration window;
+    try {
+      window = DurationText.parse(every);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--every: " + e.getMessage());
+    }
+    Limits limits;
+    try {
+      limits = Limits.window(limit, window);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--limit/--every: " + e.getMessage());
+    }
+
+    Path dir = Files.createTempDirectory("sluice-demo-");
+    AtomicReference<S3Client> reader = new AtomicReference<>();
+    // Enough workers that a slow read never holds back a release the limit allows.
+    int workers = Math.max(64, Math.min(limit, 1000));
+    SluiceConfig config =
+        new SluiceConfig(
+            dir,
+            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+            new S3EndpointConfig(true, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
+            limits,
+            RetryConfig.defaults(),
+            new DispatcherConfig(DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+            TargetConfig.log(),
+            StoreConfig.defaults());
+    ReadBackTarget target = new ReadBackTarget(reader::get, out, objects <= 200);
+    try (SluiceService service =
+            SluiceService.start(config, SluiceService.Options.defaults().withTarget(target).paused(!live));
+        S3Client s3 = DemoS3.client(service.s3Endpoint());
+        S3Client readClient = DemoS3.client(service.s3Endpoint())) {
+      reader.set(readClient);
+      out.printf("sluice demo%n");
+      out.printf("  embedded S3 endpoint  %s (bucket %s)%n", service.s3Endpoint(), BUCKET);
+      out.printf("  backlog               %s%n", config.backlogFile());
+      out.printf("  HTTP API              %s%n", service.apiUrl());
+      out.printf("  limit                 %d per %s (sliding window)%n", limit, DurationText.format(window));
+      out.printf("  target                %s%n%n", target.describe());
+
+      Instant uploadStart = Instant.now();
+      upload(s3);
+      out.printf("uploaded %d objects to s3://%s/data/ in %.2fs%s%n",
+          objects, BUCKET, Duration.between(uploadStart, Instant.now()).toMillis() / 1000.0,
+          live ? "" : "; opening the gate");
+      service.sluice().dispatcher().resume();
+
+      watch(service);
+      int dead = report(service, window);
+      if (dead > 0) {
+        out.printf("%d objects ended as dead letters%n", dead);
+      }
+      List<Integer> counts = countsPerWindow(service, window);
+      out.println("released per window: "
+          + counts.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      return dead == 0 ? 0 : 1;
+    } finally {
+      if (!keep) {
+        deleteTree(dir);
+      } else {
+        out.println("kept " + dir);
+      }
+    }
+  }
+
+  private void upload(S3Client s3) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> puts = new ArrayList<>();
+      for (int i = 0; i < objects; i++) {
+        String key = String.format("data/part-%05d.parquet", i);
+        byte[] body = ("object " + i + " of a cluster job's output\n").repeat(1 + i % 40).getBytes();
+        puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body))));
+      }
+      for (Future<?> f : puts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Live progress until every object is done or dead. */
+  private void watch(SluiceService service) throws InterruptedException {
+    Instant start = Instant.now();
+    long lastPrint = 0;
+    while (true) {
+      BacklogStats s = service.sluice().backlog().stats(service.sluice().time().now());
+      boolean drained = s.waiting() == 0 && s.leased() == 0 && s.done() + s.dead() >= objects;
+      long elapsed = Duration.between(start, Instant.now()).toMillis();
+      if (drained || elapsed - lastPrint >= 500) {
+        out.printf("  +%5.1fs  released %6d  waiting %6d  in flight %4d  done %6d  dead %d%n",
+            elapsed / 1000.0, s.releases(), s.waiting(), s.leased(), s.done(), s.dead());
+        lastPrint = elapsed;
+      }
+      if (drained) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static List<Instant> releaseTimes(SluiceService service) {
+    List<Instant> times = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<ReleaseRecord> page = service.sluice().backlog().releases(Instant.EPOCH, after, 10_000);
+      page.forEach(r -> times.add(r.releasedAt()));
+      if (page.size() < 10_000) {
+        return times;
+      }
+      after = page.get(page.size() - 1).releaseId();
+    }
+  }
+
+  private static List<Integer> countsPerWindow(SluiceService service, Duration window) {
+    return WindowCounts.of(releaseTimes(service), window);
+  }
+
+  /** Prints the table of releases per window; returns the number of dead letters. */
+  private int report(SluiceService service, Duration window) {
+    List<Integer> counts = countsPerWindow(service, window);
+    double t = window.toMillis() / 1000.0;
+    out.printf("%nreleases per window of %s, from the release log:%n", DurationText.format(window));
+    out.printf("  %-7s %-20s %s%n", "window", "from first release", "released");
+    for (int k = 0; k < counts.size(); k++) {
+      int bar = (int) Math.round(40.0 * counts.get(k) / limit);
+      out.printf("  %-7d +%6.1fs..+%6.1fs  %6d  %s%n", k + 1, k * t, (k + 1) * t, counts.get(k), "#".repeat(bar));
+    }
+    return (int) service.sluice().backlog().stats(service.sluice().time().now()).dead();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

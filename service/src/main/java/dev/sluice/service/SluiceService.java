@@ -1,0 +1,215 @@
+package dev.sluice.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.Target;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
+import dev.sluice.core.gate.Gate;
+import dev.sluice.core.time.TimeSource;
+import dev.sluice.intake.S3NotificationParser;
+import dev.sluice.s3endpoint.EmbeddedS3Config;
+import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
+import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.http.HttpApi;
+import dev.sluice.service.intake.EventIntake;
+import dev.sluice.store.sqlite.SqliteBacklog;
+import dev.sluice.store.sqlite.SqliteOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
+ * embedded S3 endpoint and the HTTP API, started in that order and closed in reverse.
+ */
+public final class SluiceService implements AutoCloseable {
+  private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+  private final Sluice sluice;
+  private final HttpApi api;
+  private final EmbeddedS3Endpoint s3;
+  private final SluiceConfig config;
+
+  /** Options that are not configuration: what the CLI demo and tests vary. */
+  public record Options(Target target, PrintStream stdout, boolean startPaused, Duration idlePoll) {
+    public static Options defaults() {
+      return new Options(null, System.out, false, Duration.ofMillis(100));
+    }
+
+    public Options withTarget(Target t) {
+      return new Options(t, stdout, startPaused, idlePoll);
+    }
+
+    public Options paused(boolean p) {
+      return new Options(target, stdout, p, idlePoll);
+    }
+  }
+
+  private SluiceService(SluiceConfig config, Options options) {
+    this.config = config;
+    TimeSource time = TimeSource.system();
+    try {
+      Files.createDirectories(config.dataDir());
+      closeInOrder.add(lockDataDir(config.dataDir()));
+
+      Backlog backlog =
+          SqliteBacklog.open(
+              config.backlogFile(),
+              SqliteOptions.defaults().withSynchronous(SqliteOptions.Synchronous.valueOf(config.store().synchronous().name())));
+      closeInOrder.add(0, backlog);
+      // One process owns this data dir (the lock above): any lease in the file belongs to a
+      // process that died, and its jobs' outcomes are unknown. Release them again.
+      backlog.abandonLeases(time.now());
+
+      Target target =
+          options.target() != null
+              ? options.target()
+              : TargetFactory.create(config.target(), time, options.stdout());
+      closeInOrder.add(0, target);
+
+      DispatcherConfig dc =
+          new DispatcherConfig(
+              config.dispatcher().lease(),
+              config.dispatcher().workers(),
+              config.dispatcher().batch(),
+              options.idlePoll(),
+              new RetryPolicy(
+                  config.retry().maxAttempts(),
+                  config.retry().initialBackoff(),
+                  config.retry().maxBackoff(),
+                  config.retry().multiplier()));
+      ExecutorService workers = workerPool(dc.workers());
+      Dispatcher dispatcher =
+          new Dispatcher(backlog, target, new Gate(config.limits()), time, dc, workers, new Random());
+      closeInOrder.add(0, workers::shutdownNow);
+      closeInOrder.add(0, dispatcher);
+      if (options.startPaused()) {
+        dispatcher.pause();
+      }
+
+      EventIntake intake =
+          new EventIntake(new S3NotificationParser(), backlog, time, dispatcher::wake);
+      this.sluice = new Sluice(backlog, dispatcher, intake, target, time);
+
+      if (config.s3Endpoint().enabled()) {
+        var s3c = config.s3Endpoint();
+        this.s3 =
+            EmbeddedS3Endpoint.start(
+                new EmbeddedS3Config(
+                    s3c.host(),
+                    s3c.port(),
+                    config.objectsDir(),
+                    s3c.buckets(),
+                    s3c.accessKey(),
+                    s3c.secretKey(),
+                    s3c.region()),
+                events -> intake.appendEvents(events));
+        closeInOrder.add(0, s3);
+      } else {
+        this.s3 = null;
+      }
+
+      this.api =
+          HttpApi.start(
+              sluice, new ObjectMapper(), config.http().maxBody(), config.http().host(), config.http().port());
+      closeInOrder.add(0, api);
+      dispatcher.start();
+    } catch (IOException e) {
+      close();
+      throw new SluiceException("cannot start: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static SluiceService start(SluiceConfig config, Options options) {
+    return new SluiceService(config, options);
+  }
+
+  public static SluiceService start(SluiceConfig config) {
+    return start(config, Options.defaults());
+  }
+
+  /**
+   * Holds an exclusive lock on the data dir for the life of the process, so two services never
+   * share one SQLite backlog (each would think the other's leases abandoned).
+   */
+  private static AutoCloseable lockDataDir(Path dir) throws IOException {
+    Path lockFile = dir.resolve("sluice.lock");
+    FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = channel.tryLock();
+    if (lock == null) {
+      channel.close();
+      throw new SluiceException(
+          "data-dir " + dir + " is in use by another sluice process (lock " + lockFile + ")");
+    }
+    return () -> {
+      lock.release();
+      channel.close();
+    };
+  }
+
+  private static ExecutorService workerPool(int workers) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory tf =
+        r -> {
+          Thread t = new Thread(r, "sluice-worker-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    // The dispatcher never has more jobs out than workers, so the queue stays short.
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  public Sluice sluice() {
+    return sluice;
+  }
+
+  public SluiceConfig config() {
+    return config;
+  }
+
+  public URI apiUrl() {
+    return URI.create("http://" + config.http().host() + ":" + api.port() + "/");
+  }
+
+  /** The embedded S3 endpoint, or null when it is disabled. */
+  public URI s3Endpoint() {
+    return s3 == null ? null : s3.endpoint();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeInOrder) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.getLogger(SluiceService.class.getName())
+            .log(System.Logger.Level.WARNING, "error while closing " + c, e);
+      }
+    }
+    closeInOrder.clear();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.sluice.service;
+
+import dev.sluice.core.Target;
+import dev.sluice.core.time.TimeSource;
+import dev.sluice.service.config.TargetConfig;
+import dev.sluice.targets.CommandTarget;
+import dev.sluice.targets.HttpTarget;
+import dev.sluice.targets.LogTarget;
+import java.io.PrintStream;
+
+/** Builds the configured target. */
+final class TargetFactory {
+  private TargetFactory() {}
+
+  static Target create(TargetConfig config, TimeSource time, PrintStream stdout) {
+    return switch (config.type()) {
+      case LOG -> new LogTarget(stdout);
+      case COMMAND ->
+          new CommandTarget(new CommandTarget.Config(config.command(), config.timeout(), null, null));
+      case HTTP ->
+          new HttpTarget(new HttpTarget.Config(config.url(), config.timeout(), config.headers()), time);
+    };
+  }
+}
