@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -97,7 +98,7 @@ public final class SluiceService implements AutoCloseable {
                   config.retry().multiplier()));
       ExecutorService workers = workerPool(dc.workers());
       Dispatcher dispatcher =
-          new Dispatcher(backlog, target, new Gate(config.limits()), time, dc, workers, new Random());
+          new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
       if (options.startPaused()) {
@@ -138,6 +139,11 @@ public final class SluiceService implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Aligned windows tick on wall-clock multiples of their length (on the minute for 1m). */
+  private static Gate gate(SluiceConfig config, TimeSource time) {
+    return new Gate(config.limits(), time.nanoTimeAt(Instant.EPOCH));
   }
 
   public static SluiceService start(SluiceConfig config, Options options) {
