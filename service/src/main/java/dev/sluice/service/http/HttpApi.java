@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.service.Sluice;
@@ -56,6 +57,11 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.post("/v1/dead/redrive", this::redrive);
                   c.routes.get("/v1/releases", this::getReleases);
                   c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+                  // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
+                  // 503 tells the sender to try again.
+                  c.routes.exception(
+                      SluiceException.class,
+                      (e, ctx) -> error(ctx, 503, "backlog unavailable: " + e.getMessage()));
                   c.routes.exception(
                       Exception.class,
                       (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
