@@ -41,6 +41,16 @@ public record EventIdentity(String bucket, String key, String version) {
     return bucket + '\u0000' + key + '\u0000' + version;
   }
 
+  /** The inverse of {@link #asString()}. */
+  public static EventIdentity fromString(String text) {
+    int a = text.indexOf('\u0000');
+    int b = text.lastIndexOf('\u0000');
+    if (a < 0 || a == b) {
+      throw new IllegalArgumentException("not an identity string: " + text);
+    }
+    return new EventIdentity(text.substring(0, a), text.substring(a + 1, b), text.substring(b + 1));
+  }
+
   /**
    * A deterministic key for targets that deduplicate (HTTP {@code Idempotency-Key}, Step Functions
    * execution name): 64 hex chars of SHA-256 over {@link #asString()}, safe in headers and names.

@@ -40,6 +40,9 @@ public record EmbeddedS3Config(
       throw new IllegalArgumentException("s3.port must be in 0..65535, got " + port);
     }
     Objects.requireNonNull(dataDir, "s3.dataDir must not be null");
+    // s3proxy refuses a base path with "." or ".." in it as a traversal attempt; ./sluice-data is
+    // the default, so resolve it here once.
+    dataDir = dataDir.toAbsolutePath().normalize();
     Objects.requireNonNull(buckets, "s3.buckets must not be null");
     buckets = List.copyOf(buckets);
     for (String bucket : buckets) {

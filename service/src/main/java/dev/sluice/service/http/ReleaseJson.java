@@ -2,6 +2,7 @@ package dev.sluice.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.EventIdentity;
 import dev.sluice.core.backlog.ReleaseRecord;
 
 /** One release-log line as exported by {@code GET /v1/releases} and {@code sluice releases}. */
@@ -12,7 +13,9 @@ final class ReleaseJson {
     ObjectNode o = json.createObjectNode();
     o.put("releaseId", r.releaseId());
     o.put("eventId", r.eventId());
-    o.put("identity", r.identity());
+    EventIdentity identity = EventIdentity.fromString(r.identity());
+    o.put("identity", identity.toString());
+    o.put("idempotencyKey", identity.idempotencyKey());
     o.put("bucket", r.bucket());
     o.put("key", r.key());
     o.put("attempt", r.attempt());
