@@ -28,12 +28,6 @@ import java.util.TreeSet;
  */
 public final class InMemoryBacklog implements Backlog {
 
-  /** Release outcome of a lease that expired and was claimed again. */
-  private static final String EXPIRED = "expired";
-
-  /** Release outcome of a lease returned by {@link #abandonLeases}. */
-  private static final String ABANDONED = "abandoned";
-
   private enum State {
     WAITING,
     LEASED,
@@ -140,7 +134,7 @@ public final class InMemoryBacklog implements Backlog {
 
   @Override
   public synchronized List<Job> claim(int max, Duration lease, Instant now) {
-    checkClaim(max, lease, now);
+    BacklogArguments.checkClaim(max, lease, now);
     open();
     List<DueKey> chosen = oldestDue(max, now);
     Instant leaseUntil = now.plus(lease);
@@ -149,7 +143,7 @@ public final class InMemoryBacklog implements Backlog {
       Entry entry = byId.get(key.eventId());
       if (entry.state == State.LEASED) {
         leased.remove(key);
-        entry.lastRelease.close(EXPIRED, now, null);
+        entry.lastRelease.close(BacklogArguments.EXPIRED, now, null);
       } else {
         waiting.remove(key);
       }
@@ -227,7 +221,7 @@ public final class InMemoryBacklog implements Backlog {
     int returned = 0;
     for (DueKey key : List.copyOf(leased)) {
       Entry entry = byId.get(key.eventId());
-      entry.lastRelease.close(ABANDONED, now, null);
+      entry.lastRelease.close(BacklogArguments.ABANDONED, now, null);
       entry.state = State.WAITING;
       entry.leaseUntil = null;
       entry.dueAt = now;
@@ -256,7 +250,7 @@ public final class InMemoryBacklog implements Backlog {
 
   @Override
   public synchronized List<DeadLetter> deadLetters(long afterEventId, int limit) {
-    checkLimit(limit);
+    BacklogArguments.checkLimit(limit);
     open();
     List<DeadLetter> page = new ArrayList<>();
     for (Entry entry : dead.tailMap(afterEventId, false).values()) {
@@ -294,7 +288,7 @@ public final class InMemoryBacklog implements Backlog {
   @Override
   public synchronized List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit) {
     Objects.requireNonNull(since, "since");
-    checkLimit(limit);
+    BacklogArguments.checkLimit(limit);
     open();
     List<ReleaseRecord> page = new ArrayList<>();
     // release ids are list positions + 1, so the page starts right after afterReleaseId
@@ -324,23 +318,6 @@ public final class InMemoryBacklog implements Backlog {
   @Override
   public synchronized void close() {
     closed = true;
-  }
-
-  private static void checkClaim(int max, Duration lease, Instant now) {
-    Objects.requireNonNull(lease, "lease");
-    Objects.requireNonNull(now, "now");
-    if (max < 0) {
-      throw new IllegalArgumentException("max must be >= 0, got " + max);
-    }
-    if (lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("lease must be > 0, got " + lease);
-    }
-  }
-
-  private static void checkLimit(int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
-    }
   }
 
   private void open() {

@@ -8,6 +8,7 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.ReleaseRecord;
@@ -40,9 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SqliteBacklog implements Backlog {
 
-  private static final String EXPIRED = "expired";
-  private static final String ABANDONED = "abandoned";
-
   private static final String INSERT_EVENT =
       "INSERT INTO events (identity, "
           + EventColumns.LIST
@@ -72,7 +70,7 @@ public final class SqliteBacklog implements Backlog {
           + " WHERE id = ? AND state = 1 AND last_release_id = ?";
   private static final String ABANDON_RELEASES =
       "UPDATE releases SET outcome = '"
-          + ABANDONED
+          + BacklogArguments.ABANDONED
           + "', finished_at = ? WHERE outcome IS NULL"
           + " AND id IN (SELECT last_release_id FROM events WHERE state = 1)";
   private static final String ABANDON_LEASES =
@@ -172,7 +170,7 @@ public final class SqliteBacklog implements Backlog {
 
   @Override
   public List<Job> claim(int max, Duration lease, Instant now) {
-    checkClaim(max, lease, now);
+    BacklogArguments.checkClaim(max, lease, now);
     if (max == 0) {
       return List.of();
     }
@@ -211,7 +209,7 @@ public final class SqliteBacklog implements Backlog {
             leaseEvent.setLong(4, c.eventId());
             leaseEvent.addBatch();
             if (c.leased()) {
-              expireRelease.setString(1, EXPIRED);
+              expireRelease.setString(1, BacklogArguments.EXPIRED);
               expireRelease.setLong(2, at);
               expireRelease.setString(3, null);
               expireRelease.setLong(4, c.lastReleaseId());
@@ -350,14 +348,14 @@ public final class SqliteBacklog implements Backlog {
 
   @Override
   public List<DeadLetter> deadLetters(long afterEventId, int limit) {
-    checkLimit(limit);
+    BacklogArguments.checkLimit(limit);
     return read("deadLetters", () -> reads.deadLetters(afterEventId, limit));
   }
 
   @Override
   public List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit) {
     Objects.requireNonNull(since, "since");
-    checkLimit(limit);
+    BacklogArguments.checkLimit(limit);
     return read("releases", () -> reads.releases(Micros.of(since), afterReleaseId, limit));
   }
 
@@ -467,23 +465,6 @@ public final class SqliteBacklog implements Backlog {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("sqlite backlog " + file + " is closed");
-    }
-  }
-
-  private static void checkClaim(int max, Duration lease, Instant now) {
-    Objects.requireNonNull(lease, "lease");
-    Objects.requireNonNull(now, "now");
-    if (max < 0) {
-      throw new IllegalArgumentException("max must be >= 0, got " + max);
-    }
-    if (lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("lease must be > 0, got " + lease);
-    }
-  }
-
-  private static void checkLimit(int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
     }
   }
 

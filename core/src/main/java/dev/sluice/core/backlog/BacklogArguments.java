@@ -1,0 +1,33 @@
+package dev.sluice.core.backlog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** What every {@link Backlog} implementation checks and writes the same way. */
+public final class BacklogArguments {
+  /** Outcome of a release whose lease expired and whose event was claimed again. */
+  public static final String EXPIRED = "expired";
+
+  /** Outcome of a release returned by {@link Backlog#abandonLeases}. */
+  public static final String ABANDONED = "abandoned";
+
+  private BacklogArguments() {}
+
+  public static void checkClaim(int max, Duration lease, Instant now) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(now, "now");
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be > 0, got " + lease);
+    }
+  }
+
+  public static void checkLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+    }
+  }
+}
