@@ -59,11 +59,10 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.exception(
                       Exception.class,
                       (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
-                  c.routes.error(404, ctx -> {
-                    if (ctx.result() == null || ctx.result().isEmpty()) {
-                      error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-                    }
-                  });
+                  // Javalin has already written its own plain-text (or problem+json) 404 by now;
+                  // no route of ours answers 404 itself, so every 404 becomes our JSON error.
+                  c.routes.error(
+                      404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
                   c.routes.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
                 })
             .start(host, port);
