@@ -181,7 +181,11 @@ public final class HttpApi implements AutoCloseable {
 
   private void getDead(Context ctx) {
     long after = longParam(ctx, "after", 0);
-    int limit = (int) Math.min(longParam(ctx, "limit", 1000), 10_000);
+    long requested = longParam(ctx, "limit", 1000);
+    if (requested < 1) {
+      throw new ApiError(400, "limit must be >= 1, got " + requested);
+    }
+    int limit = (int) Math.min(requested, 10_000);
     List<DeadLetter> dead = sluice.backlog().deadLetters(after, limit);
     ObjectNode out = json.createObjectNode();
     ArrayNode arr = out.putArray("dead");
