@@ -98,6 +98,33 @@ class DeadLetterTest {
   }
 
   @Test
+  void getDead_whenPaged_walksEveryDeadLetterOnceAndRejectsBadParameters() {
+    RecordingTarget target = RecordingTarget.answering(Outcome.permanent("gone"));
+    try (RunningSluice sluice =
+        RunningSluice.start(dataDir, target, Limits.none(), RunningSluice.fastRetry(3))) {
+      List<String> keys = Notifications.keys("page", 0, 5);
+      sluice.api.post("/v1/events", Notifications.forKeys(keys)).ok();
+      awaitDead(sluice, 5);
+
+      List<String> seen = new ArrayList<>();
+      long after = 0;
+      for (int page = 0; page < 10; page++) {
+        JsonNode answer = sluice.api.get("/v1/dead?limit=2&after=" + after).ok();
+        answer.get("dead").forEach(d -> seen.add(d.get("key").asText()));
+        if (!answer.hasNonNull("next")) {
+          break;
+        }
+        after = answer.get("next").asLong();
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(keys);
+
+      assertThat(sluice.api.get("/v1/dead?limit=0").error(400)).contains("limit");
+      assertThat(sluice.api.get("/v1/dead?limit=abc").error(400)).contains("limit");
+      assertThat(sluice.api.get("/v1/dead?after=-1").error(400)).contains("after");
+    }
+  }
+
+  @Test
   void redrive_whenIdsAreNotIntegers_answers400() {
     try (RunningSluice sluice =
         RunningSluice.start(
