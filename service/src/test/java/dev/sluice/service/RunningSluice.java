@@ -38,19 +38,32 @@ final class RunningSluice implements AutoCloseable {
 
   static RunningSluice start(
       Path dataDir, Target target, Limits limits, RetryConfig retry, boolean paused) {
-    SluiceConfig config =
-        new SluiceConfig(
-            dataDir,
-            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
-            new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
-            limits,
-            retry,
-            new DispatcherConfig(Duration.ofMinutes(5), 16, 500),
-            TargetConfig.log(),
-            StoreConfig.defaults());
     SluiceService.Options options =
         new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
-    return new RunningSluice(SluiceService.start(config, options));
+    return new RunningSluice(
+        SluiceService.start(config(dataDir, TargetConfig.log(), limits, retry), options));
+  }
+
+  /** A service whose target is built from configuration, as {@code sluice serve} builds it. */
+  static RunningSluice startConfigured(
+      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+    SluiceService.Options options =
+        new SluiceService.Options(null, System.out, false, Duration.ofMillis(20));
+    return new RunningSluice(
+        SluiceService.start(config(dataDir, target, limits, retry), options));
+  }
+
+  private static SluiceConfig config(
+      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+    return new SluiceConfig(
+        dataDir,
+        new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+        new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+        limits,
+        retry,
+        new DispatcherConfig(Duration.ofMinutes(5), 16, 500),
+        target,
+        StoreConfig.defaults());
   }
 
   /** {@code GET /v1/status}, which must answer 200. */
