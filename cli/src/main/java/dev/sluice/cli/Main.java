@@ -24,7 +24,10 @@ public final class Main {
     cli.setParameterExceptionHandler(
         (e, a) -> {
           e.getCommandLine().getErr().println("sluice: " + e.getMessage());
-          e.getCommandLine().getErr().println("(see `sluice " + e.getCommandLine().getCommandName().replace("sluice", "").trim() + " --help`)");
+          // The qualified name, so a subcommand's hint reads `sluice dead redrive --help`.
+          e.getCommandLine()
+              .getErr()
+              .println("(see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
           return 2;
         });
     return cli.execute(args);

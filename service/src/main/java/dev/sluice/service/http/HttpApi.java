@@ -44,7 +44,7 @@ public final class HttpApi implements AutoCloseable {
                 c -> {
                   // We enforce the body limit ourselves (413 with a JSON body); Jetty's own limit
                   // stays above it so it never answers first.
-                  c.http.maxRequestSize = maxBodyBytes * 2 + 1024;
+                  c.http.maxRequestSize = drainLimit();
                   c.startup.showJavalinBanner = false;
                   c.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
@@ -65,11 +65,10 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.exception(
                       Exception.class,
                       (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
-                  c.routes.error(404, ctx -> {
-                    if (ctx.result() == null || ctx.result().isEmpty()) {
-                      error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-                    }
-                  });
+                  // Javalin has already written its own plain-text (or problem+json) 404 by now;
+                  // no route of ours answers 404 itself, so every 404 becomes our JSON error.
+                  c.routes.error(
+                      404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
                   c.routes.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
                 })
             .start(host, port);
@@ -113,32 +112,51 @@ public final class HttpApi implements AutoCloseable {
     return arr;
   }
 
-  /** Reads the body up to the limit; over it is 413 without reading the rest into memory. */
+  /**
+   * Reads the body up to the limit; over it is 413 without keeping the rest in memory. The rest is
+   * read and dropped (up to {@link #drainLimit()}) before answering: a client that sends its whole
+   * body before reading the answer, as {@code java.net.http} does, would otherwise see a broken
+   * pipe instead of the 413.
+   */
   private byte[] readBody(Context ctx) throws IOException {
     String declared = ctx.header("Content-Length");
+    long declaredLength = -1;
     if (declared != null) {
       try {
-        if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-          throw tooLarge();
-        }
+        declaredLength = Long.parseLong(declared.trim());
       } catch (NumberFormatException e) {
         throw new ApiError(400, "Content-Length is not a number: " + declared);
       }
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (InputStream in = ctx.bodyInputStream()) {
+      if (declaredLength > maxBodyBytes) {
+        throw tooLarge(in, declaredLength <= drainLimit());
+      }
       byte[] chunk = new byte[16 * 1024];
       for (int n; (n = in.read(chunk)) >= 0; ) {
         buf.write(chunk, 0, n);
         if (buf.size() > maxBodyBytes) {
-          throw tooLarge();
+          throw tooLarge(in, true);
         }
       }
     }
     return buf.toByteArray();
   }
 
-  private ApiError tooLarge() {
+  /** Bodies up to this size are drained before a 413; larger ones are cut off at once. */
+  private long drainLimit() {
+    return maxBodyBytes * 2 + 1024;
+  }
+
+  private ApiError tooLarge(InputStream rest, boolean drain) throws IOException {
+    if (drain) {
+      byte[] sink = new byte[16 * 1024];
+      long drained = 0;
+      for (int n; drained <= drainLimit() && (n = rest.read(sink)) >= 0; ) {
+        drained += n;
+      }
+    }
     return new ApiError(413, "body is larger than the limit of " + maxBodyBytes + " bytes");
   }
 
@@ -169,7 +187,11 @@ public final class HttpApi implements AutoCloseable {
 
   private void getDead(Context ctx) {
     long after = longParam(ctx, "after", 0);
-    int limit = (int) Math.min(longParam(ctx, "limit", 1000), 10_000);
+    long requested = longParam(ctx, "limit", 1000);
+    if (requested < 1) {
+      throw new ApiError(400, "limit must be >= 1, got " + requested);
+    }
+    int limit = (int) Math.min(requested, 10_000);
     List<DeadLetter> dead = sluice.backlog().deadLetters(after, limit);
     ObjectNode out = json.createObjectNode();
     ArrayNode arr = out.putArray("dead");

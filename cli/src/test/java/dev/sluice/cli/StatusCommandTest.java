@@ -1,0 +1,83 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.core.gate.Limits;
+import dev.sluice.testkit.RecordingTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice status}, {@code pause} and {@code resume} against a running service. */
+class StatusCommandTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void status_whenEventsWaitWhilePaused_printsCountsStateAndLimits() {
+    RecordingTarget target = RecordingTarget.completing();
+    try (InProcessSluice sluice =
+        InProcessSluice.start(dataDir, target, Limits.window(5, Duration.ofMinutes(1)), true)) {
+      sluice.postObjects(InProcessSluice.keys("a", 3));
+
+      CliRun run = CliRun.of("status", "--url", sluice.url());
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.err()).isEmpty();
+      assertThat(run.outLines())
+          .contains(
+              "state        PAUSED",
+              "backlog      3 waiting (3 due)",
+              "in flight    0",
+              "released     0",
+              "completed    0",
+              "dead         0",
+              "limits       5 per 1m (sliding)",
+              "target       recording target");
+    }
+  }
+
+  @Test
+  void resumeAndPause_whenRun_changeWhatStatusShows() {
+    RecordingTarget target = RecordingTarget.completing();
+    try (InProcessSluice sluice = InProcessSluice.start(dataDir, target, Limits.none(), true)) {
+      sluice.postObjects(InProcessSluice.keys("b", 4));
+
+      CliRun resume = CliRun.of("resume", "--url", sluice.url());
+
+      assertThat(resume.exitCode()).isZero();
+      assertThat(resume.out().strip()).isEqualTo("resumed");
+      assertThat(sluice.status().get("paused").asBoolean()).isFalse();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sluice.status().get("completed").asLong() == 4);
+      CliRun running = CliRun.of("status", "--url", sluice.url());
+      assertThat(running.outLines())
+          .contains("state        running", "released     4", "completed    4", "limits       none");
+
+      CliRun pause = CliRun.of("pause", "--url", sluice.url());
+
+      assertThat(pause.exitCode()).isZero();
+      assertThat(pause.out().strip()).isEqualTo("paused");
+      assertThat(sluice.status().get("paused").asBoolean()).isTrue();
+      assertThat(CliRun.of("status", "--url", sluice.url()).outLines())
+          .contains("state        PAUSED");
+    }
+  }
+
+  @Test
+  void statusJson_whenAsked_printsTheServiceDocument() throws Exception {
+    try (InProcessSluice sluice =
+        InProcessSluice.start(dataDir, RecordingTarget.completing(), Limits.none(), true)) {
+      sluice.postObjects(InProcessSluice.keys("c", 2));
+
+      CliRun run = CliRun.of("status", "--json", "--url", sluice.url());
+
+      assertThat(run.exitCode()).isZero();
+      var doc = Json.MAPPER.readTree(run.out());
+      assertThat(doc.get("backlog").asLong()).isEqualTo(2);
+      assertThat(doc.get("paused").asBoolean()).isTrue();
+    }
+  }
+}

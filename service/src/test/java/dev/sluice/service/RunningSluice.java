@@ -1,0 +1,78 @@
+package dev.sluice.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Target;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.service.config.DispatcherConfig;
+import dev.sluice.service.config.HttpConfig;
+import dev.sluice.service.config.RetryConfig;
+import dev.sluice.service.config.S3EndpointConfig;
+import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.config.StoreConfig;
+import dev.sluice.service.config.TargetConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real {@link SluiceService} for a test: SQLite backlog in a temporary data dir, HTTP API on
+ * 127.0.0.1 port 0, no S3 endpoint, the given target, and an {@link ApiCalls} client for its API.
+ */
+final class RunningSluice implements AutoCloseable {
+  /** Retries that finish in milliseconds: 10 ms doubling up to 100 ms. */
+  static RetryConfig fastRetry(int maxAttempts) {
+    return new RetryConfig(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 2.0);
+  }
+
+  final SluiceService service;
+  final ApiCalls api;
+
+  private RunningSluice(SluiceService service) {
+    this.service = service;
+    this.api = new ApiCalls(service.apiUrl());
+  }
+
+  static RunningSluice start(Path dataDir, Target target, Limits limits, RetryConfig retry) {
+    return start(dataDir, target, limits, retry, false);
+  }
+
+  static RunningSluice start(
+      Path dataDir, Target target, Limits limits, RetryConfig retry, boolean paused) {
+    SluiceService.Options options =
+        new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
+    return new RunningSluice(
+        SluiceService.start(config(dataDir, TargetConfig.log(), limits, retry), options));
+  }
+
+  /** A service whose target is built from configuration, as {@code sluice serve} builds it. */
+  static RunningSluice startConfigured(
+      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+    SluiceService.Options options =
+        new SluiceService.Options(null, System.out, false, Duration.ofMillis(20));
+    return new RunningSluice(
+        SluiceService.start(config(dataDir, target, limits, retry), options));
+  }
+
+  private static SluiceConfig config(
+      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+    return new SluiceConfig(
+        dataDir,
+        new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+        new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+        limits,
+        retry,
+        new DispatcherConfig(Duration.ofMinutes(5), 16, 500),
+        target,
+        StoreConfig.defaults());
+  }
+
+  /** {@code GET /v1/status}, which must answer 200. */
+  JsonNode status() {
+    return api.get("/v1/status").ok();
+  }
+
+  @Override
+  public void close() {
+    service.close();
+  }
+}
