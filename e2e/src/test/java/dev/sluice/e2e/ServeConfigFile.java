@@ -1,0 +1,54 @@
+package dev.sluice.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The config file of a service under test: its data in {@code dir/data}, its API on a fixed
+ * loopback port (a restart must come back on it), no embedded S3 endpoint, the HTTP target.
+ */
+final class ServeConfigFile {
+  private ServeConfigFile() {}
+
+  /**
+   * Writes {@code dir/sluice.yaml}.
+   *
+   * @param limitsYaml the {@code limits:} section, as YAML lines
+   * @param lease how long a job may run before it is released again; the kill tests keep it far
+   *     above their own length, so only the restart's abandoning of leases can bring a job back
+   */
+  static Path write(Path dir, int apiPort, URI targetUrl, String limitsYaml, String lease) {
+    String yaml =
+        "data-dir: "
+            + dir.resolve("data")
+            + "\n"
+            + "http:\n"
+            + "  host: 127.0.0.1\n"
+            + "  port: "
+            + apiPort
+            + "\n"
+            + "s3-endpoint:\n"
+            + "  enabled: false\n"
+            + limitsYaml
+            + "dispatcher:\n"
+            + "  lease: "
+            + lease
+            + "\n"
+            + "target:\n"
+            + "  type: http\n"
+            + "  url: "
+            + targetUrl
+            + "\n"
+            + "  timeout: 10s\n";
+    Path file = dir.resolve("sluice.yaml");
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
+  }
+}
