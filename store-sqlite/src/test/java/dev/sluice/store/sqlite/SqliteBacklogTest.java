@@ -125,6 +125,21 @@ class SqliteBacklogTest {
   }
 
   @Test
+  void claimAndSettle_commitAtNormal_whileAppendKeepsFull() {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file(), SqliteOptions.defaults())) {
+      backlog.append(numbered(1, 2), T0);
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("2"); // FULL
+      var jobs = backlog.claim(2, Duration.ofMinutes(1), T0);
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("1"); // NORMAL
+      backlog.append(numbered(3, 1), T0);
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("2"); // FULL again
+      backlog.settle(
+          jobs.stream().map(dev.sluice.core.backlog.Settlement::done).toList(), T0);
+      assertThat(backlog.writerPragma("synchronous")).isEqualTo("1");
+    }
+  }
+
+  @Test
   void open_whenOptionsGiven_appliesThem() {
     SqliteOptions options =
         SqliteOptions.defaults()
