@@ -1,0 +1,34 @@
+package dev.sluice.bench;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.Target;
+import java.util.function.Consumer;
+
+/**
+ * A target that completes every job at once, so that a run measures Sluice and not a target. It
+ * can tell an observer when each job started (the latency run records that moment).
+ */
+final class NoOpTarget implements Target {
+
+  private final Consumer<Job> onDeliver;
+
+  NoOpTarget() {
+    this(job -> {});
+  }
+
+  NoOpTarget(Consumer<Job> onDeliver) {
+    this.onDeliver = onDeliver;
+  }
+
+  @Override
+  public Outcome deliver(Job job) {
+    onDeliver.accept(job);
+    return Outcome.completed();
+  }
+
+  @Override
+  public String describe() {
+    return "no-op target";
+  }
+}
