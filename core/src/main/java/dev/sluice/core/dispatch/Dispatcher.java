@@ -41,8 +41,15 @@ public final class Dispatcher implements AutoCloseable {
   private final Random random;
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
-  /** Released and not yet settled; bounded by config.workers(). */
+  /** Released and not yet settled. */
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * Handed to a worker and not yet answered by the target; bounded by config.workers(). A worker
+   * is free again as soon as the target answers, before the outcome is committed, so a slow
+   * settlement never holds back the next release.
+   */
+  private final AtomicInteger busyWorkers = new AtomicInteger();
 
   private final AtomicLong released = new AtomicLong();
   private final AtomicLong completed = new AtomicLong();
@@ -119,6 +126,7 @@ public final class Dispatcher implements AutoCloseable {
     // time, which is earlier, so intervals in the log are never shorter than the gate's.)
     gate.onRelease(Math.max(now, time.nanoTime()), jobs.size());
     inFlight.addAndGet(jobs.size());
+    busyWorkers.addAndGet(jobs.size());
     released.addAndGet(jobs.size());
     for (Job job : jobs) {
       executor.execute(() -> run(job));
@@ -127,7 +135,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private int releasable(Admission admission) {
-    int free = config.workers() - inFlight.get();
+    int free = config.workers() - busyWorkers.get();
     return Math.max(0, Math.min(Math.min(admission.permits(), config.batch()), free));
   }
 
@@ -144,6 +152,10 @@ public final class Dispatcher implements AutoCloseable {
       outcome = Outcome.retryable("target threw " + e);
     }
     finished.add(new Finished(job, outcome));
+    // The target has answered: its concurrency slot and this worker are free now, whatever the
+    // outcome and before it is committed.
+    gate.onCompletion(time.nanoTime(), 1);
+    busyWorkers.decrementAndGet();
     wake();
   }
 
@@ -170,8 +182,6 @@ public final class Dispatcher implements AutoCloseable {
       finished.addAll(batch);
       throw e;
     }
-    // The target reported completion of each: their concurrency slots are free now.
-    gate.onCompletion(now, batch.size());
     inFlight.addAndGet(-batch.size());
     for (Settlement s : settlements) {
       switch (s.kind()) {
@@ -303,7 +313,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     long deadline = System.currentTimeMillis() + graceMillis;
-    while (inFlight.get() > finished.size() && System.currentTimeMillis() < deadline) {
+    while (busyWorkers.get() > 0 && System.currentTimeMillis() < deadline) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
