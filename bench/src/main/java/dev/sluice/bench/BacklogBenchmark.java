@@ -59,8 +59,9 @@ public final class BacklogBenchmark {
         EndToEndThroughput.run(s, System.out);
         ArrivalLatency.run(s, System.out);
       }
-      default -> throw new IllegalArgumentException(
-          "unknown phase " + phase + " (fill-then-drain, end-to-end, latency, all)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown phase " + phase + " (fill-then-drain, end-to-end, latency, all)");
     }
   }
 }

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The parts of {@code sluice serve} that carry an event, wired as the service wires them: a SQLite
- * backlog in a fresh file, a gate with no limits, the dispatcher with a worker pool, and the
- * intake path (commit, then wake the dispatcher). No HTTP: the figures are the backlog's and the
+ * backlog in a fresh file, a gate with no limits, the dispatcher with a worker pool, and the intake
+ * path (commit, then wake the dispatcher). No HTTP: the figures are the backlog's and the
  * dispatcher's.
  */
 final class BenchPipeline implements AutoCloseable {
@@ -55,7 +55,8 @@ final class BenchPipeline implements AutoCloseable {
             RetryPolicy.defaults());
     this.workers = workerPool(settings.workers());
     this.dispatcher =
-        new Dispatcher(backlog, target, new Gate(Limits.none()), time, config, workers, new Random());
+        new Dispatcher(
+            backlog, target, new Gate(Limits.none()), time, config, workers, new Random());
     this.intake = new EventIntake(new S3NotificationParser(), backlog, time, dispatcher::wake);
   }
 

@@ -5,8 +5,7 @@ import java.time.Duration;
 
 /**
  * One producer appends every event in batches while the dispatcher drains at the same time, as a
- * burst arriving at a running service: events per second from the first append to the last
- * settle.
+ * burst arriving at a running service: events per second from the first append to the last settle.
  */
 final class EndToEndThroughput {
 
@@ -24,7 +23,8 @@ final class EndToEndThroughput {
       long appended = System.nanoTime();
       long completedThen = pipeline.completed();
       long done = pipeline.awaitCompleted(s.events(), Duration.ofMinutes(15));
-      out.println(Figures.rate("  end to end (first append to last settle)", s.events(), done - start));
+      out.println(
+          Figures.rate("  end to end (first append to last settle)", s.events(), done - start));
       out.printf(
           "  the producer took %.2f s; %,d were completed by then%n",
           (appended - start) / 1e9, completedThen);

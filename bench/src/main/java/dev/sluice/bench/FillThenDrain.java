@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Fills the backlog with the dispatcher stopped, measures the memory with every event waiting,
- * then starts the dispatcher and measures the drain alone.
+ * Fills the backlog with the dispatcher stopped, measures the memory with every event waiting, then
+ * starts the dispatcher and measures the drain alone.
  */
 final class FillThenDrain {
 

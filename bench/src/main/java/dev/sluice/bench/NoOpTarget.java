@@ -6,8 +6,8 @@ import dev.sluice.core.Target;
 import java.util.function.Consumer;
 
 /**
- * A target that completes every job at once, so that a run measures Sluice and not a target. It
- * can tell an observer when each job started (the latency run records that moment).
+ * A target that completes every job at once, so that a run measures Sluice and not a target. It can
+ * tell an observer when each job started (the latency run records that moment).
  */
 final class NoOpTarget implements Target {
 

@@ -20,14 +20,17 @@ final class ApiClient {
     this.base = base;
   }
 
-  /** A response with a 2xx status; anything else becomes a {@link CliException} with its message. */
+  /**
+   * A response with a 2xx status; anything else becomes a {@link CliException} with its message.
+   */
   String call(String method, String path, String jsonBody) {
     HttpResponse<String> r = send(method, path, jsonBody, HttpResponse.BodyHandlers.ofString());
     return r.body();
   }
 
   InputStream stream(String path) {
-    HttpResponse<InputStream> r = send("GET", path, null, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        send("GET", path, null, HttpResponse.BodyHandlers.ofInputStream());
     return r.body();
   }
 
@@ -58,11 +61,15 @@ final class ApiClient {
       Object body = r.body();
       String text;
       try {
-        text = body instanceof InputStream in ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : String.valueOf(body);
+        text =
+            body instanceof InputStream in
+                ? new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                : String.valueOf(body);
       } catch (IOException e) {
         text = "";
       }
-      throw new CliException(method + " " + path + " answered " + r.statusCode() + ": " + Json.errorMessage(text));
+      throw new CliException(
+          method + " " + path + " answered " + r.statusCode() + ": " + Json.errorMessage(text));
     }
     return r;
   }

@@ -41,9 +41,13 @@ final class DeadCommand implements Runnable {
           if (raw) {
             System.out.println(d.toString());
           } else {
-            System.out.printf("%d\ts3://%s/%s\tattempts=%d\t%s%n",
-                d.path("eventId").asLong(), d.path("bucket").asText(), d.path("key").asText(),
-                d.path("attempts").asInt(), d.path("lastError").asText());
+            System.out.printf(
+                "%d\ts3://%s/%s\tattempts=%d\t%s%n",
+                d.path("eventId").asLong(),
+                d.path("bucket").asText(),
+                d.path("key").asText(),
+                d.path("attempts").asInt(),
+                d.path("lastError").asText());
           }
         }
         if (!page.hasNonNull("next")) {
@@ -57,7 +61,9 @@ final class DeadCommand implements Runnable {
     }
   }
 
-  @Command(name = "redrive", description = "Move dead letters back to the backlog (all, or the ids given).")
+  @Command(
+      name = "redrive",
+      description = "Move dead letters back to the backlog (all, or the ids given).")
   static final class Redrive implements Runnable {
     @Mixin ServiceUrl service;
 
@@ -66,7 +72,8 @@ final class DeadCommand implements Runnable {
 
     @Override
     public void run() {
-      String body = Json.MAPPER.createObjectNode().set("ids", Json.MAPPER.valueToTree(ids)).toString();
+      String body =
+          Json.MAPPER.createObjectNode().set("ids", Json.MAPPER.valueToTree(ids)).toString();
       JsonNode r = Json.read(service.client().call("POST", "v1/dead/redrive", body));
       System.out.println("redriven " + r.path("redriven").asLong());
     }

@@ -21,7 +21,9 @@ final class LimitsCommand implements Runnable {
   @Option(names = "--every", description = "Window length, e.g. 1s, 2s, 1m.")
   String every;
 
-  @Option(names = "--aligned", description = "Count per tick of a fixed schedule instead of sliding.")
+  @Option(
+      names = "--aligned",
+      description = "Count per tick of a fixed schedule instead of sliding.")
   Boolean aligned;
 
   @Option(names = "--rate", description = "Token bucket: releases per second.")
@@ -48,7 +50,10 @@ final class LimitsCommand implements Runnable {
     ObjectNode limits = (ObjectNode) Json.read(api.call("GET", "v1/limits", null));
     boolean change = false;
     if (limit != null || every != null || aligned != null) {
-      ObjectNode w = limits.path("window").isObject() ? (ObjectNode) limits.get("window") : limits.putObject("window");
+      ObjectNode w =
+          limits.path("window").isObject()
+              ? (ObjectNode) limits.get("window")
+              : limits.putObject("window");
       if (limit != null) {
         w.put("limit", limit);
       }
@@ -64,7 +69,10 @@ final class LimitsCommand implements Runnable {
       change = true;
     }
     if (rate != null || burst != null) {
-      ObjectNode r = limits.path("rate").isObject() ? (ObjectNode) limits.get("rate") : limits.putObject("rate");
+      ObjectNode r =
+          limits.path("rate").isObject()
+              ? (ObjectNode) limits.get("rate")
+              : limits.putObject("rate");
       if (rate != null) {
         r.put("per-second", rate);
       }

@@ -12,8 +12,11 @@ final class LimitsText {
     List<String> parts = new ArrayList<>();
     JsonNode w = l.path("window");
     if (w.isObject()) {
-      parts.add(w.path("limit").asInt() + " per " + w.path("every").asText()
-          + (w.path("aligned").asBoolean() ? " (aligned)" : " (sliding)"));
+      parts.add(
+          w.path("limit").asInt()
+              + " per "
+              + w.path("every").asText()
+              + (w.path("aligned").asBoolean() ? " (aligned)" : " (sliding)"));
     }
     JsonNode r = l.path("rate");
     if (r.isObject()) {

@@ -15,9 +15,10 @@ public final class Main {
     CommandLine cli = new CommandLine(new SluiceCommand());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          String msg = e instanceof CliException || e instanceof dev.sluice.core.SluiceException
-              ? e.getMessage()
-              : e.toString();
+          String msg =
+              e instanceof CliException || e instanceof dev.sluice.core.SluiceException
+                  ? e.getMessage()
+                  : e.toString();
           commandLine.getErr().println("sluice: " + msg);
           return 1;
         });
@@ -27,7 +28,8 @@ public final class Main {
           // The qualified name, so a subcommand's hint reads `sluice dead redrive --help`.
           e.getCommandLine()
               .getErr()
-              .println("(see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
+              .println(
+                  "(see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
           return 2;
         });
     return cli.execute(args);

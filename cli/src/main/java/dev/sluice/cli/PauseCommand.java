@@ -4,7 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sluice pause}: stop releasing; accepted events keep arriving and wait. */
-@Command(name = "pause", description = "Stop releasing jobs (intake continues; running jobs finish).")
+@Command(
+    name = "pause",
+    description = "Stop releasing jobs (intake continues; running jobs finish).")
 final class PauseCommand implements Runnable {
   @Mixin ServiceUrl service;
 

@@ -18,7 +18,9 @@ final class ReleasesCommand implements Runnable {
 
   @Override
   public void run() {
-    String path = "v1/releases" + (since == null ? "" : "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8));
+    String path =
+        "v1/releases"
+            + (since == null ? "" : "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8));
     try (InputStream in = service.client().stream(path)) {
       in.transferTo(System.out);
       System.out.flush();

@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
       "the log target, 50 releases per minute."
     })
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config (see sluice.example.yaml).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config (see sluice.example.yaml).")
   Path config;
 
   @Override
@@ -38,9 +41,12 @@ final class ServeCommand implements Callable<Integer> {
     System.err.printf(
         "sluice: serving. api %s, s3 %s, backlog %s, limits %s, target %s%n",
         service.apiUrl(),
-        service.s3Endpoint() == null ? "disabled" : service.s3Endpoint() + " buckets " + cfg.s3Endpoint().buckets(),
+        service.s3Endpoint() == null
+            ? "disabled"
+            : service.s3Endpoint() + " buckets " + cfg.s3Endpoint().buckets(),
         cfg.backlogFile(),
-        LimitsText.render(dev.sluice.service.config.LimitsDocument.write(cfg.limits(), Json.MAPPER)),
+        LimitsText.render(
+            dev.sluice.service.config.LimitsDocument.write(cfg.limits(), Json.MAPPER)),
         service.sluice().target().describe());
     stopped.await();
     return 0;

@@ -11,7 +11,8 @@ final class ServiceUrl {
   String url;
 
   ApiClient client() {
-    String u = url != null ? url : System.getenv().getOrDefault("SLUICE_URL", "http://127.0.0.1:8080");
+    String u =
+        url != null ? url : System.getenv().getOrDefault("SLUICE_URL", "http://127.0.0.1:8080");
     URI uri;
     try {
       uri = URI.create(u.endsWith("/") ? u : u + "/");

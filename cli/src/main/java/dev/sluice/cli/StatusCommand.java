@@ -1,12 +1,13 @@
 package dev.sluice.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice status}: what waits, what runs, what the limits are. */
-@Command(name = "status", description = "Show backlog, in flight, released, dead letters and limits.")
+@Command(
+    name = "status",
+    description = "Show backlog, in flight, released, dead letters and limits.")
 final class StatusCommand implements Runnable {
   @Mixin ServiceUrl service;
 

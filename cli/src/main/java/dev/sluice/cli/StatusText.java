@@ -8,14 +8,21 @@ final class StatusText {
 
   static String render(JsonNode s) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("state        %s%n", s.path("paused").asBoolean() ? "PAUSED" : "running"));
-    b.append(String.format("backlog      %d waiting (%d due)%n", s.path("backlog").asLong(), s.path("due").asLong()));
+    b.append(
+        String.format("state        %s%n", s.path("paused").asBoolean() ? "PAUSED" : "running"));
+    b.append(
+        String.format(
+            "backlog      %d waiting (%d due)%n",
+            s.path("backlog").asLong(), s.path("due").asLong()));
     b.append(String.format("in flight    %d%n", s.path("inFlight").asLong()));
     b.append(String.format("released     %d%n", s.path("released").asLong()));
     b.append(String.format("completed    %d%n", s.path("completed").asLong()));
     b.append(String.format("dead         %d%n", s.path("dead").asLong()));
     if (!s.path("oldestWaiting").isNull() && s.has("oldestWaiting")) {
-      b.append(String.format("oldest       %s (%.1fs ago)%n", s.path("oldestWaiting").asText(), s.path("oldestWaitingSeconds").asDouble()));
+      b.append(
+          String.format(
+              "oldest       %s (%.1fs ago)%n",
+              s.path("oldestWaiting").asText(), s.path("oldestWaitingSeconds").asDouble()));
     }
     if (s.hasNonNull("timeToDrainSeconds")) {
       b.append(String.format("drain in     >= %.1fs%n", s.path("timeToDrainSeconds").asDouble()));

@@ -61,7 +61,9 @@ class CliErrorsTest {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(
         config,
-        "data-dir: " + dir.resolve("data") + "\n"
+        "data-dir: "
+            + dir.resolve("data")
+            + "\n"
             + "http: { port: 0 }\n"
             + "s3-endpoint: { enabled: false }\n"
             + "limits:\n  window: { limit: -5, every: 1m }\n");

@@ -104,7 +104,8 @@ final class InProcessSluice implements AutoCloseable {
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            method + " " + path + " answered " + r.statusCode() + ": " + r.body());
       }
       return JSON.readTree(r.body());
     } catch (IOException e) {

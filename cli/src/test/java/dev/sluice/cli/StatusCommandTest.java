@@ -54,7 +54,8 @@ class StatusCommandTest {
           .until(() -> sluice.status().get("completed").asLong() == 4);
       CliRun running = CliRun.of("status", "--url", sluice.url());
       assertThat(running.outLines())
-          .contains("state        running", "released     4", "completed    4", "limits       none");
+          .contains(
+              "state        running", "released     4", "completed    4", "limits       none");
 
       CliRun pause = CliRun.of("pause", "--url", sluice.url());
 

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param releasedAt when the gate let this job go
  * @param event the event it carries
  */
-public record Job(long eventId, long releaseId, int attempt, Instant releasedAt, ObjectEvent event) {
+public record Job(
+    long eventId, long releaseId, int attempt, Instant releasedAt, ObjectEvent event) {
 
   public String idempotencyKey() {
     return event.identity().idempotencyKey();

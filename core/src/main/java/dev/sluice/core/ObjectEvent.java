@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * One normalized object event: what a source told us about one object change.
  *
- * <p>The key is always decoded (never URL-encoded). Optional fields are {@code null} when the source
- * did not send them.
+ * <p>The key is always decoded (never URL-encoded). Optional fields are {@code null} when the
+ * source did not send them.
  *
  * @param bucket bucket name
  * @param key decoded object key

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class EventIdentityTest {
   private static ObjectEvent event(String versionId, String sequencer, String eTag) {
-    return new ObjectEvent("b", "red flower.jpg", 1L, eTag, versionId, sequencer, "ObjectCreated:Put", null, "t");
+    return new ObjectEvent(
+        "b", "red flower.jpg", 1L, eTag, versionId, sequencer, "ObjectCreated:Put", null, "t");
   }
 
   @Test

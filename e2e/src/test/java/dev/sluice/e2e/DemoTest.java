@@ -43,7 +43,9 @@ class DemoTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.lastLine()).isEqualTo("released per window: 50 50 15");
     // The target read every object back: one line per object with its size and ETag.
-    assertThat(run.lines()).filteredOn(l -> l.startsWith("  read s3://data/data/part-")).hasSize(115);
+    assertThat(run.lines())
+        .filteredOn(l -> l.startsWith("  read s3://data/data/part-"))
+        .hasSize(115);
   }
 
   @Test

@@ -41,8 +41,7 @@ class PrecisionWindowTest {
    * From the first release to the last, at best: ceil(E / N) windows are needed, and the last one
    * opens (ceil(E / N) - 1) * T after the first. 9 s for 10,000 under 1000 per 1 s.
    */
-  private static final Duration IDEAL_DRAIN =
-      EVERY.multipliedBy((EVENTS + LIMIT - 1) / LIMIT - 1);
+  private static final Duration IDEAL_DRAIN = EVERY.multipliedBy((EVENTS + LIMIT - 1) / LIMIT - 1);
 
   private static final double MIN_UTILIZATION = 0.99;
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A dispatcher running its own loop in real time, with a worker pool shaped like the service's:
- * one thread per worker. Closing it stops the loop, settles what finished and ends the pool.
+ * A dispatcher running its own loop in real time, with a worker pool shaped like the service's: one
+ * thread per worker. Closing it stops the loop, settles what finished and ends the pool.
  */
 final class RunningDispatcher implements AutoCloseable {
 

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  *     EmbeddedS3Endpoint#endpoint()})
  * @param dataDir where objects are kept, as plain files under {@code dataDir/<bucket>/<key>}
  * @param buckets buckets created at start when missing
- * @param accessKey access key clients must sign with (AWS Signature V4), or null for anonymous access
+ * @param accessKey access key clients must sign with (AWS Signature V4), or null for anonymous
+ *     access
  * @param secretKey secret key matching {@code accessKey}, or null for anonymous access
  * @param region region clients should sign for
  */
@@ -88,8 +89,20 @@ public record EmbeddedS3Config(
   @Override
   public String toString() {
     // Never print the secret.
-    return "EmbeddedS3Config[host=" + host + ", port=" + port + ", dataDir=" + dataDir
-        + ", buckets=" + buckets + ", accessKey=" + accessKey
-        + ", secretKey=" + (secretKey == null ? "null" : "***") + ", region=" + region + "]";
+    return "EmbeddedS3Config[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", buckets="
+        + buckets
+        + ", accessKey="
+        + accessKey
+        + ", secretKey="
+        + (secretKey == null ? "null" : "***")
+        + ", region="
+        + region
+        + "]";
   }
 }

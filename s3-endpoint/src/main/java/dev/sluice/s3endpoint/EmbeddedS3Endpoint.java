@@ -21,8 +21,8 @@ import org.gaul.shaded.org.eclipse.jetty.server.Server;
 /**
  * An S3-compatible HTTP endpoint, in process, whose every new object becomes an event.
  *
- * <p>Clients (AWS SDK, AWS CLI, anything that speaks S3 with path-style addressing) put objects; the
- * endpoint keeps them as plain files under {@code dataDir/<bucket>/<key>} and hands one {@link
+ * <p>Clients (AWS SDK, AWS CLI, anything that speaks S3 with path-style addressing) put objects;
+ * the endpoint keeps them as plain files under {@code dataDir/<bucket>/<key>} and hands one {@link
  * dev.sluice.core.ObjectEvent} per new object (put, complete-multipart-upload, copy) to the {@link
  * ObjectEventSink} before it answers. A client that got a 2xx therefore has its event kept.
  *
@@ -36,8 +36,8 @@ import org.gaul.shaded.org.eclipse.jetty.server.Server;
 public final class EmbeddedS3Endpoint implements AutoCloseable {
   /**
    * How long {@link #close()} lets requests in progress finish. Short, because an idle keep-alive
-   * connection holds the server's graceful stop for the whole period, and a request cut off here was
-   * never acknowledged: its client retries and nothing is lost.
+   * connection holds the server's graceful stop for the whole period, and a request cut off here
+   * was never acknowledged: its client retries and nothing is lost.
    */
   public static final Duration STOP_GRACE = Duration.ofMillis(250);
 
@@ -46,7 +46,8 @@ public final class EmbeddedS3Endpoint implements AutoCloseable {
   private final URI endpoint;
   private final EmbeddedS3Config config;
 
-  private EmbeddedS3Endpoint(S3Proxy proxy, BlobStore store, URI endpoint, EmbeddedS3Config config) {
+  private EmbeddedS3Endpoint(
+      S3Proxy proxy, BlobStore store, URI endpoint, EmbeddedS3Config config) {
     this.proxy = proxy;
     this.store = store;
     this.endpoint = endpoint;
@@ -94,9 +95,9 @@ public final class EmbeddedS3Endpoint implements AutoCloseable {
   }
 
   /**
-   * Installs {@link RequestBodyDrainFilter} in s3proxy's servlet context. s3proxy offers no hook for
-   * this, so it reaches its Jetty server by reflection; a failure here is a bug against a new s3proxy
-   * version, reported at start rather than as rare duplicate events later.
+   * Installs {@link RequestBodyDrainFilter} in s3proxy's servlet context. s3proxy offers no hook
+   * for this, so it reaches its Jetty server by reflection; a failure here is a bug against a new
+   * s3proxy version, reported at start rather than as rare duplicate events later.
    */
   private static void drainRequestBodies(S3Proxy proxy) {
     try {

@@ -74,7 +74,8 @@ final class EventingBlobStore extends ForwardingBlobStore {
     } catch (RuntimeException e) {
       // s3proxy has already answered 200 here and reports this error inside the body; the SDK then
       // retries, and s3proxy answers a retried completion "already completed" when it finds the
-      // object, without coming back here. Removing the object turns that retry into NoSuchUpload, so
+      // object, without coming back here. Removing the object turns that retry into NoSuchUpload,
+      // so
       // the client learns the upload failed instead of being told it succeeded without an event.
       delegate().removeBlob(bucket, key);
       throw e;
@@ -109,7 +110,8 @@ final class EventingBlobStore extends ForwardingBlobStore {
     try {
       sink.accept(List.of(event));
     } catch (RuntimeException e) {
-      // s3proxy answers 400 to IllegalArgumentException/IllegalStateException, and a client does not
+      // s3proxy answers 400 to IllegalArgumentException/IllegalStateException, and a client does
+      // not
       // retry a 400; a 500 it retries, which is what an event we could not keep needs.
       throw new S3ProxyException(
           S3ErrorCode.INTERNAL_ERROR,

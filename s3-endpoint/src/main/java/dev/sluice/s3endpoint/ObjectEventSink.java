@@ -8,9 +8,9 @@ import java.util.List;
  *
  * <p>The endpoint calls the sink inside the S3 request, before the response is sent, so an
  * implementation must return only once the events are durable (committed to the backlog). If it
- * throws, the S3 request fails with a 5xx and the client retries: an object whose event was not kept
- * is never acknowledged. The endpoint serves requests on several threads, so implementations must be
- * thread-safe.
+ * throws, the S3 request fails with a 5xx and the client retries: an object whose event was not
+ * kept is never acknowledged. The endpoint serves requests on several threads, so implementations
+ * must be thread-safe.
  */
 @FunctionalInterface
 public interface ObjectEventSink {

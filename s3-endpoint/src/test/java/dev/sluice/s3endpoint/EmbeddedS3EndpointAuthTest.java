@@ -49,7 +49,9 @@ class EmbeddedS3EndpointAuthTest {
   void putObject_whenSecretIsWrong_isRejectedWith403AndNoEvent() {
     try (S3Client s3 = S3Clients.signedWith(endpoint.endpoint(), ACCESS_KEY, "wrong-secret")) {
       assertThatThrownBy(
-              () -> s3.putObject(b -> b.bucket("incoming").key("forged.csv"), RequestBody.fromString("x")))
+              () ->
+                  s3.putObject(
+                      b -> b.bucket("incoming").key("forged.csv"), RequestBody.fromString("x")))
           .isInstanceOf(S3Exception.class)
           .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403));
     }
@@ -61,7 +63,9 @@ class EmbeddedS3EndpointAuthTest {
   void putObject_whenUnsigned_isRejectedWith403() {
     try (S3Client s3 = S3Clients.anonymous(endpoint.endpoint())) {
       assertThatThrownBy(
-              () -> s3.putObject(b -> b.bucket("incoming").key("anon.csv"), RequestBody.fromString("x")))
+              () ->
+                  s3.putObject(
+                      b -> b.bucket("incoming").key("anon.csv"), RequestBody.fromString("x")))
           .isInstanceOf(S3Exception.class)
           .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403));
     }

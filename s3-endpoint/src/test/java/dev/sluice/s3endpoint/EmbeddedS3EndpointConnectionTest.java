@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Keep-alive connections must survive aws-chunked uploads: s3proxy leaves the end of such a body
- * unread, and without {@link RequestBodyDrainFilter} Jetty now and then closed the connection under a
- * client still writing it, so the client retried a put that had succeeded (two events, one object).
+ * unread, and without {@link RequestBodyDrainFilter} Jetty now and then closed the connection under
+ * a client still writing it, so the client retried a put that had succeeded (two events, one
+ * object).
  */
 class EmbeddedS3EndpointConnectionTest {
   private static final int ROUNDS = 400;
@@ -22,12 +23,14 @@ class EmbeddedS3EndpointConnectionTest {
   @TempDir Path dataDir;
 
   @Test
-  void putObject_whenManyChunkedUploadsShareOneConnection_sendsEachRequestOnceAndEmitsOneEventEach() {
+  void
+      putObject_whenManyChunkedUploadsShareOneConnection_sendsEachRequestOnceAndEmitsOneEventEach() {
     RecordingSink sink = new RecordingSink();
     AtomicInteger attempts = new AtomicInteger();
     int calls = 0;
     try (EmbeddedS3Endpoint endpoint =
-            EmbeddedS3Endpoint.start(EmbeddedS3Config.anonymous(dataDir, List.of("incoming")), sink);
+            EmbeddedS3Endpoint.start(
+                EmbeddedS3Config.anonymous(dataDir, List.of("incoming")), sink);
         S3Client s3 = S3Clients.signedWith(endpoint.endpoint(), "a", "b", attempts)) {
       for (int i = 0; i < ROUNDS; i++) {
         String key = "object-" + i;

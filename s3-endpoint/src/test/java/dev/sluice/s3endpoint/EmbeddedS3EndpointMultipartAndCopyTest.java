@@ -40,7 +40,8 @@ class EmbeddedS3EndpointMultipartAndCopyTest {
   }
 
   @Test
-  void completeMultipartUpload_whenTwoParts_emitsExactlyOneEventForTheWholeObject() throws Exception {
+  void completeMultipartUpload_whenTwoParts_emitsExactlyOneEventForTheWholeObject()
+      throws Exception {
     String key = "exports/day 1/big+file.parquet";
     byte[] part1 = Bytes.random(5 * MIB, 1);
     byte[] part2 = Bytes.random(MIB + 123, 2);
@@ -88,8 +89,7 @@ class EmbeddedS3EndpointMultipartAndCopyTest {
 
     byte[] read = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
     assertThat(read).hasSize(part1.length + part2.length);
-    assertThat(Bytes.md5Hex(read))
-        .isEqualTo(Bytes.md5Hex(concat(part1, part2)));
+    assertThat(Bytes.md5Hex(read)).isEqualTo(Bytes.md5Hex(concat(part1, part2)));
     assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents())
         .extracting(S3Object::key)
         .containsExactly(key);
@@ -97,7 +97,8 @@ class EmbeddedS3EndpointMultipartAndCopyTest {
 
   @Test
   void abortMultipartUpload_whenNeverCompleted_emitsNoEvent() {
-    String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("abandoned.bin")).uploadId();
+    String uploadId =
+        s3.createMultipartUpload(b -> b.bucket(BUCKET).key("abandoned.bin")).uploadId();
     s3.uploadPart(
         b -> b.bucket(BUCKET).key("abandoned.bin").uploadId(uploadId).partNumber(1),
         RequestBody.fromBytes(Bytes.random(1024, 3)));

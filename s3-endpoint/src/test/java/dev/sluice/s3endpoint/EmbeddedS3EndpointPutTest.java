@@ -72,9 +72,7 @@ class EmbeddedS3EndpointPutTest {
       String key = AWKWARD_KEYS.get(i);
       byte[] body = Bytes.random(100 + i * 37, i);
       contents.put(key, body);
-      responses.put(
-          key,
-          s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body)));
+      responses.put(key, s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body)));
     }
 
     List<ObjectEvent> events = sink.accepted();
@@ -97,7 +95,8 @@ class EmbeddedS3EndpointPutTest {
   @Test
   void putObject_whenStored_objectCanBeReadListedAndFoundAsAFileUnderDataDir() throws Exception {
     for (String key : AWKWARD_KEYS) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(Bytes.utf8("body of " + key)));
+      s3.putObject(
+          b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(Bytes.utf8("body of " + key)));
     }
 
     for (String key : AWKWARD_KEYS) {
@@ -141,10 +140,13 @@ class EmbeddedS3EndpointPutTest {
   void putObject_whenEmpty_emitsEventWithSizeZero() {
     s3.putObject(b -> b.bucket(BUCKET).key("empty.marker"), RequestBody.empty());
 
-    assertThat(sink.accepted()).singleElement().satisfies(e -> {
-      assertThat(e.size()).isZero();
-      assertThat(e.eTag()).isEqualTo(Bytes.md5Hex(new byte[0]));
-    });
+    assertThat(sink.accepted())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.size()).isZero();
+              assertThat(e.eTag()).isEqualTo(Bytes.md5Hex(new byte[0]));
+            });
   }
 
   @Test

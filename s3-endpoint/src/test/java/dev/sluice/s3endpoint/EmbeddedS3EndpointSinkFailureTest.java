@@ -42,7 +42,9 @@ class EmbeddedS3EndpointSinkFailureTest {
     sink.failWhen(e -> e.key().equals("rejected.csv"));
 
     assertThatThrownBy(
-            () -> s3.putObject(b -> b.bucket(BUCKET).key("rejected.csv"), RequestBody.fromString("x")))
+            () ->
+                s3.putObject(
+                    b -> b.bucket(BUCKET).key("rejected.csv"), RequestBody.fromString("x")))
         .isInstanceOf(S3Exception.class)
         .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(500));
 
@@ -73,7 +75,8 @@ class EmbeddedS3EndpointSinkFailureTest {
             .eTag();
     sink.failWhen(e -> true);
 
-    // s3proxy answers CompleteMultipartUpload with 200 before the work is done, and puts a failure in
+    // s3proxy answers CompleteMultipartUpload with 200 before the work is done, and puts a failure
+    // in
     // the body (as S3 does); the SDK retries it, and the retry must not come back as a success.
     assertThatThrownBy(
             () ->
@@ -83,7 +86,9 @@ class EmbeddedS3EndpointSinkFailureTest {
                             .key(key)
                             .uploadId(uploadId)
                             .multipartUpload(
-                                m -> m.parts(CompletedPart.builder().partNumber(1).eTag(eTag).build()))))
+                                m ->
+                                    m.parts(
+                                        CompletedPart.builder().partNumber(1).eTag(eTag).build()))))
         .isInstanceOf(S3Exception.class);
     assertThat(sink.accepted()).isEmpty();
     assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();

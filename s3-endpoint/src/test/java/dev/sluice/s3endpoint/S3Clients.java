@@ -23,9 +23,7 @@ final class S3Clients {
     return signedWith(endpoint, accessKey, secretKey, new AtomicInteger());
   }
 
-  /**
-   * A client that counts every HTTP attempt it sends, retries included, in {@code attempts}.
-   */
+  /** A client that counts every HTTP attempt it sends, retries included, in {@code attempts}. */
   static S3Client signedWith(
       URI endpoint, String accessKey, String secretKey, AtomicInteger attempts) {
     return build(

@@ -73,7 +73,9 @@ public final class SluiceService implements AutoCloseable {
       Backlog backlog =
           SqliteBacklog.open(
               config.backlogFile(),
-              SqliteOptions.defaults().withSynchronous(SqliteOptions.Synchronous.valueOf(config.store().synchronous().name())));
+              SqliteOptions.defaults()
+                  .withSynchronous(
+                      SqliteOptions.Synchronous.valueOf(config.store().synchronous().name())));
       closeInOrder.add(0, backlog);
       // One process owns this data dir (the lock above): any lease in the file belongs to a
       // process that died, and its jobs' outcomes are unknown. Release them again.
@@ -129,7 +131,11 @@ public final class SluiceService implements AutoCloseable {
 
       this.api =
           HttpApi.start(
-              sluice, new ObjectMapper(), config.http().maxBody(), config.http().host(), config.http().port());
+              sluice,
+              new ObjectMapper(),
+              config.http().maxBody(),
+              config.http().host(),
+              config.http().port());
       closeInOrder.add(0, api);
       dispatcher.start();
     } catch (IOException e) {
@@ -184,7 +190,8 @@ public final class SluiceService implements AutoCloseable {
         };
     // The dispatcher never has more jobs out than workers, so the queue stays short.
     ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+        new ThreadPoolExecutor(
+            workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

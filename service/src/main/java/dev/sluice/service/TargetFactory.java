@@ -16,9 +16,11 @@ final class TargetFactory {
     return switch (config.type()) {
       case LOG -> new LogTarget(stdout);
       case COMMAND ->
-          new CommandTarget(new CommandTarget.Config(config.command(), config.timeout(), null, null));
+          new CommandTarget(
+              new CommandTarget.Config(config.command(), config.timeout(), null, null));
       case HTTP ->
-          new HttpTarget(new HttpTarget.Config(config.url(), config.timeout(), config.headers()), time);
+          new HttpTarget(
+              new HttpTarget.Config(config.url(), config.timeout(), config.headers()), time);
     };
   }
 }

@@ -35,14 +35,17 @@ class BadInputTest {
     try (RunningSluice sluice =
         RunningSluice.start(dataDir, target, Limits.none(), RunningSluice.fastRetry(3), true)) {
       List<String> before = Notifications.keys("before", 0, 20);
-      assertThat(sluice.api.post("/v1/events", Notifications.forKeys(before)).ok()
-              .get("accepted").asInt())
+      assertThat(
+              sluice
+                  .api
+                  .post("/v1/events", Notifications.forKeys(before))
+                  .ok()
+                  .get("accepted")
+                  .asInt())
           .isEqualTo(20);
 
-      assertThat(sluice.api.post("/v1/events", "this is not json").error(400))
-          .contains("not JSON");
-      assertThat(sluice.api.post("/v1/events", "{\"Records\": [").error(400))
-          .contains("not JSON");
+      assertThat(sluice.api.post("/v1/events", "this is not json").error(400)).contains("not JSON");
+      assertThat(sluice.api.post("/v1/events", "{\"Records\": [").error(400)).contains("not JSON");
       assertThat(sluice.api.post("/v1/events", "{\"foo\":1}").error(400)).contains("Records");
       assertThat(sluice.api.post("/v1/events", "[]").error(400)).contains("Records");
       assertThat(sluice.api.post("/v1/events", "{\"Records\":\"x\"}").error(400))
@@ -68,8 +71,13 @@ class BadInputTest {
       // Still serving, and still accepting.
       assertThat(sluice.api.get("/healthz").ok().get("status").asText()).isEqualTo("ok");
       List<String> after = Notifications.keys("after", 0, 5);
-      assertThat(sluice.api.post("/v1/events", Notifications.forKeys(after)).ok()
-              .get("accepted").asInt())
+      assertThat(
+              sluice
+                  .api
+                  .post("/v1/events", Notifications.forKeys(after))
+                  .ok()
+                  .get("accepted")
+                  .asInt())
           .isEqualTo(5);
       assertThat(sluice.status().get("backlog").asLong()).isEqualTo(25);
 
@@ -79,7 +87,8 @@ class BadInputTest {
           .until(() -> sluice.status().get("completed").asLong() == 25);
       List<String> expected = new ArrayList<>(before);
       expected.addAll(after);
-      assertThat(target.jobs()).extracting(j -> j.event().key())
+      assertThat(target.jobs())
+          .extracting(j -> j.event().key())
           .containsExactlyInAnyOrderElementsOf(expected);
     }
   }
@@ -109,7 +118,9 @@ class BadInputTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 3);
-      assertThat(target.jobs()).extracting(Job::event).extracting(e -> e.key())
+      assertThat(target.jobs())
+          .extracting(Job::event)
+          .extracting(e -> e.key())
           .containsExactlyInAnyOrder("good-0", "good-1", "good-3");
     }
   }

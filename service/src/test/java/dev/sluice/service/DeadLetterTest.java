@@ -59,8 +59,7 @@ class DeadLetterTest {
           target.jobs().stream()
               .collect(
                   Collectors.groupingBy(
-                      j -> j.event().key(),
-                      Collectors.mapping(Job::attempt, Collectors.toList())));
+                      j -> j.event().key(), Collectors.mapping(Job::attempt, Collectors.toList())));
       assertThat(attemptsByKey).hasSize(4);
       attemptsByKey.values().forEach(a -> assertThat(a).containsExactly(1, 2, 3));
       assertThat(sluice.status().get("dead").asLong()).isEqualTo(4);
@@ -69,14 +68,18 @@ class DeadLetterTest {
       target.answerWith(job -> Outcome.completed());
       long firstId = dead.get(0).get("eventId").asLong();
       String firstKey = dead.get(0).get("key").asText();
-      JsonNode byId =
-          sluice.api.post("/v1/dead/redrive", "{\"ids\": [" + firstId + "]}").ok();
+      JsonNode byId = sluice.api.post("/v1/dead/redrive", "{\"ids\": [" + firstId + "]}").ok();
       assertThat(byId.get("redriven").asInt()).isEqualTo(1);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 1);
       List<String> stillDead = new ArrayList<>();
-      sluice.api.get("/v1/dead").ok().get("dead").forEach(d -> stillDead.add(d.get("key").asText()));
+      sluice
+          .api
+          .get("/v1/dead")
+          .ok()
+          .get("dead")
+          .forEach(d -> stillDead.add(d.get("key").asText()));
       assertThat(stillDead).hasSize(3).doesNotContain(firstKey);
       assertThat(lastJob(target).event().key()).isEqualTo(firstKey);
 
@@ -91,7 +94,8 @@ class DeadLetterTest {
       assertThat(status.get("backlog").asLong()).isZero();
       // A redriven event starts over at attempt 1 and completes there.
       List<Job> completions = target.jobs().subList(12, target.count());
-      assertThat(completions).extracting(j -> j.event().key())
+      assertThat(completions)
+          .extracting(j -> j.event().key())
           .containsExactlyInAnyOrderElementsOf(keys);
       assertThat(completions).extracting(Job::attempt).containsOnly(1);
     }

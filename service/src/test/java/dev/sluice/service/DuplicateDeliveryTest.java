@@ -53,7 +53,8 @@ class DuplicateDeliveryTest {
       assertThat(status.get("inFlight").asLong()).isZero();
       assertThat(status.get("released").asLong()).isEqualTo(2);
       assertThat(status.get("completed").asLong()).isEqualTo(2);
-      assertThat(target.jobs()).extracting(j -> j.event().key())
+      assertThat(target.jobs())
+          .extracting(j -> j.event().key())
           .containsExactly("part-1.parquet", "part-2.parquet");
       assertThat(target.jobs()).extracting(Job::attempt).containsOnly(1);
     }

@@ -41,7 +41,9 @@ class FlakyTargetTest {
       List<String> keys = Notifications.keys("flaky", 0, EVENTS);
       for (int from = 0; from < EVENTS; from += 100) {
         JsonNode report =
-            sluice.api.post("/v1/events", Notifications.forKeys(keys.subList(from, from + 100)))
+            sluice
+                .api
+                .post("/v1/events", Notifications.forKeys(keys.subList(from, from + 100)))
                 .ok();
         assertThat(report.get("accepted").asInt()).isEqualTo(100);
       }

@@ -75,8 +75,7 @@ class HttpTargetEndToEndTest {
     URI url = URI.create("http://127.0.0.1:" + recorder.getAddress().getPort() + "/jobs");
     TargetConfig target = TargetConfig.http(url, Duration.ofSeconds(5), Map.of());
     try (RunningSluice sluice =
-        RunningSluice.startConfigured(
-            dataDir, target, Limits.none(), RunningSluice.fastRetry(3))) {
+        RunningSluice.startConfigured(dataDir, target, Limits.none(), RunningSluice.fastRetry(3))) {
       List<String> keys = Notifications.keys("http", 0, 5);
       List<String> all = new ArrayList<>(keys);
       all.add("refused-1.parquet");

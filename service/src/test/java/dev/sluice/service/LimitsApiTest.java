@@ -61,23 +61,28 @@ class LimitsApiTest {
       JsonNode before = sluice.api.get("/v1/limits").ok();
 
       assertThat(
-              sluice.api.put("/v1/limits", "{\"window\": {\"limit\": -5, \"every\": \"1m\"}}")
+              sluice
+                  .api
+                  .put("/v1/limits", "{\"window\": {\"limit\": -5, \"every\": \"1m\"}}")
                   .error(400))
           .contains("limits.window.limit")
           .contains("-5");
       assertThat(sluice.api.put("/v1/limits", "{\"windw\": {\"limit\": 5}}").error(400))
           .contains("windw");
       assertThat(
-              sluice.api.put("/v1/limits", "{\"window\": {\"limit\": 5, \"evry\": \"1m\"}}")
+              sluice
+                  .api
+                  .put("/v1/limits", "{\"window\": {\"limit\": 5, \"evry\": \"1m\"}}")
                   .error(400))
           .contains("evry");
       assertThat(
-              sluice.api.put("/v1/limits", "{\"window\": {\"limit\": 5, \"every\": \"abc\"}}")
+              sluice
+                  .api
+                  .put("/v1/limits", "{\"window\": {\"limit\": 5, \"every\": \"abc\"}}")
                   .error(400))
           .contains("limits.window.every");
       assertThat(
-              sluice.api.put("/v1/limits", "{\"concurrency\": {\"max-in-flight\": 0}}")
-                  .error(400))
+              sluice.api.put("/v1/limits", "{\"concurrency\": {\"max-in-flight\": 0}}").error(400))
           .contains("limits.concurrency.max-in-flight");
       assertThat(sluice.api.put("/v1/limits", "{\"rate\": {\"per-second\": \"fast\"}}").error(400))
           .contains("limits.rate.per-second");

@@ -25,8 +25,7 @@ class PauseResumeTest {
       JsonNode paused = sluice.api.post("/v1/pause", "").ok();
       assertThat(paused.get("paused").asBoolean()).isTrue();
       JsonNode report =
-          sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("p", 0, 10)))
-              .ok();
+          sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("p", 0, 10))).ok();
       assertThat(report.get("accepted").asInt()).isEqualTo(10);
 
       // Several idle polls (20 ms) and wakes pass: a running dispatcher would have released by now.

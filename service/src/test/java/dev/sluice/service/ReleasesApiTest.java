@@ -29,10 +29,12 @@ class ReleasesApiTest {
       List<String> early = Notifications.keys("early", 0, 3);
       List<String> late = Notifications.keys("late", 0, 2);
       sluice.api.post("/v1/events", Notifications.forKeys(early)).ok();
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 3);
       sluice.api.post("/v1/events", Notifications.forKeys(late)).ok();
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 5);
 
       ApiCalls.Answer answer = sluice.api.get("/v1/releases");
@@ -56,7 +58,8 @@ class ReleasesApiTest {
       }
       List<String> allKeys = new ArrayList<>(early);
       allKeys.addAll(late);
-      assertThat(lines).extracting(l -> l.get("key").asText())
+      assertThat(lines)
+          .extracting(l -> l.get("key").asText())
           .containsExactlyInAnyOrderElementsOf(allKeys);
 
       Instant firstLate =
@@ -66,7 +69,8 @@ class ReleasesApiTest {
               .min(Comparator.naturalOrder())
               .orElseThrow();
       List<JsonNode> since = lines(sluice.api.get("/v1/releases?since=" + firstLate).ok2());
-      assertThat(since).extracting(l -> l.get("key").asText())
+      assertThat(since)
+          .extracting(l -> l.get("key").asText())
           .containsExactlyInAnyOrderElementsOf(late);
       assertThat(lines(sluice.api.get("/v1/releases?since=2999-01-01T00:00:00Z").ok2())).isEmpty();
     }

@@ -49,8 +49,7 @@ final class RunningSluice implements AutoCloseable {
       Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
     SluiceService.Options options =
         new SluiceService.Options(null, System.out, false, Duration.ofMillis(20));
-    return new RunningSluice(
-        SluiceService.start(config(dataDir, target, limits, retry), options));
+    return new RunningSluice(SluiceService.start(config(dataDir, target, limits, retry), options));
   }
 
   private static SluiceConfig config(

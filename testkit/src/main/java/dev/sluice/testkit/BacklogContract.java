@@ -772,8 +772,8 @@ public abstract class BacklogContract {
   // ------------------------------------------------------------ concurrency
 
   /**
-   * Producers append overlapping batches while consumers claim and settle, all released together
-   * on a latch. Every unique event is done exactly once; duplicates are counted, never stored.
+   * Producers append overlapping batches while consumers claim and settle, all released together on
+   * a latch. Every unique event is done exactly once; duplicates are counted, never stored.
    */
   @Test
   void appendClaimSettle_whenManyThreadsAtOnce_losesNoneAndSettlesEachOnce() throws Exception {

@@ -49,19 +49,29 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class DemoCommand implements Callable<Integer> {
   private static final String BUCKET = "data";
 
-  @Option(names = "--objects", paramLabel = "N", description = "Objects to upload (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--objects",
+      paramLabel = "N",
+      description = "Objects to upload (default ${DEFAULT-VALUE}).")
   int objects = 115;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Releases per window (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Releases per window (default ${DEFAULT-VALUE}).")
   int limit = 50;
 
-  @Option(names = "--every", paramLabel = "DURATION", description = "Window length (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--every",
+      paramLabel = "DURATION",
+      description = "Window length (default ${DEFAULT-VALUE}).")
   String every = "2s";
 
   @Option(
       names = "--live",
-      description = "Release while the upload runs (default: the gate opens once the burst is in,"
-          + " so the table shows the limit and not the upload speed).")
+      description =
+          "Release while the upload runs (default: the gate opens once the burst is in,"
+              + " so the table shows the limit and not the upload speed).")
   boolean live;
 
   @Option(names = "--keep", description = "Keep the demo's data folder instead of deleting it.")
@@ -98,12 +108,14 @@ public final class DemoCommand implements Callable<Integer> {
             new S3EndpointConfig(true, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
             limits,
             RetryConfig.defaults(),
-            new DispatcherConfig(DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+            new DispatcherConfig(
+                DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
             TargetConfig.log(),
             StoreConfig.defaults());
     ReadBackTarget target = new ReadBackTarget(reader::get, out, objects <= 200);
     try (SluiceService service =
-            SluiceService.start(config, SluiceService.Options.defaults().withTarget(target).paused(!live));
+            SluiceService.start(
+                config, SluiceService.Options.defaults().withTarget(target).paused(!live));
         S3Client s3 = DemoS3.client(service.s3Endpoint());
         S3Client readClient = DemoS3.client(service.s3Endpoint())) {
       reader.set(readClient);
@@ -111,13 +123,18 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("  embedded S3 endpoint  %s (bucket %s)%n", service.s3Endpoint(), BUCKET);
       out.printf("  backlog               %s%n", config.backlogFile());
       out.printf("  HTTP API              %s%n", service.apiUrl());
-      out.printf("  limit                 %d per %s (sliding window)%n", limit, DurationText.format(window));
+      out.printf(
+          "  limit                 %d per %s (sliding window)%n",
+          limit, DurationText.format(window));
       out.printf("  target                %s%n%n", target.describe());
 
       Instant uploadStart = Instant.now();
       upload(s3);
-      out.printf("uploaded %d objects to s3://%s/data/ in %.2fs%s%n",
-          objects, BUCKET, Duration.between(uploadStart, Instant.now()).toMillis() / 1000.0,
+      out.printf(
+          "uploaded %d objects to s3://%s/data/ in %.2fs%s%n",
+          objects,
+          BUCKET,
+          Duration.between(uploadStart, Instant.now()).toMillis() / 1000.0,
           live ? "" : "; opening the gate");
       service.sluice().dispatcher().resume();
 
@@ -127,8 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%d objects ended as dead letters%n", dead);
       }
       List<Integer> counts = countsPerWindow(service, window);
-      out.println("released per window: "
-          + counts.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      out.println(
+          "released per window: "
+              + counts.stream().map(String::valueOf).collect(Collectors.joining(" ")));
       return dead == 0 ? 0 : 1;
     } finally {
       if (!keep) {
@@ -145,8 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
       List<Future<?>> puts = new ArrayList<>();
       for (int i = 0; i < objects; i++) {
         String key = String.format("data/part-%05d.parquet", i);
-        byte[] body = ("object " + i + " of a cluster job's output\n").repeat(1 + i % 40).getBytes();
-        puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body))));
+        byte[] body =
+            ("object " + i + " of a cluster job's output\n").repeat(1 + i % 40).getBytes();
+        puts.add(
+            pool.submit(
+                () -> s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body))));
       }
       for (Future<?> f : puts) {
         f.get();
@@ -165,7 +186,8 @@ public final class DemoCommand implements Callable<Integer> {
       boolean drained = s.waiting() == 0 && s.leased() == 0 && s.done() + s.dead() >= objects;
       long elapsed = Duration.between(start, Instant.now()).toMillis();
       if (drained || elapsed - lastPrint >= 500) {
-        out.printf("  +%5.1fs  released %6d  waiting %6d  in flight %4d  done %6d  dead %d%n",
+        out.printf(
+            "  +%5.1fs  released %6d  waiting %6d  in flight %4d  done %6d  dead %d%n",
             elapsed / 1000.0, s.releases(), s.waiting(), s.leased(), s.done(), s.dead());
         lastPrint = elapsed;
       }
@@ -201,7 +223,9 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("  %-7s %-20s %s%n", "window", "from first release", "released");
     for (int k = 0; k < counts.size(); k++) {
       int bar = (int) Math.round(40.0 * counts.get(k) / limit);
-      out.printf("  %-7d +%6.1fs..+%6.1fs  %6d  %s%n", k + 1, k * t, (k + 1) * t, counts.get(k), "#".repeat(bar));
+      out.printf(
+          "  %-7d +%6.1fs..+%6.1fs  %6d  %s%n",
+          k + 1, k * t, (k + 1) * t, counts.get(k), "#".repeat(bar));
     }
     return (int) service.sluice().backlog().stats(service.sluice().time().now()).dead();
   }

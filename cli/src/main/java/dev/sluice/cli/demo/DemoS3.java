@@ -18,7 +18,8 @@ final class DemoS3 {
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         // The embedded endpoint is anonymous on 127.0.0.1: any signature is accepted.
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("demo", "demo")))
         .httpClient(
             UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))

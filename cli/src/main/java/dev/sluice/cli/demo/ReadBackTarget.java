@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * The demo's target: real work per object. Reads the object back through the S3 API and checks
- * its size and ETag against the event, as a processing job would before it starts.
+ * The demo's target: real work per object. Reads the object back through the S3 API and checks its
+ * size and ETag against the event, as a processing job would before it starts.
  */
 final class ReadBackTarget implements Target {
   private final Supplier<S3Client> s3;
@@ -35,7 +35,8 @@ final class ReadBackTarget implements Target {
     } catch (NoSuchKeyException ex) {
       return Outcome.permanent("s3://" + e.bucket() + "/" + e.key() + " does not exist");
     } catch (SdkException ex) {
-      return Outcome.retryable("reading s3://" + e.bucket() + "/" + e.key() + ": " + ex.getMessage());
+      return Outcome.retryable(
+          "reading s3://" + e.bucket() + "/" + e.key() + ": " + ex.getMessage());
     }
     String etag = obj.response().eTag() == null ? null : obj.response().eTag().replace("\"", "");
     long size = obj.asByteArray().length;

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Windows of length T laid end to end from the first release: window k holds the releases in
- * [first + kT, first + (k+1)T).
+ * Windows of length T laid end to end from the first release: window k holds the releases in [first
+ * + kT, first + (k+1)T).
  */
 class WindowCountsTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
@@ -50,8 +50,7 @@ class WindowCountsTest {
 
   @Test
   void of_whenWindowIsAMinute_groupsByMinutesFromTheFirst() {
-    List<Instant> releases =
-        List.of(at(0), at(59_999), at(60_000), at(61_000), at(150_000));
+    List<Instant> releases = List.of(at(0), at(59_999), at(60_000), at(61_000), at(150_000));
 
     assertThat(WindowCounts.of(releases, Duration.ofMinutes(1))).containsExactly(2, 2, 1);
   }

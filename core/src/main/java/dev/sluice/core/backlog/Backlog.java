@@ -16,8 +16,8 @@ import java.util.List;
  *       none of them.
  *   <li>Appending an identity that is already in the backlog (waiting, leased, done or dead) is a
  *       duplicate, not a second event.
- *   <li>{@link #claim} hands out due events oldest first, each under a lease, and records one release
- *       per job in the same transaction. An event whose lease expires is due again.
+ *   <li>{@link #claim} hands out due events oldest first, each under a lease, and records one
+ *       release per job in the same transaction. An event whose lease expires is due again.
  *   <li>{@link #settle} applies outcomes; a settlement for a job whose lease was lost to another
  *       claim is ignored, so a late answer cannot undo a newer release.
  * </ul>
@@ -40,8 +40,8 @@ public interface Backlog extends AutoCloseable {
 
   /**
    * Returns every leased event to the waiting state, due at {@code now}. For a single-process store
-   * at start-up: the leases of a process that died are known to be abandoned. Their open releases are
-   * marked {@code abandoned}. Returns how many were returned.
+   * at start-up: the leases of a process that died are known to be abandoned. Their open releases
+   * are marked {@code abandoned}. Returns how many were returned.
    */
   int abandonLeases(Instant now);
 
@@ -52,8 +52,8 @@ public interface Backlog extends AutoCloseable {
   List<DeadLetter> deadLetters(long afterEventId, int limit);
 
   /**
-   * Moves dead letters back to waiting, due at {@code now}, with their attempt count reset. An empty
-   * list redrives every dead letter. Returns how many were moved.
+   * Moves dead letters back to waiting, due at {@code now}, with their attempt count reset. An
+   * empty list redrives every dead letter. Returns how many were moved.
    */
   int redrive(List<Long> eventIds, Instant now);
 

@@ -14,4 +14,10 @@ import java.time.Instant;
  * @param oldestWaiting acceptance time of the oldest waiting event, or null
  */
 public record BacklogStats(
-    long waiting, long due, long leased, long done, long dead, long releases, Instant oldestWaiting) {}
+    long waiting,
+    long due,
+    long leased,
+    long done,
+    long dead,
+    long releases,
+    Instant oldestWaiting) {}

@@ -41,13 +41,14 @@ public final class Dispatcher implements AutoCloseable {
   private final Random random;
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+
   /** Released and not yet settled. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
-   * Handed to a worker and not yet answered by the target; bounded by config.workers(). A worker
-   * is free again as soon as the target answers, before the outcome is committed, so a slow
-   * settlement never holds back the next release.
+   * Handed to a worker and not yet answered by the target; bounded by config.workers(). A worker is
+   * free again as soon as the target answers, before the outcome is committed, so a slow settlement
+   * never holds back the next release.
    */
   private final AtomicInteger busyWorkers = new AtomicInteger();
 
@@ -66,8 +67,8 @@ public final class Dispatcher implements AutoCloseable {
   private record Finished(Job job, Outcome outcome) {}
 
   /**
-   * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests a
-   *     direct executor ({@code Runnable::run})
+   * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests
+   *     a direct executor ({@code Runnable::run})
    * @param random jitter source; tests pass a seeded one
    */
   public Dispatcher(
@@ -286,12 +287,7 @@ public final class Dispatcher implements AutoCloseable {
 
   public DispatcherStats stats() {
     return new DispatcherStats(
-        released.get(),
-        completed.get(),
-        retried.get(),
-        deadLettered.get(),
-        inFlight.get(),
-        paused);
+        released.get(), completed.get(), retried.get(), deadLettered.get(), inFlight.get(), paused);
   }
 
   /**

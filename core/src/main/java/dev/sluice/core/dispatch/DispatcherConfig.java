@@ -19,7 +19,8 @@ public record DispatcherConfig(
 
   public DispatcherConfig {
     if (lease == null || lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("dispatcher.lease must be a positive duration, got " + lease);
+      throw new IllegalArgumentException(
+          "dispatcher.lease must be a positive duration, got " + lease);
     }
     if (workers < 1) {
       throw new IllegalArgumentException("dispatcher.workers must be >= 1, got " + workers);

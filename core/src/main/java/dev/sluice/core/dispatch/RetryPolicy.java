@@ -55,8 +55,7 @@ public record RetryPolicy(
    *     backoff (the target knows its own load better than our schedule)
    */
   public Duration delayAfter(int attempt, double jitter, Duration retryAfter) {
-    double nominal =
-        initialBackoff.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
+    double nominal = initialBackoff.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
     double capped = Math.min(nominal, maxBackoff.toNanos());
     Duration backoff = Duration.ofNanos((long) (capped / 2 + capped / 2 * jitter));
     if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
@@ -67,8 +66,8 @@ public record RetryPolicy(
 
   /**
    * What to do with a job's event given the target's outcome: completed is done; throttled and
-   * retryable failures come back after {@link #delayAfter} until the attempts run out, then dead;
-   * a permanent failure is dead at once. The last error is kept on the dead letter.
+   * retryable failures come back after {@link #delayAfter} until the attempts run out, then dead; a
+   * permanent failure is dead at once. The last error is kept on the dead letter.
    */
   public Settlement settle(Job job, Outcome outcome, Instant now, double jitter) {
     if (outcome instanceof Outcome.Completed) {

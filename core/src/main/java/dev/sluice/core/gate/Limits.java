@@ -27,7 +27,8 @@ public record Limits(Window window, Rate rate, Integer maxInFlight) {
         throw new IllegalArgumentException("window.limit must be > 0, got " + limit);
       }
       if (every == null || every.isZero() || every.isNegative()) {
-        throw new IllegalArgumentException("window.every must be a positive duration, got " + every);
+        throw new IllegalArgumentException(
+            "window.every must be a positive duration, got " + every);
       }
     }
   }
@@ -51,7 +52,8 @@ public record Limits(Window window, Rate rate, Integer maxInFlight) {
 
   public Limits {
     if (maxInFlight != null && maxInFlight < 1) {
-      throw new IllegalArgumentException("concurrency.max-in-flight must be >= 1, got " + maxInFlight);
+      throw new IllegalArgumentException(
+          "concurrency.max-in-flight must be >= 1, got " + maxInFlight);
     }
   }
 

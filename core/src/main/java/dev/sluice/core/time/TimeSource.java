@@ -3,9 +3,9 @@ package dev.sluice.core.time;
 import java.time.Instant;
 
 /**
- * The one source of time. Gates measure with {@link #nanoTime()} (monotonic); stored timestamps come
- * from {@link #instantAt(long)}, which maps monotonic time to wall time with one fixed offset, so
- * intervals in the release log equal intervals the gate measured.
+ * The one source of time. Gates measure with {@link #nanoTime()} (monotonic); stored timestamps
+ * come from {@link #instantAt(long)}, which maps monotonic time to wall time with one fixed offset,
+ * so intervals in the release log equal intervals the gate measured.
  */
 public interface TimeSource {
 

@@ -29,7 +29,8 @@ class DispatcherTest {
   private final Backlog backlog = new InMemoryBacklog();
   private static final Executor DIRECT = Runnable::run;
 
-  private Dispatcher dispatcher(Limits limits, ScriptedTarget target, DispatcherConfig config, Executor ex) {
+  private Dispatcher dispatcher(
+      Limits limits, ScriptedTarget target, DispatcherConfig config, Executor ex) {
     return new Dispatcher(backlog, target, new Gate(limits), time, config, ex, new Random(42));
   }
 
@@ -103,7 +104,8 @@ class DispatcherTest {
 
   @Test
   void tick_whenTargetAlwaysFailsRetryably_deadLettersAfterMaxAttemptsWithLastError() {
-    ScriptedTarget target = new ScriptedTarget(j -> Outcome.retryable("HTTP 500 attempt " + j.attempt()));
+    ScriptedTarget target =
+        new ScriptedTarget(j -> Outcome.retryable("HTTP 500 attempt " + j.attempt()));
     DispatcherConfig config =
         DispatcherConfig.defaults()
             .withRetry(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0));
@@ -142,9 +144,10 @@ class DispatcherTest {
   void tick_whenTargetThrottlesWithRetryAfter_waitsAtLeastThatLong() {
     ScriptedTarget target =
         new ScriptedTarget(
-            j -> j.attempt() == 1
-                ? Outcome.throttled(Duration.ofSeconds(30), "429")
-                : Outcome.completed());
+            j ->
+                j.attempt() == 1
+                    ? Outcome.throttled(Duration.ofSeconds(30), "429")
+                    : Outcome.completed());
     Dispatcher d = dispatcher(Limits.none(), target);
     appendObjects(1);
 
@@ -174,7 +177,9 @@ class DispatcherTest {
     tickUntilIdle(d);
 
     List<ReleaseRecord> log = backlog.releases(Instant.EPOCH, 0, 10);
-    assertThat(log).extracting(ReleaseRecord::outcome).containsExactly("failed-retryable", "completed");
+    assertThat(log)
+        .extracting(ReleaseRecord::outcome)
+        .containsExactly("failed-retryable", "completed");
     assertThat(log.get(0).error()).contains("boom");
   }
 
@@ -183,7 +188,8 @@ class DispatcherTest {
     Queue<Runnable> pending = new ArrayDeque<>();
     ScriptedTarget target = ScriptedTarget.completing();
     Dispatcher d =
-        dispatcher(Limits.none().withMaxInFlight(2), target, DispatcherConfig.defaults(), pending::add);
+        dispatcher(
+            Limits.none().withMaxInFlight(2), target, DispatcherConfig.defaults(), pending::add);
     appendObjects(5);
 
     assertThat(d.tick()).isEqualTo(2);
@@ -199,7 +205,10 @@ class DispatcherTest {
     Queue<Runnable> pending = new ArrayDeque<>();
     Dispatcher d =
         dispatcher(
-            Limits.none(), ScriptedTarget.completing(), DispatcherConfig.defaults().withWorkers(3), pending::add);
+            Limits.none(),
+            ScriptedTarget.completing(),
+            DispatcherConfig.defaults().withWorkers(3),
+            pending::add);
     appendObjects(10);
 
     assertThat(d.tick()).isEqualTo(3);
@@ -257,12 +266,18 @@ class DispatcherTest {
 
     List<ReleaseRecord> log = backlog.releases(Instant.EPOCH, 0, 100);
     assertThat(log).hasSize(4);
-    assertThat(log).extracting(ReleaseRecord::key)
-        .containsExactlyElementsOf(IntStream.range(0, 4).mapToObj(i -> String.format("data/part-%05d.parquet", i)).toList());
-    assertThat(log).allSatisfy(r -> {
-      assertThat(r.outcome()).isEqualTo("completed");
-      assertThat(r.attempt()).isEqualTo(1);
-      assertThat(r.finishedAt()).isNotNull();
-    });
+    assertThat(log)
+        .extracting(ReleaseRecord::key)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 4)
+                .mapToObj(i -> String.format("data/part-%05d.parquet", i))
+                .toList());
+    assertThat(log)
+        .allSatisfy(
+            r -> {
+              assertThat(r.outcome()).isEqualTo("completed");
+              assertThat(r.attempt()).isEqualTo(1);
+              assertThat(r.finishedAt()).isNotNull();
+            });
   }
 }

@@ -7,13 +7,15 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private final RetryPolicy policy = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0);
+  private final RetryPolicy policy =
+      new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0);
 
   @Test
   void delayAfter_growsExponentiallyWithinJitterBounds() {
     // attempt n: nominal 1s * 2^(n-1); equal jitter puts the delay in [nominal/2, nominal].
     assertThat(policy.delayAfter(1, 0.0, null)).isEqualTo(Duration.ofMillis(500));
-    assertThat(policy.delayAfter(1, 0.999999, null)).isBetween(Duration.ofMillis(999), Duration.ofSeconds(1));
+    assertThat(policy.delayAfter(1, 0.999999, null))
+        .isBetween(Duration.ofMillis(999), Duration.ofSeconds(1));
     assertThat(policy.delayAfter(3, 0.0, null)).isEqualTo(Duration.ofSeconds(2));
     assertThat(policy.delayAfter(3, 0.5, null)).isEqualTo(Duration.ofSeconds(3));
   }
@@ -26,7 +28,8 @@ class RetryPolicyTest {
 
   @Test
   void delayAfter_whenRetryAfterIsLonger_honoursIt() {
-    assertThat(policy.delayAfter(1, 0.0, Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(120));
+    assertThat(policy.delayAfter(1, 0.0, Duration.ofSeconds(120)))
+        .isEqualTo(Duration.ofSeconds(120));
     assertThat(policy.delayAfter(1, 0.0, Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(500));
   }
 

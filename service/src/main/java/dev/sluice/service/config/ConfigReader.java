@@ -1,7 +1,6 @@
 package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.sluice.core.gate.Limits;
 import java.net.URI;
 import java.net.URISyntaxException;

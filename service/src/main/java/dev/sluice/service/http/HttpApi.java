@@ -10,8 +10,8 @@ import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.LimitsDocument;
-import dev.sluice.service.intake.MalformedBodyException;
 import dev.sluice.service.intake.IntakeReport;
+import dev.sluice.service.intake.MalformedBodyException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -46,17 +46,21 @@ public final class HttpApi implements AutoCloseable {
                   // stays above it so it never answers first.
                   c.http.maxRequestSize = drainLimit();
                   c.startup.showJavalinBanner = false;
-                  c.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+                  c.routes.get(
+                      "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
                   c.routes.get("/v1/status", ctx -> send(ctx, 200, StatusJson.of(sluice, json)));
                   c.routes.post("/v1/pause", this::pause);
                   c.routes.post("/v1/resume", this::resume);
-                  c.routes.get("/v1/limits", ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json)));
+                  c.routes.get(
+                      "/v1/limits",
+                      ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json)));
                   c.routes.put("/v1/limits", this::putLimits);
                   c.routes.get("/v1/dead", this::getDead);
                   c.routes.post("/v1/dead/redrive", this::redrive);
                   c.routes.get("/v1/releases", this::getReleases);
-                  c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+                  c.routes.exception(
+                      ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
                   // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
                   // 503 tells the sender to try again.
                   c.routes.exception(
@@ -68,14 +72,21 @@ public final class HttpApi implements AutoCloseable {
                   // Javalin has already written its own plain-text (or problem+json) 404 by now;
                   // no route of ours answers 404 itself, so every 404 becomes our JSON error.
                   c.routes.error(
-                      404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
-                  c.routes.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+                      404,
+                      ctx ->
+                          error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                  c.routes.error(
+                      405,
+                      ctx ->
+                          error(
+                              ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
                 })
             .start(host, port);
   }
 
   /** Starts the API on host:port (port 0 picks a free one). */
-  public static HttpApi start(Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
+  public static HttpApi start(
+      Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
     return new HttpApi(sluice, json, maxBodyBytes, host, port);
   }
 
@@ -247,7 +258,8 @@ public final class HttpApi implements AutoCloseable {
       try {
         since = Instant.parse(s.trim());
       } catch (DateTimeParseException e) {
-        throw new ApiError(400, "since must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got " + s);
+        throw new ApiError(
+            400, "since must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got " + s);
       }
     }
     ctx.status(200);

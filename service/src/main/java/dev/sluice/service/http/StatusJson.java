@@ -29,7 +29,9 @@ final class StatusJson {
     o.put("oldestWaiting", b.oldestWaiting() == null ? null : b.oldestWaiting().toString());
     o.put(
         "oldestWaitingSeconds",
-        b.oldestWaiting() == null ? 0.0 : Duration.between(b.oldestWaiting(), now).toMillis() / 1000.0);
+        b.oldestWaiting() == null
+            ? 0.0
+            : Duration.between(b.oldestWaiting(), now).toMillis() / 1000.0);
     Duration drain = timeToDrain(b.waiting(), sluice.limits());
     o.put("timeToDrainSeconds", drain == null ? null : drain.toMillis() / 1000.0);
     o.set("limits", LimitsDocument.write(sluice.limits(), json));

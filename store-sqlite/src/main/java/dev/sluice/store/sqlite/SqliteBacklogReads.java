@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The backlog's read-only queries, run on the reading connection inside a read transaction that
- * its caller opens.
+ * The backlog's read-only queries, run on the reading connection inside a read transaction that its
+ * caller opens.
  */
 final class SqliteBacklogReads {
 

@@ -133,8 +133,7 @@ class SqliteBacklogTest {
       assertThat(backlog.writerPragma("synchronous")).isEqualTo("1"); // NORMAL
       backlog.append(numbered(3, 1), T0);
       assertThat(backlog.writerPragma("synchronous")).isEqualTo("2"); // FULL again
-      backlog.settle(
-          jobs.stream().map(dev.sluice.core.backlog.Settlement::done).toList(), T0);
+      backlog.settle(jobs.stream().map(dev.sluice.core.backlog.Settlement::done).toList(), T0);
       assertThat(backlog.writerPragma("synchronous")).isEqualTo("1");
     }
   }
