@@ -121,11 +121,10 @@ public final class Dispatcher implements AutoCloseable {
     if (jobs.isEmpty()) {
       return 0;
     }
-    // The gate counts the release when the claim has committed and the jobs are about to start,
-    // not when it was decided: a slow commit then delays the next releases instead of letting the
-    // target see two claims closer together than the gate measured. (The log keeps the decision
-    // time, which is earlier, so intervals in the log are never shorter than the gate's.)
-    gate.onRelease(Math.max(now, time.nanoTime()), jobs.size());
+    // The gate counts the release at the instant it decided, the same instant the log records:
+    // the log then shows exactly what the gate measured, and windows do not drift by the claim's
+    // commit time. Jobs start when the claim commits, a few milliseconds later.
+    gate.onRelease(now, jobs.size());
     inFlight.addAndGet(jobs.size());
     busyWorkers.addAndGet(jobs.size());
     released.addAndGet(jobs.size());
