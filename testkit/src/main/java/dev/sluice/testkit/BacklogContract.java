@@ -864,4 +864,82 @@ public abstract class BacklogContract {
         jobs.stream().map(j -> Settlement.dead(j, "failed-permanent", "boom")).toList(), now);
     return jobs.stream().map(Job::eventId).toList();
   }
+
+  // --- changes to one key go in sequencer order ---
+
+  private static ObjectEvent write(String key, String sequencer) {
+    return new ObjectEvent(
+        "data", key, 1L, "etag-" + sequencer, null, sequencer, "ObjectCreated:Put", T0, "test");
+  }
+
+  @Test
+  void claim_whenOneKeyIsOverwrittenTwice_bothAreEventsReleasedInSequencerOrder() {
+    // Delivered out of order: the later write's notification arrives first.
+    AppendResult result =
+        backlog.append(
+            List.of(
+                write("data/a.parquet", "0055AED6DCD90281E6"),
+                write("data/a.parquet", "0055AED6DCD90281E5")),
+            T0);
+    assertThat(result.accepted()).isEqualTo(2);
+
+    List<Job> first = backlog.claim(10, LEASE, T0);
+    assertThat(first).extracting(j -> j.event().sequencer()).containsExactly("0055AED6DCD90281E5");
+    // The later change waits while the earlier one runs.
+    assertThat(backlog.claim(10, LEASE, T0)).isEmpty();
+
+    backlog.settle(List.of(Settlement.done(first.get(0))), T0);
+    assertThat(backlog.claim(10, LEASE, T0))
+        .extracting(j -> j.event().sequencer())
+        .containsExactly("0055AED6DCD90281E6");
+  }
+
+  @Test
+  void claim_whenSequencersDifferInLength_ordersThemRightPadded() {
+    // Right-padded, ...E5 is ...E500, earlier than ...E501.
+    backlog.append(
+        List.of(write("k", "0055AED6DCD90281E501"), write("k", "0055AED6DCD90281E5")), T0);
+
+    assertThat(backlog.claim(10, LEASE, T0))
+        .extracting(j -> j.event().sequencer())
+        .containsExactly("0055AED6DCD90281E5");
+  }
+
+  @Test
+  void claim_whenEarlierChangeIsRetrying_laterChangeStillWaits() {
+    backlog.append(List.of(write("k", "0A"), write("k", "0B"), write("other", "0C")), T0);
+    List<Job> first = backlog.claim(10, LEASE, T0);
+    assertThat(first).extracting(j -> j.event().sequencer()).containsExactlyInAnyOrder("0A", "0C");
+
+    Job earlier =
+        first.stream().filter(j -> j.event().sequencer().equals("0A")).findFirst().orElseThrow();
+    backlog.settle(
+        List.of(Settlement.retry(earlier, "failed-retryable", "busy", T0.plusSeconds(5))), T0);
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(1))).isEmpty();
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(5)))
+        .extracting(j -> j.event().sequencer())
+        .containsExactly("0A");
+  }
+
+  @Test
+  void claim_whenEarlierChangeIsDead_laterChangeGoes() {
+    backlog.append(List.of(write("k", "0A"), write("k", "0B")), T0);
+    Job earlier = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.dead(earlier, "failed-permanent", "gone")), T0);
+
+    assertThat(backlog.claim(10, LEASE, T0))
+        .extracting(j -> j.event().sequencer())
+        .containsExactly("0B");
+  }
+
+  @Test
+  void claim_whenNoSequencer_doesNotOrderByKey() {
+    // Two writes of one key known only by their eTags: nothing says which came first.
+    backlog.append(
+        List.of(
+            new ObjectEvent("data", "k", 1L, "e1", null, null, "ObjectCreated:Put", T0, "test"),
+            new ObjectEvent("data", "k", 1L, "e2", null, null, "ObjectCreated:Put", T0, "test")),
+        T0);
+    assertThat(backlog.claim(10, LEASE, T0)).hasSize(2);
+  }
 }

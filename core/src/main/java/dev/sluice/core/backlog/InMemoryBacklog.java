@@ -41,6 +41,9 @@ public final class InMemoryBacklog implements Backlog {
         Comparator.comparing(DueKey::due).thenComparingLong(DueKey::eventId);
   }
 
+  /** Open (waiting or leased) changes per key, so a later change waits for an earlier one. */
+  private final KeyOrder keyOrder = new KeyOrder();
+
   private static final class Entry {
     final long id;
     final ObjectEvent event;
@@ -127,6 +130,7 @@ public final class InMemoryBacklog implements Backlog {
       byIdentity.put(identity, entry);
       byId.put(entry.id, entry);
       waiting.add(new DueKey(now, entry.id));
+      keyOrder.opened(entry.event);
       accepted++;
     }
     return new AppendResult(accepted, events.size() - accepted);
@@ -168,12 +172,16 @@ public final class InMemoryBacklog implements Backlog {
     DueKey nextW = w.hasNext() ? w.next() : null;
     DueKey nextL = l.hasNext() ? l.next() : null;
     while (chosen.size() < max && (nextW != null || nextL != null)) {
+      DueKey next;
       if (nextL == null || (nextW != null && DueKey.ORDER.compare(nextW, nextL) <= 0)) {
-        chosen.add(nextW);
+        next = nextW;
         nextW = w.hasNext() ? w.next() : null;
       } else {
-        chosen.add(nextL);
+        next = nextL;
         nextL = l.hasNext() ? l.next() : null;
+      }
+      if (keyOrder.mayStart(byId.get(next.eventId()).event)) {
+        chosen.add(next);
       }
     }
     return chosen;
@@ -198,6 +206,7 @@ public final class InMemoryBacklog implements Backlog {
       switch (s.kind()) {
         case DONE -> {
           entry.state = State.DONE;
+          keyOrder.closed(entry.event);
           done++;
         }
         case RETRY -> {
@@ -207,6 +216,7 @@ public final class InMemoryBacklog implements Backlog {
         }
         case DEAD -> {
           entry.state = State.DEAD;
+          keyOrder.closed(entry.event);
           entry.deadAt = now;
           dead.put(entry.id, entry);
         }
@@ -276,6 +286,7 @@ public final class InMemoryBacklog implements Backlog {
         continue;
       }
       entry.state = State.WAITING;
+      keyOrder.opened(entry.event);
       entry.attempts = 0;
       entry.deadAt = null;
       entry.dueAt = now;

@@ -25,7 +25,10 @@ final class SchemaMigrations {
   record Migration(int version, String resource) {}
 
   /** Every migration, in order. Append new ones; never edit a released one. */
-  static final List<Migration> ALL = List.of(new Migration(1, "db/sqlite/V1__init.sql"));
+  static final List<Migration> ALL =
+      List.of(
+          new Migration(1, "db/sqlite/V1__init.sql"),
+          new Migration(2, "db/sqlite/V2__sequencer_order.sql"));
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version ("

@@ -5,6 +5,7 @@ import static dev.sluice.store.sqlite.EventColumns.setLong;
 
 import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.Sequencers;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
@@ -44,18 +45,32 @@ public final class SqliteBacklog implements Backlog {
   private static final String INSERT_EVENT =
       "INSERT INTO events (identity, "
           + EventColumns.LIST
-          + ", accepted_at, state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+          + ", accepted_at, state, due_at, seq_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
           + " ON CONFLICT (identity) DO NOTHING";
   private static final String CANDIDATE_COLUMNS =
       "id, attempts, last_release_id, " + EventColumns.LIST;
+
+  /**
+   * Changes to one key go in sequencer order: an event waits while an earlier change of the same
+   * bucket and key is still waiting or running (events without a sequencer are not ordered).
+   */
+  private static final String NO_EARLIER_CHANGE_OPEN =
+      " AND (seq_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
+          + " WHERE p.state IN (0, 1) AND p.seq_order IS NOT NULL AND p.bucket = events.bucket"
+          + " AND p.object_key = events.object_key AND p.seq_order < events.seq_order))";
+
   private static final String SELECT_DUE_WAITING =
       "SELECT due_at, "
           + CANDIDATE_COLUMNS
-          + " FROM events WHERE state = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+          + " FROM events WHERE state = 0 AND due_at <= ?"
+          + NO_EARLIER_CHANGE_OPEN
+          + " ORDER BY due_at, id LIMIT ?";
   private static final String SELECT_EXPIRED_LEASES =
       "SELECT lease_until, "
           + CANDIDATE_COLUMNS
-          + " FROM events WHERE state = 1 AND lease_until <= ? ORDER BY lease_until, id LIMIT ?";
+          + " FROM events WHERE state = 1 AND lease_until <= ?"
+          + NO_EARLIER_CHANGE_OPEN
+          + " ORDER BY lease_until, id LIMIT ?";
   private static final String MAX_RELEASE_ID = "SELECT coalesce(max(id), 0) FROM releases";
   private static final String INSERT_RELEASE =
       "INSERT INTO releases (id, event_id, attempt, released_at) VALUES (?, ?, ?, ?)";
@@ -165,6 +180,8 @@ public final class SqliteBacklog implements Backlog {
                 EventColumns.bind(insert, 2, events.get(i));
                 insert.setLong(2 + EventColumns.COUNT, at);
                 insert.setLong(3 + EventColumns.COUNT, at);
+                insert.setString(
+                    4 + EventColumns.COUNT, Sequencers.sortKey(events.get(i).sequencer()));
                 insert.addBatch();
               }
               int inserted = 0;

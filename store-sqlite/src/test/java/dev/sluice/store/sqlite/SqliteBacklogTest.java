@@ -62,7 +62,7 @@ class SqliteBacklogTest {
     SqliteBacklog.open(file()).close();
 
     assertThat(query("SELECT version, script FROM schema_version"))
-        .containsExactly("1|db/sqlite/V1__init.sql");
+        .containsExactly("1|db/sqlite/V1__init.sql", "2|db/sqlite/V2__sequencer_order.sql");
     assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         .contains("events", "releases", "schema_version");
   }
@@ -76,7 +76,7 @@ class SqliteBacklogTest {
     try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
       assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("1");
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("2");
   }
 
   @Test
@@ -88,7 +88,7 @@ class SqliteBacklogTest {
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining(file().toString())
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("(1)");
+        .hasMessageContaining("(2)");
     assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("7");
   }
 
