@@ -56,25 +56,29 @@ class S3NotificationParserBadInputTest {
   @Test
   void parse_whenTopLevelArray_givesBodyError() {
     assertThat(parse("[]").bodyError())
-        .isEqualTo("expected an object with a Records array, got an array");
+        .isEqualTo(
+            "expected a notification (an object with Records, an SNS envelope, an EventBridge event or an s3:TestEvent), got an array");
   }
 
   @Test
   void parse_whenTopLevelScalar_givesBodyError() {
     assertThat(parse("42").bodyError())
-        .isEqualTo("expected an object with a Records array, got a number (42)");
+        .isEqualTo(
+            "expected a notification (an object with Records, an SNS envelope, an EventBridge event or an s3:TestEvent), got a number (42)");
   }
 
   @Test
   void parse_whenRecordsIsAString_givesBodyError() {
     assertThat(parse("{\"Records\": \"x\"}").bodyError())
-        .isEqualTo("expected an object with a Records array, got Records as a string");
+        .isEqualTo(
+            "expected a notification (an object with Records, an SNS envelope, an EventBridge event or an s3:TestEvent), got Records as a string");
   }
 
   @Test
   void parse_whenNoRecordsAndNotATestEvent_givesBodyError() {
     assertThat(parse("{\"Event\": \"s3:SomethingElse\"}").bodyError())
-        .isEqualTo("expected an object with a Records array, got an object without Records");
+        .isEqualTo(
+            "expected a notification (an object with Records, an SNS envelope, an EventBridge event or an s3:TestEvent), got an object with none of these");
   }
 
   @Test
@@ -267,7 +271,7 @@ class S3NotificationParserBadInputTest {
     assertThat(result.rejected())
         .extracting(Rejected::reason)
         .containsExactly(
-            "Records[0].s3.object.size must be a non-negative whole number, got a string",
+            "Records[0].s3.object.size must be a non-negative whole number, got a string ('big')",
             "Records[1].s3.object.size must be a non-negative whole number, got a number (-1)",
             "Records[2].s3.object.size must be a non-negative whole number, got a number (1.5)");
   }
@@ -285,7 +289,7 @@ class S3NotificationParserBadInputTest {
 
   @Test
   void parse_whenStringHuge_givesBodyError() {
-    String huge = "x".repeat(S3NotificationParser.MAX_STRING_LENGTH + 1);
+    String huge = "x".repeat(NotificationJson.MAX_STRING_LENGTH + 1);
 
     ParseResult result = parse(records(record("ObjectCreated:Put", "\"key\": \"" + huge + "\"")));
 
@@ -307,6 +311,9 @@ class S3NotificationParserBadInputTest {
         .containsExactly("s3:ObjectCreated:Copy");
     assertThat(result.dropped())
         .containsExactly(
-            new Dropped(1, "event s3:ObjectRemoved:Delete is outside the filter ObjectCreated:*"));
+            new Dropped(
+                1,
+                DropCategory.EVENT_NAME,
+                "event s3:ObjectRemoved:Delete is outside the filter ObjectCreated:*"));
   }
 }

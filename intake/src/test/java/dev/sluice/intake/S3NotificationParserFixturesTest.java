@@ -149,7 +149,10 @@ class S3NotificationParserFixturesTest {
     assertThat(result.rejected()).isEmpty();
     assertThat(result.dropped())
         .containsExactly(
-            new Dropped(0, "event ObjectRemoved:Delete is outside the filter ObjectCreated:*"));
+            new Dropped(
+                0,
+                DropCategory.EVENT_NAME,
+                "event ObjectRemoved:Delete is outside the filter ObjectCreated:*"));
   }
 
   @Test
@@ -159,7 +162,8 @@ class S3NotificationParserFixturesTest {
     assertThat(result.isMalformed()).isFalse();
     assertThat(result.events()).isEmpty();
     assertThat(result.rejected()).isEmpty();
-    assertThat(result.dropped()).containsExactly(new Dropped(Dropped.WHOLE_BODY, "s3:TestEvent"));
+    assertThat(result.dropped())
+        .containsExactly(new Dropped(Dropped.WHOLE_BODY, DropCategory.TEST_EVENT, "s3:TestEvent"));
   }
 
   @Test

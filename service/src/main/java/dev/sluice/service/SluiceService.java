@@ -9,7 +9,7 @@ import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
-import dev.sluice.intake.S3NotificationParser;
+import dev.sluice.intake.NotificationParser;
 import dev.sluice.s3endpoint.EmbeddedS3Config;
 import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
 import dev.sluice.service.config.SluiceConfig;
@@ -108,7 +108,11 @@ public final class SluiceService implements AutoCloseable {
       }
 
       EventIntake intake =
-          new EventIntake(new S3NotificationParser(), backlog, time, dispatcher::wake);
+          new EventIntake(
+              new NotificationParser(config.webhook().sourceOptions()),
+              backlog,
+              time,
+              dispatcher::wake);
       this.sluice = new Sluice(backlog, dispatcher, intake, target, time);
 
       if (config.s3Endpoint().enabled()) {

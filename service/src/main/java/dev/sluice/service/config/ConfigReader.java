@@ -2,6 +2,7 @@ package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.intake.KeyEncoding;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a parsed YAML document into a {@link SluiceConfig}: each section on top of its defaults,
@@ -28,7 +30,15 @@ final class ConfigReader {
 
   static SluiceConfig read(YamlSection root) {
     root.allowOnly(
-        "data-dir", "http", "s3-endpoint", "limits", "retry", "dispatcher", "target", "store");
+        "data-dir",
+        "http",
+        "s3-endpoint",
+        "limits",
+        "retry",
+        "dispatcher",
+        "target",
+        "store",
+        "sources");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -41,8 +51,15 @@ final class ConfigReader {
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
+    Optional<YamlSection> sources = root.section("sources").map(s -> s.allowOnly("webhook"));
+    WebhookSourceConfig webhook =
+        sources
+            .flatMap(s -> s.section("webhook"))
+            .map(ConfigReader::webhook)
+            .orElse(defaults.webhook());
     return root.build(
-        () -> new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store));
+        () ->
+            new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store, webhook));
   }
 
   private static Path dataDir(YamlSection root, Path fallback) {
@@ -154,6 +171,16 @@ final class ConfigReader {
     } catch (URISyntaxException e) {
       throw s.error("url", "not a valid URL: " + e.getMessage());
     }
+  }
+
+  private static WebhookSourceConfig webhook(YamlSection s) {
+    s.allowOnly("key-encoding", "event-names", "prefix", "suffix");
+    WebhookSourceConfig defaults = WebhookSourceConfig.defaults();
+    KeyEncoding keyEncoding = s.choice("key-encoding", KeyEncoding.class, defaults.keyEncoding());
+    List<String> eventNames = s.strings("event-names", defaults.eventNames());
+    String prefix = s.string("prefix", defaults.prefix());
+    String suffix = s.string("suffix", defaults.suffix());
+    return s.build(() -> new WebhookSourceConfig(keyEncoding, eventNames, prefix, suffix));
   }
 
   private static StoreConfig store(YamlSection s) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param dispatcher the release loop
  * @param target what a job starts
  * @param store the SQLite backlog
+ * @param webhook the webhook source ({@code sources.webhook})
  */
 public record SluiceConfig(
     Path dataDir,
@@ -27,7 +28,8 @@ public record SluiceConfig(
     RetryConfig retry,
     DispatcherConfig dispatcher,
     TargetConfig target,
-    StoreConfig store) {
+    StoreConfig store,
+    WebhookSourceConfig webhook) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -46,6 +48,7 @@ public record SluiceConfig(
     Objects.requireNonNull(dispatcher, "dispatcher");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(webhook, "sources.webhook");
     if (s3Endpoint.enabled()
         && http.port() != 0
         && http.port() == s3Endpoint.port()
@@ -53,6 +56,33 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration with the default sources. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryConfig retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        WebhookSourceConfig.defaults());
+  }
+
+  /** This configuration with another webhook source. */
+  public SluiceConfig withWebhook(WebhookSourceConfig w) {
+    return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, w);
   }
 
   /** The configuration with no file: every default. */

@@ -41,6 +41,8 @@ final class StatusJson {
     since.put("completed", d.completed());
     since.put("retried", d.retried());
     since.put("deadLettered", d.deadLettered());
+    ObjectNode dropped = o.putObject("dropped");
+    sluice.intake().droppedCounts().byLabel().forEach(dropped::put);
     return o;
   }
 

@@ -4,16 +4,20 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.time.TimeSource;
+import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
 import dev.sluice.intake.S3NotificationParser;
 import java.util.List;
 
 /**
- * The one path from a notification body to the backlog: parse, commit, then tell the dispatcher.
- * Returns only after the events are committed, so the caller may acknowledge the sender.
+ * The one path from a notification body to the backlog: parse (any shape {@link NotificationParser}
+ * takes, with the source's key encoding and filters), commit, then tell the dispatcher. Returns
+ * only after the events are committed, so the caller may acknowledge the sender. Counts dropped
+ * records by category since start.
  */
 public final class EventIntake {
-  private final S3NotificationParser parser;
+  private final NotificationParser parser;
+  private final DroppedCounts droppedCounts = new DroppedCounts();
   private final Backlog backlog;
   private final TimeSource time;
   private final Runnable onAccepted;
@@ -22,11 +26,22 @@ public final class EventIntake {
    * @param onAccepted called after new events are committed (wakes the dispatcher)
    */
   public EventIntake(
-      S3NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
+      NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
     this.parser = parser;
     this.backlog = backlog;
     this.time = time;
     this.onAccepted = onAccepted;
+  }
+
+  /** For callers written before every shape was taken: the same, with the default options. */
+  public EventIntake(
+      S3NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
+    this(parser.notificationParser(), backlog, time, onAccepted);
+  }
+
+  /** Records dropped since start, by category label; see {@link DroppedCounts#byLabel()}. */
+  public DroppedCounts droppedCounts() {
+    return droppedCounts;
   }
 
   /**
@@ -40,6 +55,8 @@ public final class EventIntake {
       throw new MalformedBodyException(parsed.bodyError());
     }
     AppendResult appended = appendEvents(parsed.events());
+    // Counted once the body is acknowledged: a failed commit (503) is sent again by the sender.
+    droppedCounts.add(parsed.dropped());
     return new IntakeReport(
         appended.accepted(),
         appended.duplicates(),
