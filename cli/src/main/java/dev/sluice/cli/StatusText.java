@@ -18,6 +18,20 @@ final class StatusText {
     b.append(String.format("released     %d%n", s.path("released").asLong()));
     b.append(String.format("completed    %d%n", s.path("completed").asLong()));
     b.append(String.format("dead         %d%n", s.path("dead").asLong()));
+    JsonNode dropped = s.path("dropped");
+    if (dropped.isObject()) {
+      StringBuilder parts = new StringBuilder();
+      dropped
+          .fields()
+          .forEachRemaining(
+              f ->
+                  parts
+                      .append(parts.length() == 0 ? "" : ", ")
+                      .append(f.getKey())
+                      .append(' ')
+                      .append(f.getValue().asLong()));
+      b.append(String.format("dropped      %s%n", parts.length() == 0 ? "none" : parts));
+    }
     if (!s.path("oldestWaiting").isNull() && s.has("oldestWaiting")) {
       b.append(
           String.format(

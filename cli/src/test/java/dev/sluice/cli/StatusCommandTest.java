@@ -33,6 +33,7 @@ class StatusCommandTest {
               "released     0",
               "completed    0",
               "dead         0",
+              "dropped      test-event 0, event-name 0, prefix 0, suffix 0",
               "limits       5 per 1m (sliding)",
               "target       recording target");
     }
