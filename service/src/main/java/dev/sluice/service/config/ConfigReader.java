@@ -28,7 +28,15 @@ final class ConfigReader {
 
   static SluiceConfig read(YamlSection root) {
     root.allowOnly(
-        "data-dir", "http", "s3-endpoint", "limits", "retry", "dispatcher", "target", "store");
+        "data-dir",
+        "http",
+        "s3-endpoint",
+        "limits",
+        "retry",
+        "dispatcher",
+        "target",
+        "store",
+        "sources");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -41,8 +49,32 @@ final class ConfigReader {
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
+    WebhookAuthConfig webhookAuth = webhookAuth(root);
     return root.build(
-        () -> new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store));
+        () ->
+            new SluiceConfig(
+                dataDir, http, s3, limits, retry, dispatcher, target, store, webhookAuth));
+  }
+
+  /** {@code sources.webhook.auth}; an absent section leaves the webhook open. */
+  private static WebhookAuthConfig webhookAuth(YamlSection root) {
+    // Other sources and webhook keys are read by their own methods; each allows only its own.
+    return root.section("sources")
+        .map(s -> s.allowOnly("webhook"))
+        .flatMap(s -> s.section("webhook"))
+        .map(w -> w.allowOnly("auth"))
+        .flatMap(w -> w.section("auth"))
+        .map(ConfigReader::auth)
+        .orElse(WebhookAuthConfig.none());
+  }
+
+  private static WebhookAuthConfig auth(YamlSection a) {
+    a.allowOnly("bearer-token", "hmac-secret", "hmac-header", "protect-control");
+    String token = a.string("bearer-token", null);
+    String secret = a.string("hmac-secret", null);
+    String header = a.string("hmac-header", WebhookAuthConfig.DEFAULT_HMAC_HEADER);
+    boolean protectControl = a.bool("protect-control", false);
+    return a.build(() -> new WebhookAuthConfig(token, secret, header, protectControl));
   }
 
   private static Path dataDir(YamlSection root, Path fallback) {

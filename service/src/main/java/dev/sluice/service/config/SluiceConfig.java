@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param dispatcher the release loop
  * @param target what a job starts
  * @param store the SQLite backlog
+ * @param webhookAuth who may post to the intake webhook ({@code sources.webhook.auth})
  */
 public record SluiceConfig(
     Path dataDir,
@@ -27,7 +28,8 @@ public record SluiceConfig(
     RetryConfig retry,
     DispatcherConfig dispatcher,
     TargetConfig target,
-    StoreConfig store) {
+    StoreConfig store,
+    WebhookAuthConfig webhookAuth) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -46,6 +48,7 @@ public record SluiceConfig(
     Objects.requireNonNull(dispatcher, "dispatcher");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(webhookAuth, "sources.webhook.auth");
     if (s3Endpoint.enabled()
         && http.port() != 0
         && http.port() == s3Endpoint.port()
@@ -53,6 +56,34 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration whose webhook is open (no auth). */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryConfig retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        WebhookAuthConfig.none());
+  }
+
+  /** This configuration with {@code auth} guarding the webhook. */
+  public SluiceConfig withWebhookAuth(WebhookAuthConfig auth) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, auth);
   }
 
   /** The configuration with no file: every default. */
