@@ -138,6 +138,7 @@ public final class SluiceService implements AutoCloseable {
               sluice,
               new ObjectMapper(),
               config.http().maxBody(),
+              config.webhookAuth(),
               config.http().host(),
               config.http().port());
       closeInOrder.add(0, api);

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** A real HTTP client ({@code java.net.http}) for the service's API, with JSON answers. */
 final class ApiCalls {
@@ -78,13 +79,23 @@ final class ApiCalls {
         "PUT", path, HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** POST with extra request headers, e.g. credentials. */
+  Answer post(String path, byte[] body, Map<String, String> headers) {
+    return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+  }
+
   Answer send(String method, String path, BodyPublisher body) {
-    HttpRequest request =
+    return send(method, path, body, Map.of());
+  }
+
+  Answer send(String method, String path, BodyPublisher body, Map<String, String> headers) {
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
-            .method(method, body)
-            .build();
+            .method(method, body);
+    headers.forEach(builder::header);
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(

@@ -10,6 +10,7 @@ import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.config.SourcesConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
 import dev.sluice.service.config.WebhookSourceConfig;
@@ -58,7 +59,7 @@ class EveryShapeIntakeTest {
               new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
               TargetConfig.log(),
               StoreConfig.defaults(),
-              webhook);
+              SourcesConfig.defaults().withWebhook(webhook));
       service =
           SluiceService.start(
               config, new SluiceService.Options(target, System.out, true, Duration.ofMillis(20)));

@@ -10,6 +10,7 @@ import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
+import dev.sluice.service.config.WebhookAuthConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,16 @@ final class RunningSluice implements AutoCloseable {
         new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
     return new RunningSluice(
         SluiceService.start(config(dataDir, TargetConfig.log(), limits, retry), options));
+  }
+
+  /** A service whose webhook (and maybe control endpoints) {@code auth} guards. */
+  static RunningSluice startWithAuth(
+      Path dataDir, Target target, boolean paused, WebhookAuthConfig auth) {
+    SluiceService.Options options =
+        new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
+    SluiceConfig config =
+        config(dataDir, TargetConfig.log(), Limits.none(), fastRetry(3)).withWebhookAuth(auth);
+    return new RunningSluice(SluiceService.start(config, options));
   }
 
   /** A service whose target is built from configuration, as {@code sluice serve} builds it. */

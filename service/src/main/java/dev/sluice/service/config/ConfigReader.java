@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads a parsed YAML document into a {@link SluiceConfig}: each section on top of its defaults,
@@ -51,15 +50,33 @@ final class ConfigReader {
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
-    Optional<YamlSection> sources = root.section("sources").map(s -> s.allowOnly("webhook"));
-    WebhookSourceConfig webhook =
-        sources
-            .flatMap(s -> s.section("webhook"))
-            .map(ConfigReader::webhook)
-            .orElse(defaults.webhook());
+    SourcesConfig sources =
+        root.section("sources").map(ConfigReader::sources).orElse(defaults.sources());
     return root.build(
         () ->
-            new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store, webhook));
+            new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store, sources));
+  }
+
+  private static SourcesConfig sources(YamlSection s) {
+    s.allowOnly("webhook");
+    SourcesConfig defaults = SourcesConfig.defaults();
+    WebhookSourceConfig webhook =
+        s.section("webhook").map(ConfigReader::webhook).orElse(defaults.webhook());
+    WebhookAuthConfig auth =
+        s.section("webhook")
+            .flatMap(w -> w.section("auth"))
+            .map(ConfigReader::auth)
+            .orElse(defaults.webhookAuth());
+    return new SourcesConfig(webhook, auth);
+  }
+
+  private static WebhookAuthConfig auth(YamlSection a) {
+    a.allowOnly("bearer-token", "hmac-secret", "hmac-header", "protect-control");
+    String token = a.string("bearer-token", null);
+    String secret = a.string("hmac-secret", null);
+    String header = a.string("hmac-header", WebhookAuthConfig.DEFAULT_HMAC_HEADER);
+    boolean protectControl = a.bool("protect-control", false);
+    return a.build(() -> new WebhookAuthConfig(token, secret, header, protectControl));
   }
 
   private static Path dataDir(YamlSection root, Path fallback) {
@@ -174,7 +191,7 @@ final class ConfigReader {
   }
 
   private static WebhookSourceConfig webhook(YamlSection s) {
-    s.allowOnly("key-encoding", "event-names", "prefix", "suffix");
+    s.allowOnly("key-encoding", "event-names", "prefix", "suffix", "auth");
     WebhookSourceConfig defaults = WebhookSourceConfig.defaults();
     KeyEncoding keyEncoding = s.choice("key-encoding", KeyEncoding.class, defaults.keyEncoding());
     List<String> eventNames = s.strings("event-names", defaults.eventNames());

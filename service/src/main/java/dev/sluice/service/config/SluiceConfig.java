@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param dispatcher the release loop
  * @param target what a job starts
  * @param store the SQLite backlog
- * @param webhook the webhook source ({@code sources.webhook})
+ * @param sources webhook and other sources ({@code sources})
  */
 public record SluiceConfig(
     Path dataDir,
@@ -29,7 +29,7 @@ public record SluiceConfig(
     DispatcherConfig dispatcher,
     TargetConfig target,
     StoreConfig store,
-    WebhookSourceConfig webhook) {
+    SourcesConfig sources) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -48,7 +48,7 @@ public record SluiceConfig(
     Objects.requireNonNull(dispatcher, "dispatcher");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(webhook, "sources.webhook");
+    Objects.requireNonNull(sources, "sources");
     if (s3Endpoint.enabled()
         && http.port() != 0
         && http.port() == s3Endpoint.port()
@@ -77,12 +77,32 @@ public record SluiceConfig(
         dispatcher,
         target,
         store,
-        WebhookSourceConfig.defaults());
+        SourcesConfig.defaults());
+  }
+
+  /** The webhook source ({@code sources.webhook}). */
+  public WebhookSourceConfig webhook() {
+    return sources.webhook();
+  }
+
+  /** Who may post to the webhook ({@code sources.webhook.auth}). */
+  public WebhookAuthConfig webhookAuth() {
+    return sources.webhookAuth();
+  }
+
+  /** This configuration with other sources. */
+  public SluiceConfig withSources(SourcesConfig s) {
+    return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s);
   }
 
   /** This configuration with another webhook source. */
   public SluiceConfig withWebhook(WebhookSourceConfig w) {
-    return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, w);
+    return withSources(sources.withWebhook(w));
+  }
+
+  /** This configuration with {@code auth} guarding the webhook. */
+  public SluiceConfig withWebhookAuth(WebhookAuthConfig auth) {
+    return withSources(sources.withWebhookAuth(auth));
   }
 
   /** The configuration with no file: every default. */

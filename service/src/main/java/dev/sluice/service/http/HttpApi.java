@@ -10,10 +10,12 @@ import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.WebhookAuthConfig;
 import dev.sluice.service.intake.IntakeReport;
 import dev.sluice.service.intake.MalformedBodyException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP API: intake ({@code POST /v1/events}) and control (status, pause, resume, limits, dead
@@ -33,12 +36,20 @@ public final class HttpApi implements AutoCloseable {
   private final Sluice sluice;
   private final ObjectMapper json;
   private final long maxBodyBytes;
+  private final WebhookAuth auth;
   private final Javalin app;
 
-  private HttpApi(Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
+  private HttpApi(
+      Sluice sluice,
+      ObjectMapper json,
+      long maxBodyBytes,
+      WebhookAuthConfig authConfig,
+      String host,
+      int port) {
     this.sluice = sluice;
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
+    this.auth = new WebhookAuth(authConfig);
     this.app =
         Javalin.create(
                 c -> {
@@ -49,16 +60,17 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get(
                       "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
-                  c.routes.get("/v1/status", ctx -> send(ctx, 200, StatusJson.of(sluice, json)));
-                  c.routes.post("/v1/pause", this::pause);
-                  c.routes.post("/v1/resume", this::resume);
+                  c.routes.get(
+                      "/v1/status", guarded(ctx -> send(ctx, 200, StatusJson.of(sluice, json))));
+                  c.routes.post("/v1/pause", guarded(this::pause));
+                  c.routes.post("/v1/resume", guarded(this::resume));
                   c.routes.get(
                       "/v1/limits",
-                      ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json)));
-                  c.routes.put("/v1/limits", this::putLimits);
-                  c.routes.get("/v1/dead", this::getDead);
-                  c.routes.post("/v1/dead/redrive", this::redrive);
-                  c.routes.get("/v1/releases", this::getReleases);
+                      guarded(ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json))));
+                  c.routes.put("/v1/limits", guarded(this::putLimits));
+                  c.routes.get("/v1/dead", guarded(this::getDead));
+                  c.routes.post("/v1/dead/redrive", guarded(this::redrive));
+                  c.routes.get("/v1/releases", guarded(this::getReleases));
                   c.routes.exception(
                       ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
                   // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
@@ -84,10 +96,21 @@ public final class HttpApi implements AutoCloseable {
             .start(host, port);
   }
 
-  /** Starts the API on host:port (port 0 picks a free one). */
+  /** Starts the API on host:port (port 0 picks a free one), with an open webhook. */
   public static HttpApi start(
       Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
-    return new HttpApi(sluice, json, maxBodyBytes, host, port);
+    return start(sluice, json, maxBodyBytes, WebhookAuthConfig.none(), host, port);
+  }
+
+  /** Starts the API on host:port (port 0 picks a free one), guarded by {@code auth}. */
+  public static HttpApi start(
+      Sluice sluice,
+      ObjectMapper json,
+      long maxBodyBytes,
+      WebhookAuthConfig auth,
+      String host,
+      int port) {
+    return new HttpApi(sluice, json, maxBodyBytes, auth, host, port);
   }
 
   public int port() {
@@ -95,7 +118,13 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void postEvents(Context ctx) throws IOException {
+    // The size limit comes first: an oversized body is 413 before any work is done on it.
     byte[] body = readBody(ctx);
+    Optional<String> denied =
+        auth.checkPost(ctx.header("Authorization"), ctx.header(auth.signatureHeader()), body);
+    if (denied.isPresent()) {
+      throw unauthorized(ctx, denied.get());
+    }
     IntakeReport report;
     try {
       report = sluice.intake().acceptBody(body);
@@ -113,6 +142,25 @@ public final class HttpApi implements AutoCloseable {
     } else {
       send(ctx, 200, out);
     }
+  }
+
+  /** A control endpoint that needs the bearer token when {@code protect-control} is on. */
+  private Handler guarded(Handler handler) {
+    if (!auth.protectsControl()) {
+      return handler;
+    }
+    return ctx -> {
+      Optional<String> denied = auth.checkControl(ctx.header("Authorization"));
+      if (denied.isPresent()) {
+        throw unauthorized(ctx, denied.get());
+      }
+      handler.handle(ctx);
+    };
+  }
+
+  private static ApiError unauthorized(Context ctx, String problem) {
+    ctx.header("WWW-Authenticate", "Bearer");
+    return new ApiError(401, problem);
   }
 
   private ArrayNode problems(List<IntakeReport.Problem> list) {
