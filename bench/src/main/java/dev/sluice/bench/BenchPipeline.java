@@ -9,7 +9,7 @@ import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
-import dev.sluice.intake.S3NotificationParser;
+import dev.sluice.intake.NotificationParser;
 import dev.sluice.service.intake.EventIntake;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import dev.sluice.store.sqlite.SqliteOptions;
@@ -57,7 +57,7 @@ final class BenchPipeline implements AutoCloseable {
     this.dispatcher =
         new Dispatcher(
             backlog, target, new Gate(Limits.none()), time, config, workers, new Random());
-    this.intake = new EventIntake(new S3NotificationParser(), backlog, time, dispatcher::wake);
+    this.intake = new EventIntake(new NotificationParser(), backlog, time, dispatcher::wake);
   }
 
   /** Commits events and wakes the dispatcher: the service's intake path. */

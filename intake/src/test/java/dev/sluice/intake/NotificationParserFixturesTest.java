@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every real sample in {@code s3-events/} through {@link NotificationParser}. Expected values are
  * read off the fixture text and SOURCES.md, never off the parser's output. The S3 {@code Records}
- * samples are also covered field by field in {@link S3NotificationParserFixturesTest}.
+ * samples are also covered field by field in {@link RecordsFixturesTest}.
  */
 class NotificationParserFixturesTest {
 

@@ -6,7 +6,6 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
-import dev.sluice.intake.S3NotificationParser;
 import java.util.List;
 
 /**
@@ -31,12 +30,6 @@ public final class EventIntake {
     this.backlog = backlog;
     this.time = time;
     this.onAccepted = onAccepted;
-  }
-
-  /** For callers written before every shape was taken: the same, with the default options. */
-  public EventIntake(
-      S3NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
-    this(parser.notificationParser(), backlog, time, onAccepted);
   }
 
   /** Records dropped since start, by category label; see {@link DroppedCounts#byLabel()}. */

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
  * Real notification samples. Expected values are read off the fixture text and SOURCES.md (the
  * decoded keys it states), never off the parser's output.
  */
-class S3NotificationParserFixturesTest {
+class RecordsFixturesTest {
 
-  private final S3NotificationParser parser = new S3NotificationParser();
+  private final NotificationParser parser = new NotificationParser();
 
   /** The event the AWS documentation example describes. */
   private static final ObjectEvent AWS_DOC_EVENT =

@@ -8,9 +8,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Bodies and records that cannot be read: each gives a value naming the problem, never a throw. */
-class S3NotificationParserBadInputTest {
+class RecordsBadInputTest {
 
-  private final S3NotificationParser parser = new S3NotificationParser();
+  private final NotificationParser parser = new NotificationParser();
 
   private ParseResult parse(String body) {
     return parser.parse(body.getBytes(StandardCharsets.UTF_8));
