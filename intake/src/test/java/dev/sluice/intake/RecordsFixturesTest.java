@@ -197,7 +197,8 @@ class RecordsFixturesTest {
   @Test
   void parse_whenSourceGiven_recordsIt() {
     ParseResult result =
-        new S3NotificationParser("minio").parse(Fixtures.s3Event("a-s3-put-aws-doc-example"));
+        new NotificationParser(SourceOptions.defaults("minio"))
+            .parse(Fixtures.s3Event("a-s3-put-aws-doc-example"));
 
     assertThat(result.events()).singleElement().extracting(ObjectEvent::source).isEqualTo("minio");
   }
