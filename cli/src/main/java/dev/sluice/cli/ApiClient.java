@@ -16,8 +16,14 @@ final class ApiClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(URI base) {
+  private final String token;
+
+  /**
+   * @param token bearer token for a service whose control endpoints are protected, or null
+   */
+  ApiClient(URI base, String token) {
     this.base = base;
+    this.token = token;
   }
 
   /**
@@ -38,6 +44,9 @@ final class ApiClient {
       String method, String path, String jsonBody, HttpResponse.BodyHandler<T> handler) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
     b.method(
         method,
         jsonBody == null

@@ -10,6 +10,13 @@ final class ServiceUrl {
       description = "URL of the running service (default: $SLUICE_URL or http://127.0.0.1:8080)")
   String url;
 
+  @Option(
+      names = "--token",
+      description =
+          "Bearer token, when the service protects its control endpoints"
+              + " (sources.webhook.auth.protect-control; default: $SLUICE_TOKEN)")
+  String token;
+
   ApiClient client() {
     String u =
         url != null ? url : System.getenv().getOrDefault("SLUICE_URL", "http://127.0.0.1:8080");
@@ -22,6 +29,6 @@ final class ServiceUrl {
     if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
       throw new CliException("--url must start with http:// or https://, got " + u);
     }
-    return new ApiClient(uri);
+    return new ApiClient(uri, token != null ? token : System.getenv("SLUICE_TOKEN"));
   }
 }

@@ -39,6 +39,12 @@ final class InProcessSluice implements AutoCloseable {
   }
 
   static InProcessSluice start(Path dataDir, Target target, Limits limits, boolean paused) {
+    return start(dataDir, target, limits, paused, null);
+  }
+
+  /** As {@link #start}, with every control endpoint requiring {@code token} (null: open). */
+  static InProcessSluice start(
+      Path dataDir, Target target, Limits limits, boolean paused, String token) {
     SluiceConfig config =
         new SluiceConfig(
             dataDir,
@@ -49,6 +55,12 @@ final class InProcessSluice implements AutoCloseable {
             new DispatcherConfig(Duration.ofMinutes(5), 8, 100),
             TargetConfig.log(),
             StoreConfig.defaults());
+    if (token != null) {
+      config =
+          config.withWebhookAuth(
+              new dev.sluice.service.config.WebhookAuthConfig(
+                  token, null, "X-Sluice-Signature", true));
+    }
     return new InProcessSluice(
         SluiceService.start(
             config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
