@@ -9,7 +9,9 @@ import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
+import dev.sluice.intake.EventFilter;
 import dev.sluice.intake.NotificationParser;
+import dev.sluice.intake.SourceOptions;
 import dev.sluice.s3endpoint.EmbeddedS3Config;
 import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
 import dev.sluice.service.config.SluiceConfig;
@@ -117,6 +119,11 @@ public final class SluiceService implements AutoCloseable {
 
       if (config.s3Endpoint().enabled()) {
         var s3c = config.s3Endpoint();
+        EventFilter s3Filter =
+            new EventFilter(
+                SourceOptions.defaults("s3-endpoint")
+                    .withPrefix(s3c.prefix())
+                    .withSuffix(s3c.suffix()));
         this.s3 =
             EmbeddedS3Endpoint.start(
                 new EmbeddedS3Config(
@@ -127,7 +134,7 @@ public final class SluiceService implements AutoCloseable {
                     s3c.accessKey(),
                     s3c.secretKey(),
                     s3c.region()),
-                events -> intake.appendEvents(events));
+                events -> intake.appendEvents(events, s3Filter));
         closeInOrder.add(0, s3);
       } else {
         this.s3 = null;

@@ -103,7 +103,16 @@ final class ConfigReader {
   }
 
   private static S3EndpointConfig s3Endpoint(YamlSection s) {
-    s.allowOnly("enabled", "host", "port", "buckets", "access-key", "secret-key", "region");
+    s.allowOnly(
+        "enabled",
+        "host",
+        "port",
+        "buckets",
+        "access-key",
+        "secret-key",
+        "region",
+        "prefix",
+        "suffix");
     boolean enabled = s.bool("enabled", true);
     String host = s.string("host", S3EndpointConfig.DEFAULT_HOST);
     int port = s.integer("port", S3EndpointConfig.DEFAULT_PORT);
@@ -111,8 +120,12 @@ final class ConfigReader {
     String accessKey = s.string("access-key", null);
     String secretKey = s.string("secret-key", null);
     String region = s.string("region", S3EndpointConfig.DEFAULT_REGION);
+    String prefix = s.string("prefix", "");
+    String suffix = s.string("suffix", "");
     return s.build(
-        () -> new S3EndpointConfig(enabled, host, port, buckets, accessKey, secretKey, region));
+        () ->
+            new S3EndpointConfig(
+                enabled, host, port, buckets, accessKey, secretKey, region, prefix, suffix));
   }
 
   /** A limits document on its own, as {@code PUT /v1/limits} receives it. */

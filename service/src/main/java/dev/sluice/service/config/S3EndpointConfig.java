@@ -23,7 +23,9 @@ public record S3EndpointConfig(
     List<String> buckets,
     String accessKey,
     String secretKey,
-    String region) {
+    String region,
+    String prefix,
+    String suffix) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 9000;
@@ -34,6 +36,8 @@ public record S3EndpointConfig(
   private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   public S3EndpointConfig {
+    prefix = prefix == null ? "" : prefix;
+    suffix = suffix == null ? "" : suffix;
     Checks.notBlank("host", host);
     Checks.port("port", port);
     buckets = List.copyOf(Objects.requireNonNull(buckets, "buckets"));
@@ -61,6 +65,18 @@ public record S3EndpointConfig(
               + (accessKey == null ? "secret-key" : "access-key")
               + " is set");
     }
+  }
+
+  /** Without key filters: every new object becomes an event. */
+  public S3EndpointConfig(
+      boolean enabled,
+      String host,
+      int port,
+      List<String> buckets,
+      String accessKey,
+      String secretKey,
+      String region) {
+    this(enabled, host, port, buckets, accessKey, secretKey, region, "", "");
   }
 
   public static S3EndpointConfig defaults() {

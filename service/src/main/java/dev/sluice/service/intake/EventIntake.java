@@ -4,8 +4,11 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.time.TimeSource;
+import dev.sluice.intake.Dropped;
+import dev.sluice.intake.EventFilter;
 import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,7 +64,19 @@ public final class EventIntake {
             .toList());
   }
 
-  /** Commits events that a source already holds as values (the embedded S3 endpoint). */
+  /**
+   * Commits the events a source already holds as values (the embedded S3 endpoint) that pass its
+   * filter; the rest are counted as dropped, by reason, once the kept ones are committed.
+   */
+  public AppendResult appendEvents(List<ObjectEvent> events, EventFilter filter) {
+    List<ObjectEvent> kept = new ArrayList<>(events.size());
+    List<Dropped> dropped = filter.apply(events, kept);
+    AppendResult result = appendEvents(kept);
+    droppedCounts.add(dropped);
+    return result;
+  }
+
+  /** Commits events that a source already holds as values, unfiltered. */
   public AppendResult appendEvents(List<ObjectEvent> events) {
     if (events.isEmpty()) {
       return new AppendResult(0, 0);
