@@ -15,6 +15,8 @@ import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.http.HttpApi;
 import dev.sluice.service.intake.EventIntake;
+import dev.sluice.service.intake.SqsIntake;
+import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import dev.sluice.store.sqlite.SqliteOptions;
 import java.io.IOException;
@@ -36,10 +38,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
- * embedded S3 endpoint and the HTTP API, started in that order and closed in reverse.
+ * embedded S3 endpoint, the SQS source and the HTTP API, started in that order and closed in
+ * reverse (so the SQS source stops before the backlog closes).
  */
 public final class SluiceService implements AutoCloseable {
   private final List<AutoCloseable> closeInOrder = new ArrayList<>();
@@ -127,6 +131,13 @@ public final class SluiceService implements AutoCloseable {
         closeInOrder.add(0, s3);
       } else {
         this.s3 = null;
+      }
+
+      if (config.sqsSource().enabled()) {
+        SqsClient sqsClient = SqsClients.create(config.sqsSource());
+        closeInOrder.add(0, sqsClient);
+        closeInOrder.add(
+            0, SqsSource.start(sqsClient, config.sqsSource().settings(), new SqsIntake(intake)));
       }
 
       this.api =

@@ -2,6 +2,7 @@ package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.sources.sqs.SqsSourceSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a parsed YAML document into a {@link SluiceConfig}: each section on top of its defaults,
@@ -28,7 +30,15 @@ final class ConfigReader {
 
   static SluiceConfig read(YamlSection root) {
     root.allowOnly(
-        "data-dir", "http", "s3-endpoint", "limits", "retry", "dispatcher", "target", "store");
+        "data-dir",
+        "http",
+        "s3-endpoint",
+        "limits",
+        "retry",
+        "dispatcher",
+        "target",
+        "store",
+        "sources");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -41,8 +51,15 @@ final class ConfigReader {
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
+    Optional<YamlSection> sources = root.section("sources");
+    sources.ifPresent(s -> s.allowOnly("sqs"));
+    SqsSourceConfig sqs =
+        sources
+            .flatMap(s -> s.section("sqs"))
+            .map(ConfigReader::sqsSource)
+            .orElse(defaults.sqsSource());
     return root.build(
-        () -> new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store));
+        () -> new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store, sqs));
   }
 
   private static Path dataDir(YamlSection root, Path fallback) {
@@ -153,6 +170,53 @@ final class ConfigReader {
       return new URI(text.strip());
     } catch (URISyntaxException e) {
       throw s.error("url", "not a valid URL: " + e.getMessage());
+    }
+  }
+
+  private static SqsSourceConfig sqsSource(YamlSection s) {
+    s.allowOnly(
+        "enabled",
+        "queue-url",
+        "endpoint",
+        "region",
+        "access-key",
+        "secret-key",
+        "wait-time",
+        "visibility-timeout",
+        "max-messages");
+    boolean enabled = s.bool("enabled", false);
+    URI queueUrl = uri(s, "queue-url");
+    URI endpoint = uri(s, "endpoint");
+    String region = s.string("region", null);
+    String accessKey = s.string("access-key", null);
+    String secretKey = s.string("secret-key", null);
+    Duration waitTime = s.duration("wait-time", SqsSourceSettings.DEFAULT_WAIT_TIME);
+    Duration visibility =
+        s.duration("visibility-timeout", SqsSourceSettings.DEFAULT_VISIBILITY_TIMEOUT);
+    int maxMessages = s.integer("max-messages", SqsSourceSettings.DEFAULT_MAX_MESSAGES);
+    return s.build(
+        () ->
+            new SqsSourceConfig(
+                enabled,
+                queueUrl,
+                endpoint,
+                region,
+                accessKey,
+                secretKey,
+                waitTime,
+                visibility,
+                maxMessages));
+  }
+
+  private static URI uri(YamlSection s, String key) {
+    String text = s.string(key, null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw s.error(key, "not a valid URL: " + e.getMessage());
     }
   }
 

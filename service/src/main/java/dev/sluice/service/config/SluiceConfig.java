@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param dispatcher the release loop
  * @param target what a job starts
  * @param store the SQLite backlog
+ * @param sqsSource the SQS source ({@code sources.sqs})
  */
 public record SluiceConfig(
     Path dataDir,
@@ -27,7 +28,8 @@ public record SluiceConfig(
     RetryConfig retry,
     DispatcherConfig dispatcher,
     TargetConfig target,
-    StoreConfig store) {
+    StoreConfig store,
+    SqsSourceConfig sqsSource) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -46,6 +48,7 @@ public record SluiceConfig(
     Objects.requireNonNull(dispatcher, "dispatcher");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(sqsSource, "sources.sqs");
     if (s3Endpoint.enabled()
         && http.port() != 0
         && http.port() == s3Endpoint.port()
@@ -53,6 +56,28 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration without sources beyond the webhook and the embedded S3 endpoint. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryConfig retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        SqsSourceConfig.disabled());
   }
 
   /** The configuration with no file: every default. */
@@ -65,7 +90,8 @@ public record SluiceConfig(
         RetryConfig.defaults(),
         DispatcherConfig.defaults(),
         TargetConfig.log(),
-        StoreConfig.defaults());
+        StoreConfig.defaults(),
+        SqsSourceConfig.disabled());
   }
 
   /** The SQLite backlog file. */

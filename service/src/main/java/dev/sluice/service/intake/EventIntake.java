@@ -51,6 +51,16 @@ public final class EventIntake {
             .toList());
   }
 
+  /**
+   * Parses several bodies and commits the events of all of them in one append, so a received SQS
+   * batch costs one commit. Returns each body's parse, in order, once its events are committed.
+   */
+  public List<ParseResult> acceptBatch(List<byte[]> bodies) {
+    List<ParseResult> parsed = bodies.stream().map(parser::parse).toList();
+    appendEvents(parsed.stream().flatMap(p -> p.events().stream()).toList());
+    return parsed;
+  }
+
   /** Commits events that a source already holds as values (the embedded S3 endpoint). */
   public AppendResult appendEvents(List<ObjectEvent> events) {
     if (events.isEmpty()) {

@@ -39,13 +39,7 @@ public record SqsSourceSettings(
       throw new IllegalArgumentException(
           "queue-url must be an absolute http(s) URL, got '" + queueUrl + "'");
     }
-    wholeSeconds("wait-time", waitTime, Duration.ZERO, MAX_WAIT_TIME);
-    wholeSeconds(
-        "visibility-timeout", visibilityTimeout, Duration.ofSeconds(1), MAX_VISIBILITY_TIMEOUT);
-    if (maxMessages < 1 || maxMessages > 10) {
-      throw new IllegalArgumentException(
-          "max-messages must be between 1 and 10 (SQS's batch limit), got " + maxMessages);
-    }
+    checkPolling(waitTime, visibilityTimeout, maxMessages);
     Objects.requireNonNull(initialBackoff, "initial-backoff");
     Objects.requireNonNull(maxBackoff, "max-backoff");
     if (initialBackoff.isNegative() || initialBackoff.isZero()) {
@@ -54,6 +48,22 @@ public record SqsSourceSettings(
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
           "max-backoff must be >= initial-backoff, got " + maxBackoff + " < " + initialBackoff);
+    }
+  }
+
+  /**
+   * The checks of the polling fields alone, for a configuration that is validated before it has a
+   * queue (a disabled source).
+   *
+   * @throws IllegalArgumentException naming the field
+   */
+  public static void checkPolling(Duration waitTime, Duration visibilityTimeout, int maxMessages) {
+    wholeSeconds("wait-time", waitTime, Duration.ZERO, MAX_WAIT_TIME);
+    wholeSeconds(
+        "visibility-timeout", visibilityTimeout, Duration.ofSeconds(1), MAX_VISIBILITY_TIMEOUT);
+    if (maxMessages < 1 || maxMessages > 10) {
+      throw new IllegalArgumentException(
+          "max-messages must be between 1 and 10 (SQS's batch limit), got " + maxMessages);
     }
   }
 
