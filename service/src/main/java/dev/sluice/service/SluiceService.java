@@ -38,7 +38,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
@@ -134,10 +133,12 @@ public final class SluiceService implements AutoCloseable {
       }
 
       if (config.sqsSource().enabled()) {
-        SqsClient sqsClient = SqsClients.create(config.sqsSource());
-        closeInOrder.add(0, sqsClient);
         closeInOrder.add(
-            0, SqsSource.start(sqsClient, config.sqsSource().settings(), new SqsIntake(intake)));
+            0,
+            SqsSource.start(
+                SqsClients.builder(config.sqsSource()),
+                config.sqsSource().settings(),
+                new SqsIntake(intake)));
       }
 
       this.api =

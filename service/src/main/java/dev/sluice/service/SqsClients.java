@@ -1,30 +1,21 @@
 package dev.sluice.service;
 
 import dev.sluice.service.config.SqsSourceConfig;
-import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
-/** Builds the SDK client the SQS source polls with, from {@code sources.sqs}. */
+/**
+ * The SDK client settings of {@code sources.sqs}: region, endpoint, credentials. The SQS source
+ * adds its own HTTP client and builds it.
+ */
 final class SqsClients {
-  /** Room beyond the long-poll wait before a silent connection counts as broken. */
-  private static final Duration READ_MARGIN = Duration.ofSeconds(10);
-
   private SqsClients() {}
 
-  static SqsClient create(SqsSourceConfig config) {
-    SqsClientBuilder builder =
-        SqsClient.builder()
-            .region(Region.of(config.signingRegion()))
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(config.waitTime().plus(READ_MARGIN))
-                    .build());
+  static SqsClientBuilder builder(SqsSourceConfig config) {
+    SqsClientBuilder builder = SqsClient.builder().region(Region.of(config.signingRegion()));
     if (config.endpoint() != null) {
       builder.endpointOverride(config.endpoint());
     }
@@ -34,6 +25,6 @@ final class SqsClients {
               AwsBasicCredentials.create(config.accessKey(), config.secretKey())));
     }
     // Without static keys the SDK's default chain applies: environment, profile, instance role.
-    return builder.build();
+    return builder;
   }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -27,6 +29,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class SqsSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqsSource.class);
 
+  /** Room beyond the long-poll wait before a silent connection counts as broken. */
+  private static final Duration READ_MARGIN = Duration.ofSeconds(10);
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final AbortableHttpClient http;
   private final SqsClient sqs;
   private final SqsSourceSettings settings;
   private final MessageIntake intake;
@@ -44,8 +52,14 @@ public final class SqsSource implements AutoCloseable {
   private final AtomicLong leftForRedrive = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
 
-  private SqsSource(SqsClient sqs, SqsSourceSettings settings, MessageIntake intake) {
-    this.sqs = sqs;
+  private SqsSource(SqsClientBuilder client, SqsSourceSettings settings, MessageIntake intake) {
+    this.http =
+        new AbortableHttpClient(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(settings.waitTime().plus(READ_MARGIN))
+                .build());
+    this.sqs = client.httpClient(http).build();
     this.settings = settings;
     this.intake = intake;
     this.queueUrl = settings.queueUrl().toString();
@@ -64,12 +78,15 @@ public final class SqsSource implements AutoCloseable {
   }
 
   /**
-   * Starts polling. The caller keeps ownership of {@code sqs} and closes it after this source.
+   * Starts polling. The source builds the client from {@code client} (endpoint, region,
+   * credentials, interceptors as the caller set them) with its own HTTP client, whose requests it
+   * can abort to stop a long poll at once; it closes the client when it is closed.
    *
    * @param intake parses and commits bodies; called on the poller thread
    */
-  public static SqsSource start(SqsClient sqs, SqsSourceSettings settings, MessageIntake intake) {
-    SqsSource source = new SqsSource(sqs, settings, intake);
+  public static SqsSource start(
+      SqsClientBuilder client, SqsSourceSettings settings, MessageIntake intake) {
+    SqsSource source = new SqsSource(client, settings, intake);
     source.running = true;
     source.poller.start();
     return source;
@@ -188,9 +205,9 @@ public final class SqsSource implements AutoCloseable {
   }
 
   /**
-   * Stops polling. A receive in progress is interrupted or runs out its wait time; a commit in
-   * progress is finished and its messages deleted. Waits at most the wait time plus the visibility
-   * timeout for that; a message whose commit did not finish stays on the queue.
+   * Stops polling and closes the client. A receive in progress is aborted; a commit in progress is
+   * finished and its messages deleted. Waits at most the wait time plus the visibility timeout for
+   * that; a message whose commit did not finish stays on the queue.
    */
   @Override
   public void close() {
@@ -199,7 +216,9 @@ public final class SqsSource implements AutoCloseable {
       pause.notifyAll();
     }
     if (receiving) {
+      // The interrupt stops the SDK from retrying the aborted request.
       poller.interrupt();
+      http.abortRunning();
     }
     try {
       poller.join(settings.waitTime().plus(settings.visibilityTimeout()).toMillis() + 1_000);
@@ -210,6 +229,7 @@ public final class SqsSource implements AutoCloseable {
       LOG.warn("SQS poller still busy after close; its uncommitted messages stay on the queue");
     }
     extenderThread.shutdownNow();
+    sqs.close();
   }
 
   /** True while the poller thread runs (false once {@link #close()} has stopped it). */

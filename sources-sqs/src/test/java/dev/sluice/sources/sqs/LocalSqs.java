@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -34,22 +35,20 @@ final class LocalSqs implements AutoCloseable {
     server = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
     int port = server.waitUntilStarted().localAddress().getPort();
     endpoint = URI.create("http://127.0.0.1:" + port);
-    testClient = client(new CallCounter());
+    testClient = client(new CallCounter()).httpClient(UrlConnectionHttpClient.create()).build();
   }
 
   URI endpoint() {
     return endpoint;
   }
 
-  /** A client of this server whose calls {@code counter} counts. */
-  SqsClient client(CallCounter counter) {
+  /** A client of this server whose calls {@code counter} counts, before its HTTP client is set. */
+  SqsClientBuilder client(CallCounter counter) {
     return SqsClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
-        .build();
+        .overrideConfiguration(c -> c.addExecutionInterceptor(counter));
   }
 
   /** The test's own client, for sending and inspecting. */

@@ -2,6 +2,7 @@ package dev.sluice.sources.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.URI;
 import java.time.Duration;
@@ -10,13 +11,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The SQS source against ElasticMQ embedded in the test JVM: real SDK calls, a real queue. */
 class SqsSourceTest {
   private static LocalSqs local;
   private static int queues;
+
+  private final LocalSqs.CallCounter calls = new LocalSqs.CallCounter();
 
   @BeforeAll
   static void startSqs() {
@@ -48,11 +50,9 @@ class SqsSourceTest {
     URI queue = local.createQueue(name("batches"), 30);
     List<String> bodies = notifications(95);
     local.send(queue, bodies);
-    LocalSqs.CallCounter calls = new LocalSqs.CallCounter();
     RecordingIntake intake = RecordingIntake.immediate();
 
-    try (SqsClient client = local.client(calls);
-        SqsSource source = SqsSource.start(client, settings(queue, 30), intake)) {
+    try (SqsSource source = SqsSource.start(local.client(calls), settings(queue, 30), intake)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> local.messagesOn(queue) == 0);
 
       assertThat(intake.committed()).containsExactlyInAnyOrderElementsOf(bodies);
@@ -75,8 +75,7 @@ class SqsSourceTest {
     local.send(queue, bodies);
     RecordingIntake intake = RecordingIntake.heldUntilReleased();
 
-    try (SqsClient client = local.client(new LocalSqs.CallCounter());
-        SqsSource source = SqsSource.start(client, settings(queue, 2), intake)) {
+    try (SqsSource source = SqsSource.start(local.client(calls), settings(queue, 2), intake)) {
       await().atMost(Duration.ofSeconds(10)).until(intake::commitStarted);
 
       // Three visibility timeouts pass while the commit runs: without the extension the messages
@@ -101,12 +100,10 @@ class SqsSourceTest {
     local.send(queue, notifications(2));
     RecordingIntake intake = RecordingIntake.heldUntilReleased();
     try {
-      try (SqsClient client = local.client(new LocalSqs.CallCounter())) {
-        SqsSource source = SqsSource.start(client, settings(queue, 1), intake);
-        await().atMost(Duration.ofSeconds(10)).until(intake::commitStarted);
-        source.close();
-        assertThat(source.stats().deleted()).isZero();
-      }
+      SqsSource source = SqsSource.start(local.client(calls), settings(queue, 1), intake);
+      await().atMost(Duration.ofSeconds(10)).until(intake::commitStarted);
+      source.close();
+      assertThat(source.stats().deleted()).isZero();
       // The stopped source no longer extends their visibility: they return to other consumers.
       List<String> returned =
           await()
@@ -128,8 +125,7 @@ class SqsSourceTest {
     local.send(queue, List.of("not a notification", "{\"n\":1}"));
     RecordingIntake intake = RecordingIntake.immediate();
 
-    try (SqsClient client = local.client(new LocalSqs.CallCounter());
-        SqsSource source = SqsSource.start(client, settings(queue, 1), intake)) {
+    try (SqsSource source = SqsSource.start(local.client(calls), settings(queue, 1), intake)) {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> local.messagesOn(dlq) == 1 && local.messagesOn(queue) == 0);
@@ -148,8 +144,7 @@ class SqsSourceTest {
     URI queue = URI.create(local.endpoint() + "/000000000000/" + queueName);
     RecordingIntake intake = RecordingIntake.immediate();
 
-    try (SqsClient client = local.client(new LocalSqs.CallCounter());
-        SqsSource source = SqsSource.start(client, settings(queue, 30), intake)) {
+    try (SqsSource source = SqsSource.start(local.client(calls), settings(queue, 30), intake)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> source.stats().failures() >= 3);
       URI created = local.createQueue(queueName, 30);
       local.send(created, notifications(4));
@@ -160,14 +155,17 @@ class SqsSourceTest {
   }
 
   @Test
-  void close_whilePolling_stopsThePollerThread() {
+  void close_duringALongPoll_abortsItInsteadOfWaitingItOut() {
     URI queue = local.createQueue(name("idle"), 30);
-    SqsSource source;
-    try (SqsClient client = local.client(new LocalSqs.CallCounter())) {
-      source = SqsSource.start(client, settings(queue, 30), RecordingIntake.immediate());
-      await().atMost(Duration.ofSeconds(5)).until(source::isPolling);
-      source.close();
-    }
+    SqsSource source =
+        SqsSource.start(
+            local.client(calls),
+            settings(queue, 30).withWaitTime(Duration.ofSeconds(20)),
+            RecordingIntake.immediate());
+    await().atMost(Duration.ofSeconds(5)).until(() -> calls.calls("ReceiveMessage") >= 1);
+
+    // The receive waits 20 s for a message that never comes; closing must not wait for it.
+    assertTimeoutPreemptively(Duration.ofSeconds(10), source::close);
     assertThat(source.isPolling()).isFalse();
   }
 }
