@@ -39,6 +39,12 @@ class SqsSourceServiceTest {
       "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
           + "\"Bucket\":\"landing\",\"RequestId\":\"R\",\"HostId\":\"H\"}";
 
+  /** A notification whose only record has no object key: readable JSON, nothing usable. */
+  private static final String ALL_RECORDS_BAD =
+      "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
+          + "\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-01-01T00:00:00.000Z\","
+          + "\"s3\":{\"bucket\":{\"name\":\"landing\"},\"object\":{\"size\":1}}}]}";
+
   private SQSRestServer server;
   private URI endpoint;
   private SqsClient sqs;
@@ -64,7 +70,7 @@ class SqsSourceServiceTest {
   }
 
   @Test
-  void serve_whenTheQueueHoldsNotifications_commitsEventsDropsTestEventsAndRedrivesGarbage(
+  void serve_whenTheQueueHoldsNotifications_commitsEventsDropsTestEventsAndRedrivesUnreadableOnes(
       @TempDir Path dir) {
     URI dlq = URI.create(sqs.createQueue(b -> b.queueName("events-dlq")).queueUrl());
     String dlqArn =
@@ -90,6 +96,7 @@ class SqsSourceServiceTest {
             Notifications.forKeys(keys.subList(0, 10)),
             TEST_EVENT,
             "this is not a notification",
+            ALL_RECORDS_BAD,
             Notifications.forKeys(keys.subList(10, 25)))) {
       sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody(body));
     }
@@ -110,14 +117,16 @@ class SqsSourceServiceTest {
             config(dir, source), SluiceService.Options.defaults().paused(true).withTarget(null))) {
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> messagesOn(queue) == 0 && messagesOn(dlq) == 1);
+          .until(() -> messagesOn(queue) == 0 && messagesOn(dlq) == 2);
 
       assertThat(service.sluice().backlog().stats(service.sluice().time().now()).waiting())
           .as("events waiting in the backlog (the dispatcher is paused)")
           .isEqualTo(25);
       List<Message> dead =
           sqs.receiveMessage(b -> b.queueUrl(dlq.toString()).maxNumberOfMessages(10)).messages();
-      assertThat(dead).extracting(Message::body).containsExactly("this is not a notification");
+      assertThat(dead)
+          .extracting(Message::body)
+          .containsExactlyInAnyOrder("this is not a notification", ALL_RECORDS_BAD);
     }
   }
 
