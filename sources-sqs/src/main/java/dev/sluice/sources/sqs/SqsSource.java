@@ -119,6 +119,10 @@ public final class SqsSource implements AutoCloseable {
   private void pollOnce() {
     List<Message> batch = receive();
     if (batch.isEmpty()) {
+      if (settings.waitTime().isZero()) {
+        // Short polling answers at once: without a pause an empty queue would be asked in a loop.
+        pauseFor(settings.initialBackoff());
+      }
       return;
     }
     received.addAndGet(batch.size());
