@@ -17,6 +17,8 @@ import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.http.HttpApi;
 import dev.sluice.service.intake.EventIntake;
+import dev.sluice.service.intake.SqsIntake;
+import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import dev.sluice.store.sqlite.SqliteOptions;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
- * embedded S3 endpoint and the HTTP API, started in that order and closed in reverse.
+ * embedded S3 endpoint, the SQS source and the HTTP API, started in that order and closed in
+ * reverse (so the SQS source stops before the backlog closes).
  */
 public final class SluiceService implements AutoCloseable {
   private final List<AutoCloseable> closeInOrder = new ArrayList<>();
@@ -138,6 +141,15 @@ public final class SluiceService implements AutoCloseable {
         closeInOrder.add(0, s3);
       } else {
         this.s3 = null;
+      }
+
+      if (config.sqsSource().enabled()) {
+        closeInOrder.add(
+            0,
+            SqsSource.start(
+                SqsClients.builder(config.sqsSource()),
+                config.sqsSource().settings(),
+                new SqsIntake(intake)));
       }
 
       this.api =

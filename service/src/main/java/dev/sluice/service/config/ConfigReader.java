@@ -3,6 +3,7 @@ package dev.sluice.service.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
+import dev.sluice.sources.sqs.SqsSourceSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -58,7 +59,7 @@ final class ConfigReader {
   }
 
   private static SourcesConfig sources(YamlSection s) {
-    s.allowOnly("webhook");
+    s.allowOnly("webhook", "sqs");
     SourcesConfig defaults = SourcesConfig.defaults();
     WebhookSourceConfig webhook =
         s.section("webhook").map(ConfigReader::webhook).orElse(defaults.webhook());
@@ -67,7 +68,8 @@ final class ConfigReader {
             .flatMap(w -> w.section("auth"))
             .map(ConfigReader::auth)
             .orElse(defaults.webhookAuth());
-    return new SourcesConfig(webhook, auth);
+    SqsSourceConfig sqs = s.section("sqs").map(ConfigReader::sqsSource).orElse(defaults.sqs());
+    return new SourcesConfig(webhook, auth, sqs);
   }
 
   private static WebhookAuthConfig auth(YamlSection a) {
@@ -211,6 +213,53 @@ final class ConfigReader {
     String prefix = s.string("prefix", defaults.prefix());
     String suffix = s.string("suffix", defaults.suffix());
     return s.build(() -> new WebhookSourceConfig(keyEncoding, eventNames, prefix, suffix));
+  }
+
+  private static SqsSourceConfig sqsSource(YamlSection s) {
+    s.allowOnly(
+        "enabled",
+        "queue-url",
+        "endpoint",
+        "region",
+        "access-key",
+        "secret-key",
+        "wait-time",
+        "visibility-timeout",
+        "max-messages");
+    boolean enabled = s.bool("enabled", false);
+    URI queueUrl = uri(s, "queue-url");
+    URI endpoint = uri(s, "endpoint");
+    String region = s.string("region", null);
+    String accessKey = s.string("access-key", null);
+    String secretKey = s.string("secret-key", null);
+    Duration waitTime = s.duration("wait-time", SqsSourceSettings.DEFAULT_WAIT_TIME);
+    Duration visibility =
+        s.duration("visibility-timeout", SqsSourceSettings.DEFAULT_VISIBILITY_TIMEOUT);
+    int maxMessages = s.integer("max-messages", SqsSourceSettings.DEFAULT_MAX_MESSAGES);
+    return s.build(
+        () ->
+            new SqsSourceConfig(
+                enabled,
+                queueUrl,
+                endpoint,
+                region,
+                accessKey,
+                secretKey,
+                waitTime,
+                visibility,
+                maxMessages));
+  }
+
+  private static URI uri(YamlSection s, String key) {
+    String text = s.string(key, null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw s.error(key, "not a valid URL: " + e.getMessage());
+    }
   }
 
   private static StoreConfig store(YamlSection s) {

@@ -95,6 +95,16 @@ public record SluiceConfig(
     return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s);
   }
 
+  /** The SQS source ({@code sources.sqs}). */
+  public SqsSourceConfig sqsSource() {
+    return sources.sqs();
+  }
+
+  /** This configuration with another SQS source. */
+  public SluiceConfig withSqsSource(SqsSourceConfig sqs) {
+    return withSources(sources.withSqs(sqs));
+  }
+
   /** This configuration with another webhook source. */
   public SluiceConfig withWebhook(WebhookSourceConfig w) {
     return withSources(sources.withWebhook(w));

@@ -7,23 +7,31 @@ import java.util.Objects;
  *
  * @param webhook how {@code POST /v1/events} reads notifications ({@code sources.webhook})
  * @param webhookAuth who may post to it ({@code sources.webhook.auth})
+ * @param sqs the SQS poller ({@code sources.sqs}), disabled by default
  */
-public record SourcesConfig(WebhookSourceConfig webhook, WebhookAuthConfig webhookAuth) {
+public record SourcesConfig(
+    WebhookSourceConfig webhook, WebhookAuthConfig webhookAuth, SqsSourceConfig sqs) {
 
   public SourcesConfig {
     Objects.requireNonNull(webhook, "sources.webhook");
     Objects.requireNonNull(webhookAuth, "sources.webhook.auth");
+    Objects.requireNonNull(sqs, "sources.sqs");
   }
 
   public static SourcesConfig defaults() {
-    return new SourcesConfig(WebhookSourceConfig.defaults(), WebhookAuthConfig.none());
+    return new SourcesConfig(
+        WebhookSourceConfig.defaults(), WebhookAuthConfig.none(), SqsSourceConfig.disabled());
   }
 
   public SourcesConfig withWebhook(WebhookSourceConfig w) {
-    return new SourcesConfig(w, webhookAuth);
+    return new SourcesConfig(w, webhookAuth, sqs);
   }
 
   public SourcesConfig withWebhookAuth(WebhookAuthConfig a) {
-    return new SourcesConfig(webhook, a);
+    return new SourcesConfig(webhook, a, sqs);
+  }
+
+  public SourcesConfig withSqs(SqsSourceConfig q) {
+    return new SourcesConfig(webhook, webhookAuth, q);
   }
 }

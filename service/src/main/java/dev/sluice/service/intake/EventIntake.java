@@ -65,6 +65,17 @@ public final class EventIntake {
   }
 
   /**
+   * Parses several bodies and commits the events of all of them in one append, so a received SQS
+   * batch costs one commit. Returns each body's parse, in order, once its events are committed.
+   */
+  public List<ParseResult> acceptBatch(List<byte[]> bodies) {
+    List<ParseResult> parsed = bodies.stream().map(parser::parse).toList();
+    appendEvents(parsed.stream().flatMap(p -> p.events().stream()).toList());
+    parsed.forEach(p -> droppedCounts.add(p.dropped()));
+    return parsed;
+  }
+
+  /**
    * Commits the events a source already holds as values (the embedded S3 endpoint) that pass its
    * filter; the rest are counted as dropped, by reason, once the kept ones are committed.
    */

@@ -162,6 +162,7 @@ class ConfigLoaderTest {
     assertThat(config.retry()).isEqualTo(defaults.retry());
     assertThat(config.dispatcher()).isEqualTo(defaults.dispatcher());
     assertThat(config.store()).isEqualTo(defaults.store());
+    assertThat(config.sqsSource()).isEqualTo(defaults.sqsSource());
     assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
     assertThat(config.target().timeout()).isEqualTo(TargetConfig.DEFAULT_TIMEOUT);
   }

@@ -1,0 +1,46 @@
+package dev.sluice.service.intake;
+
+import dev.sluice.intake.ParseResult;
+import dev.sluice.sources.sqs.MessageIntake;
+import dev.sluice.sources.sqs.MessageVerdict;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQS source's way into the backlog: one {@link EventIntake#acceptBatch} per received batch,
+ * then a verdict per message. A body that cannot be read at all, or whose every record is rejected,
+ * can never be read: it is left on the queue for its redrive policy. Anything else (events
+ * committed, a test event or removal dropped, some records rejected beside good ones) is done with,
+ * and its message may be deleted.
+ */
+public final class SqsIntake implements MessageIntake {
+  private static final Logger LOG = LoggerFactory.getLogger(SqsIntake.class);
+
+  private final EventIntake intake;
+
+  public SqsIntake(EventIntake intake) {
+    this.intake = intake;
+  }
+
+  @Override
+  public List<MessageVerdict> accept(List<String> bodies) {
+    List<ParseResult> parsed =
+        intake.acceptBatch(bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList());
+    return parsed.stream().map(SqsIntake::verdict).toList();
+  }
+
+  static MessageVerdict verdict(ParseResult parsed) {
+    if (parsed.isMalformed()) {
+      LOG.warn("SQS message body cannot be read: {}", parsed.bodyError());
+      return MessageVerdict.NEVER_READABLE;
+    }
+    if (!parsed.rejected().isEmpty()) {
+      LOG.warn("SQS message records rejected: {}", parsed.rejected());
+    }
+    boolean nothingUsable =
+        parsed.events().isEmpty() && parsed.dropped().isEmpty() && !parsed.rejected().isEmpty();
+    return nothingUsable ? MessageVerdict.NEVER_READABLE : MessageVerdict.COMMITTED;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.sluice.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.core.gate.Limits;
+import dev.sluice.service.config.DispatcherConfig;
+import dev.sluice.service.config.HttpConfig;
+import dev.sluice.service.config.S3EndpointConfig;
+import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.config.SqsSourceConfig;
+import dev.sluice.service.config.StoreConfig;
+import dev.sluice.service.config.TargetConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * {@code sluice serve} with {@code sources.sqs} enabled, against ElasticMQ in the test JVM: what
+ * the service's intake answers decides each message's fate.
+ */
+class SqsSourceServiceTest {
+  private static final String TEST_EVENT =
+      "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
+          + "\"Bucket\":\"landing\",\"RequestId\":\"R\",\"HostId\":\"H\"}";
+
+  /** A notification whose only record has no object key: readable JSON, nothing usable. */
+  private static final String ALL_RECORDS_BAD =
+      "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
+          + "\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-01-01T00:00:00.000Z\","
+          + "\"s3\":{\"bucket\":{\"name\":\"landing\"},\"object\":{\"size\":1}}}]}";
+
+  private SQSRestServer server;
+  private URI endpoint;
+  private SqsClient sqs;
+
+  @BeforeEach
+  void startSqs() {
+    server = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
+    endpoint = URI.create("http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort());
+    sqs =
+        SqsClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterEach
+  void stopSqs() {
+    sqs.close();
+    server.stopAndWait();
+  }
+
+  @Test
+  void serve_whenTheQueueHoldsNotifications_commitsEventsDropsTestEventsAndRedrivesUnreadableOnes(
+      @TempDir Path dir) {
+    URI dlq = URI.create(sqs.createQueue(b -> b.queueName("events-dlq")).queueUrl());
+    String dlqArn =
+        sqs.getQueueAttributes(
+                b -> b.queueUrl(dlq.toString()).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    URI queue =
+        URI.create(
+            sqs.createQueue(
+                    b ->
+                        b.queueName("events")
+                            .attributes(
+                                Map.of(
+                                    QueueAttributeName.REDRIVE_POLICY,
+                                    "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\""
+                                        + dlqArn
+                                        + "\"}")))
+                .queueUrl());
+    List<String> keys = Notifications.keys("sqs", 0, 25);
+    for (String body :
+        List.of(
+            Notifications.forKeys(keys.subList(0, 10)),
+            TEST_EVENT,
+            "this is not a notification",
+            ALL_RECORDS_BAD,
+            Notifications.forKeys(keys.subList(10, 25)))) {
+      sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody(body));
+    }
+
+    SqsSourceConfig source =
+        new SqsSourceConfig(
+            true,
+            queue,
+            endpoint,
+            null,
+            "x",
+            "x",
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            10);
+    try (SluiceService service =
+        SluiceService.start(
+            config(dir, source), SluiceService.Options.defaults().paused(true).withTarget(null))) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> messagesOn(queue) == 0 && messagesOn(dlq) == 2);
+
+      assertThat(service.sluice().backlog().stats(service.sluice().time().now()).waiting())
+          .as("events waiting in the backlog (the dispatcher is paused)")
+          .isEqualTo(25);
+      List<Message> dead =
+          sqs.receiveMessage(b -> b.queueUrl(dlq.toString()).maxNumberOfMessages(10)).messages();
+      assertThat(dead)
+          .extracting(Message::body)
+          .containsExactlyInAnyOrder("this is not a notification", ALL_RECORDS_BAD);
+    }
+  }
+
+  private long messagesOn(URI queue) {
+    var a =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(queue.toString())
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  private static SluiceConfig config(Path dir, SqsSourceConfig sqs) {
+    return new SluiceConfig(
+            dir,
+            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+            new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+            Limits.none(),
+            RunningSluice.fastRetry(3),
+            new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
+            TargetConfig.log(),
+            StoreConfig.defaults())
+        .withSqsSource(sqs);
+  }
+}
