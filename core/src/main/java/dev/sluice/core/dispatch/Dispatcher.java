@@ -47,8 +47,10 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Handed to a worker and not yet answered by the target; bounded by config.workers(). A worker is
-   * free again as soon as the target answers, before the outcome is committed, so a slow settlement
-   * never holds back the next release.
+   * free again as soon as the target answers, so a settlement never holds back the next release.
+   * The gate's concurrency slot, by contrast, is held until the outcome is committed: a crash in
+   * between makes the outcome unknown and the job is released again, so with max-in-flight M at
+   * most M jobs are repeated after a crash.
    */
   private final AtomicInteger busyWorkers = new AtomicInteger();
 
@@ -152,9 +154,6 @@ public final class Dispatcher implements AutoCloseable {
       outcome = Outcome.retryable("target threw " + e);
     }
     finished.add(new Finished(job, outcome));
-    // The target has answered: its concurrency slot and this worker are free now, whatever the
-    // outcome and before it is committed.
-    gate.onCompletion(time.nanoTime(), 1);
     busyWorkers.decrementAndGet();
     wake();
   }
@@ -182,6 +181,8 @@ public final class Dispatcher implements AutoCloseable {
       finished.addAll(batch);
       throw e;
     }
+    // The outcomes are durable: the concurrency slots and workers are free now.
+    gate.onCompletion(now, batch.size());
     inFlight.addAndGet(-batch.size());
     for (Settlement s : settlements) {
       switch (s.kind()) {
