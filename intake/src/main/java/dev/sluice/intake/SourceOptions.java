@@ -63,6 +63,10 @@ public record SourceOptions(
     return new SourceOptions(source, KeyEncoding.AUTO, DEFAULT_EVENT_NAMES, "", "");
   }
 
+  public SourceOptions withSource(String name) {
+    return new SourceOptions(name, keyEncoding, eventNames, prefix, suffix);
+  }
+
   public SourceOptions withKeyEncoding(KeyEncoding encoding) {
     return new SourceOptions(source, encoding, eventNames, prefix, suffix);
   }

@@ -149,7 +149,10 @@ public final class SluiceService implements AutoCloseable {
             SqsSource.start(
                 SqsClients.builder(config.sqsSource()),
                 config.sqsSource().settings(),
-                new SqsIntake(intake)));
+                new SqsIntake(
+                    intake,
+                    new NotificationParser(
+                        config.sources().sqsDecoding().sourceOptions().withSource("sqs")))));
       }
 
       this.api =

@@ -69,7 +69,9 @@ final class ConfigReader {
             .map(ConfigReader::auth)
             .orElse(defaults.webhookAuth());
     SqsSourceConfig sqs = s.section("sqs").map(ConfigReader::sqsSource).orElse(defaults.sqs());
-    return new SourcesConfig(webhook, auth, sqs);
+    WebhookSourceConfig sqsDecoding =
+        s.section("sqs").map(ConfigReader::decodingAndFilters).orElse(defaults.sqsDecoding());
+    return new SourcesConfig(webhook, auth, sqs, sqsDecoding);
   }
 
   private static WebhookAuthConfig auth(YamlSection a) {
@@ -205,8 +207,23 @@ final class ConfigReader {
     }
   }
 
+  private static final String[] DECODING_AND_FILTER_KEYS = {
+    "key-encoding", "event-names", "prefix", "suffix"
+  };
+
   private static WebhookSourceConfig webhook(YamlSection s) {
-    s.allowOnly("key-encoding", "event-names", "prefix", "suffix", "auth");
+    s.allowOnly(concat(DECODING_AND_FILTER_KEYS, "auth"));
+    return decodingAndFilters(s);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** Key decoding and filters, the same keys for every source that reads notifications. */
+  private static WebhookSourceConfig decodingAndFilters(YamlSection s) {
     WebhookSourceConfig defaults = WebhookSourceConfig.defaults();
     KeyEncoding keyEncoding = s.choice("key-encoding", KeyEncoding.class, defaults.keyEncoding());
     List<String> eventNames = s.strings("event-names", defaults.eventNames());
@@ -217,15 +234,17 @@ final class ConfigReader {
 
   private static SqsSourceConfig sqsSource(YamlSection s) {
     s.allowOnly(
-        "enabled",
-        "queue-url",
-        "endpoint",
-        "region",
-        "access-key",
-        "secret-key",
-        "wait-time",
-        "visibility-timeout",
-        "max-messages");
+        concat(
+            DECODING_AND_FILTER_KEYS,
+            "enabled",
+            "queue-url",
+            "endpoint",
+            "region",
+            "access-key",
+            "secret-key",
+            "wait-time",
+            "visibility-timeout",
+            "max-messages"));
     boolean enabled = s.bool("enabled", false);
     URI queueUrl = uri(s, "queue-url");
     URI endpoint = uri(s, "endpoint");

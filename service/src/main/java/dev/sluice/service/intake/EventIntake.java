@@ -69,7 +69,12 @@ public final class EventIntake {
    * batch costs one commit. Returns each body's parse, in order, once its events are committed.
    */
   public List<ParseResult> acceptBatch(List<byte[]> bodies) {
-    List<ParseResult> parsed = bodies.stream().map(parser::parse).toList();
+    return acceptBatch(bodies, parser);
+  }
+
+  /** As {@link #acceptBatch(List)}, read with a source's own decoding and filters. */
+  public List<ParseResult> acceptBatch(List<byte[]> bodies, NotificationParser sourceParser) {
+    List<ParseResult> parsed = bodies.stream().map(sourceParser::parse).toList();
     appendEvents(parsed.stream().flatMap(p -> p.events().stream()).toList());
     parsed.forEach(p -> droppedCounts.add(p.dropped()));
     return parsed;

@@ -1,5 +1,6 @@
 package dev.sluice.service.intake;
 
+import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
 import dev.sluice.sources.sqs.MessageIntake;
 import dev.sluice.sources.sqs.MessageVerdict;
@@ -19,15 +20,21 @@ public final class SqsIntake implements MessageIntake {
   private static final Logger LOG = LoggerFactory.getLogger(SqsIntake.class);
 
   private final EventIntake intake;
+  private final NotificationParser parser;
 
-  public SqsIntake(EventIntake intake) {
+  /**
+   * @param parser reads the messages with the SQS source's own key decoding and filters
+   */
+  public SqsIntake(EventIntake intake, NotificationParser parser) {
     this.intake = intake;
+    this.parser = parser;
   }
 
   @Override
   public List<MessageVerdict> accept(List<String> bodies) {
     List<ParseResult> parsed =
-        intake.acceptBatch(bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList());
+        intake.acceptBatch(
+            bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList(), parser);
     return parsed.stream().map(SqsIntake::verdict).toList();
   }
 

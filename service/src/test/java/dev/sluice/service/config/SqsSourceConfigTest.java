@@ -106,4 +106,32 @@ class SqsSourceConfigTest {
     assertThat(errorOf("sources: { sqs: { queue: x } }\n"))
         .startsWith("unknown key 'queue' in sources.sqs");
   }
+
+  @Test
+  void parse_whenSqsHasDecodingAndFilters_readsThemApartFromTheWebhooks() {
+    SluiceConfig config =
+        ConfigLoader.parse(
+            """
+            sources:
+              webhook: { prefix: "web/" }
+              sqs:
+                queue-url: http://127.0.0.1:9324/000000000000/events
+                key-encoding: raw
+                prefix: "incoming/"
+                suffix: ".parquet"
+            """);
+
+    WebhookSourceConfig sqs = config.sources().sqsDecoding();
+    assertThat(sqs.keyEncoding()).isEqualTo(dev.sluice.intake.KeyEncoding.RAW);
+    assertThat(sqs.prefix()).isEqualTo("incoming/");
+    assertThat(sqs.suffix()).isEqualTo(".parquet");
+    assertThat(config.webhook().prefix()).isEqualTo("web/");
+    assertThat(config.webhook().keyEncoding()).isEqualTo(dev.sluice.intake.KeyEncoding.AUTO);
+  }
+
+  @Test
+  void parse_whenSqsKeyEncodingIsUnknown_namesTheKey() {
+    assertThat(errorOf("sources: { sqs: { key-encoding: url } }\n"))
+        .startsWith("sources.sqs.key-encoding:");
+  }
 }
