@@ -6,6 +6,7 @@ import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
+import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
@@ -20,10 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The parts of {@code sluice serve} that carry an event, wired as the service wires them: a SQLite
@@ -53,7 +50,7 @@ final class BenchPipeline implements AutoCloseable {
             settings.claimBatch(),
             Duration.ofMillis(100),
             RetryPolicy.defaults());
-    this.workers = workerPool(settings.workers());
+    this.workers = WorkerPool.create(settings.workers(), "bench-worker");
     this.dispatcher =
         new Dispatcher(
             backlog, target, new Gate(Limits.none()), time, config, workers, new Random());
@@ -101,21 +98,6 @@ final class BenchPipeline implements AutoCloseable {
     workers.shutdownNow();
     backlog.close();
     deleteBacklogFiles(file);
-  }
-
-  private static ExecutorService workerPool(int size) {
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        size,
-        size,
-        30,
-        TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "bench-worker-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
   }
 
   private static long size(Path p) {

@@ -4,14 +4,11 @@ import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A dispatcher running its own loop in real time, with a worker pool shaped like the service's: one
@@ -33,7 +30,7 @@ final class RunningDispatcher implements AutoCloseable {
    */
   static RunningDispatcher start(
       Backlog backlog, Target target, Gate gate, TimeSource time, DispatcherConfig config) {
-    ExecutorService workers = workerPool(config.workers());
+    ExecutorService workers = WorkerPool.create(config.workers(), "precision-worker");
     Dispatcher dispatcher =
         new Dispatcher(backlog, target, gate, time, config, workers, new Random(42));
     dispatcher.start();
@@ -42,21 +39,6 @@ final class RunningDispatcher implements AutoCloseable {
 
   Dispatcher dispatcher() {
     return dispatcher;
-  }
-
-  private static ExecutorService workerPool(int size) {
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        size,
-        size,
-        30,
-        TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "precision-worker-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
   }
 
   @Override

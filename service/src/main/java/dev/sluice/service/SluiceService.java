@@ -7,6 +7,7 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
+import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.intake.EventFilter;
@@ -35,11 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
@@ -103,7 +99,7 @@ public final class SluiceService implements AutoCloseable {
                   config.retry().initialBackoff(),
                   config.retry().maxBackoff(),
                   config.retry().multiplier()));
-      ExecutorService workers = workerPool(dc.workers());
+      ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
@@ -205,22 +201,6 @@ public final class SluiceService implements AutoCloseable {
       lock.release();
       channel.close();
     };
-  }
-
-  private static ExecutorService workerPool(int workers) {
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf =
-        r -> {
-          Thread t = new Thread(r, "sluice-worker-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    // The dispatcher never has more jobs out than workers, so the queue stays short.
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   public Sluice sluice() {
