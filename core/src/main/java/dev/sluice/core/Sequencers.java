@@ -8,8 +8,11 @@ import java.util.Locale;
  * strings. Only changes to the same bucket and key are comparable.
  */
 public final class Sequencers {
-  /** Width sequencers are padded to; S3 sequencers are 18 hex digits today. */
-  public static final int SORT_WIDTH = 64;
+  /**
+   * Width sequencers are padded to; S3 sequencers are 18 hex digits today; a longer one is kept
+   * whole, which still orders right except that trailing zeros beyond the width break a tie.
+   */
+  public static final int SORT_WIDTH = 32;
 
   private Sequencers() {}
 
