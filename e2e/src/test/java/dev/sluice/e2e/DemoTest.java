@@ -42,6 +42,7 @@ class DemoTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.lastLine()).isEqualTo("released per window: 50 50 15");
+    assertThat(run.lines()).contains("reached the target per window: 50 50 15");
     // The target read every object back: one line per object with its size and ETag.
     assertThat(run.lines())
         .filteredOn(l -> l.startsWith("  read s3://data/data/part-"))
@@ -54,6 +55,8 @@ class DemoTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.lastLine()).isEqualTo("released per window: 1000 1000 1000");
+    // Judged where the target sees them, too: the windows counted from the first arrival.
+    assertThat(run.lines()).contains("reached the target per window: 1000 1000 1000");
   }
 
   @Test

@@ -53,8 +53,13 @@ class ReleasesApiTest {
         assertThat(line.get("attempt").asInt()).isEqualTo(1);
         assertThat(line.get("outcome").asText()).isEqualTo("completed");
         Instant releasedAt = Instant.parse(line.get("releasedAt").asText());
+        Instant reachedAt = Instant.parse(line.get("reachedAt").asText());
+        Instant answeredAt = Instant.parse(line.get("answeredAt").asText());
         Instant finishedAt = Instant.parse(line.get("finishedAt").asText());
-        assertThat(finishedAt).isAfterOrEqualTo(releasedAt);
+        // The gate let it go, then it reached the target, the target answered, it was settled.
+        assertThat(reachedAt).isAfterOrEqualTo(releasedAt);
+        assertThat(answeredAt).isAfterOrEqualTo(reachedAt);
+        assertThat(finishedAt).isAfterOrEqualTo(answeredAt);
       }
       List<String> allKeys = new ArrayList<>(early);
       allKeys.addAll(late);

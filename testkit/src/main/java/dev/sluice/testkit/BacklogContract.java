@@ -630,6 +630,8 @@ public abstract class BacklogContract {
                 now,
                 null,
                 null,
+                null,
+                null,
                 null),
             new ReleaseRecord(
                 jobs.get(1).releaseId(),
@@ -639,6 +641,8 @@ public abstract class BacklogContract {
                 "2026/03/01/x.json",
                 1,
                 now,
+                null,
+                null,
                 null,
                 null,
                 null));
@@ -686,17 +690,104 @@ public abstract class BacklogContract {
   }
 
   @Test
-  void releaseTimes_whenSinceGiven_returnsEveryReleaseTimeFromThenInOrder() {
+  void releases_whenSettledWithTimesAtTheTarget_recordsThemBesideTheReleaseTime() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> jobs = backlog.claim(2, LEASE, T0);
+    Instant reached = T0.plusMillis(3);
+    Instant answered = T0.plusMillis(250);
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)).at(reached, answered),
+            Settlement.retry(jobs.get(1), "throttled", "slow down", T0.plusSeconds(5))
+                .at(reached.plusMillis(1), answered.plusMillis(1))),
+        T0.plusSeconds(1));
+
+    List<ReleaseRecord> releases = backlog.releases(T0, 0, 10);
+
+    assertThat(releases)
+        .extracting(
+            ReleaseRecord::releasedAt,
+            ReleaseRecord::reachedAt,
+            ReleaseRecord::answeredAt,
+            ReleaseRecord::outcome,
+            ReleaseRecord::finishedAt)
+        .containsExactly(
+            tuple(T0, reached, answered, "completed", T0.plusSeconds(1)),
+            tuple(T0, T0.plusMillis(4), T0.plusMillis(251), "throttled", T0.plusSeconds(1)));
+  }
+
+  @Test
+  void releases_whenSettledWithoutTimesAtTheTarget_leavesThemUnknown() {
+    backlog.append(numbered(1, 1), T0);
+    Job job = backlog.claim(1, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.done(job)), T0.plusSeconds(1));
+
+    ReleaseRecord release = backlog.releases(T0, 0, 10).get(0);
+
+    assertThat(release.reachedAt()).isNull();
+    assertThat(release.answeredAt()).isNull();
+    assertThat(release.outcome()).isEqualTo("completed");
+  }
+
+  @Test
+  void startTimes_whenReleasesStillOpen_returnsTheirReleaseTimesFromSinceInOrder() {
     backlog.append(numbered(1, 6), T0);
     backlog.claim(2, LEASE, T0);
     backlog.claim(1, LEASE, T0.plusMillis(1_500));
     backlog.claim(3, LEASE, T0.plusSeconds(7));
 
-    assertThat(backlog.releaseTimes(T0.plusSeconds(1)))
+    assertThat(backlog.startTimes(T0.plusSeconds(1), LEASE))
         .containsExactly(
             T0.plusMillis(1_500), T0.plusSeconds(7), T0.plusSeconds(7), T0.plusSeconds(7));
-    assertThat(backlog.releaseTimes(T0)).hasSize(6);
-    assertThat(backlog.releaseTimes(T0.plusSeconds(8))).isEmpty();
+    assertThat(backlog.startTimes(T0, LEASE)).hasSize(6);
+    assertThat(backlog.startTimes(T0.plusSeconds(8), LEASE)).isEmpty();
+  }
+
+  @Test
+  void startTimes_whenJobReachedTheTargetAfterItsRelease_countsFromWhenItReachedIt() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> jobs = backlog.claim(2, LEASE, T0);
+    // One job was handed to the target 900 ms after its release, the other at once.
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)).at(T0.plusMillis(900), T0.plusMillis(950)),
+            Settlement.done(jobs.get(1)).at(T0, T0.plusMillis(20))),
+        T0.plusSeconds(1));
+
+    assertThat(backlog.startTimes(T0.plusMillis(500), LEASE)).containsExactly(T0.plusMillis(900));
+    assertThat(backlog.startTimes(T0, LEASE)).containsExactly(T0, T0.plusMillis(900));
+  }
+
+  @Test
+  void startTimes_whenReleaseWasAbandonedOrExpired_countsUntilItWasClosed() {
+    backlog.append(numbered(1, 2), T0);
+    backlog.claim(1, LEASE, T0);
+    Job second = backlog.claim(1, LEASE, T0.plusSeconds(1)).get(0);
+    // The first lease expires and is reclaimed at T0 + 40 s: its job may have reached the target
+    // until then. The second is abandoned at a restart at T0 + 45 s.
+    Instant reclaim = T0.plus(LEASE).plusSeconds(10);
+    List<Job> again = backlog.claim(1, LEASE, reclaim);
+    assertThat(again).extracting(Job::eventId).doesNotContain(second.eventId());
+    Instant restart = reclaim.plusSeconds(5);
+    backlog.abandonLeases(restart);
+
+    assertThat(backlog.startTimes(reclaim, LEASE.multipliedBy(2)))
+        .containsExactly(reclaim, restart, restart);
+  }
+
+  @Test
+  void startTimes_whenReleasedLongerThanMaxStartDelayBeforeSince_leavesItOut() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> jobs = backlog.claim(2, LEASE, T0);
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)).at(T0.plusSeconds(20), T0.plusSeconds(21)),
+            Settlement.done(jobs.get(1)).at(T0.plusSeconds(5), T0.plusSeconds(6))),
+        T0.plusSeconds(30));
+
+    assertThat(backlog.startTimes(T0.plusSeconds(10), Duration.ofSeconds(15)))
+        .containsExactly(T0.plusSeconds(20));
+    assertThat(backlog.startTimes(T0.plusSeconds(10), Duration.ofSeconds(5))).isEmpty();
   }
 
   // ------------------------------------------------------------ persistence
@@ -729,7 +820,10 @@ public abstract class BacklogContract {
     backlog = reopen(backlog);
 
     assertThat(backlog.releases(T0, 0, 10)).isEqualTo(releasesBefore);
-    assertThat(backlog.releaseTimes(T0)).containsExactly(T0, T0, T0);
+    // Settled without times at the target: they count until their settlement; the open one from
+    // its release.
+    assertThat(backlog.startTimes(T0, LEASE))
+        .containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(1));
     assertThat(backlog.deadLetters(0, 10))
         .containsExactly(
             new DeadLetter(

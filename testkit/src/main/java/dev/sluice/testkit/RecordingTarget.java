@@ -8,20 +8,39 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * A {@link Target} for tests: records every job it receives, in arrival order, and answers each
- * with the outcome a function gives. Thread-safe; the answer can be changed while a test runs.
+ * A {@link Target} for tests: records every job it receives, in arrival order and with the time it
+ * arrived on the target's own clock, and answers each with the outcome a function gives.
+ * Thread-safe; the answer can be changed while a test runs.
  */
 public final class RecordingTarget implements Target {
 
-  private final ConcurrentLinkedQueue<Job> received = new ConcurrentLinkedQueue<>();
+  /**
+   * One job as the target received it.
+   *
+   * @param arrivedNanos the target's own clock when the job arrived
+   */
+  public record Receipt(Job job, long arrivedNanos) {}
+
+  private final ConcurrentLinkedQueue<Receipt> received = new ConcurrentLinkedQueue<>();
+  private final LongSupplier clock;
   private volatile Function<Job, Outcome> answer;
   private volatile boolean closed;
 
-  /** A target that answers every job with {@code answer.apply(job)}. */
-  public RecordingTarget(Function<Job, Outcome> answer) {
+  /**
+   * A target that answers every job with {@code answer.apply(job)} and times arrivals with {@code
+   * clock} (nanoseconds), a clock of its own: not the dispatcher's time source.
+   */
+  public RecordingTarget(Function<Job, Outcome> answer, LongSupplier clock) {
     this.answer = Objects.requireNonNull(answer, "answer");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A target that answers every job with {@code answer.apply(job)}, timed by System.nanoTime. */
+  public RecordingTarget(Function<Job, Outcome> answer) {
+    this(answer, System::nanoTime);
   }
 
   /** A target that completes every job. */
@@ -47,12 +66,17 @@ public final class RecordingTarget implements Target {
   @Override
   public Outcome deliver(Job job) {
     Objects.requireNonNull(job, "job");
-    received.add(job);
+    received.add(new Receipt(job, clock.getAsLong()));
     return answer.apply(job);
   }
 
   /** The jobs received so far, in arrival order (a snapshot). */
   public List<Job> jobs() {
+    return receipts().stream().map(Receipt::job).toList();
+  }
+
+  /** The jobs received so far with their arrival times, in arrival order (a snapshot). */
+  public List<Receipt> receipts() {
     return List.copyOf(new ArrayList<>(received));
   }
 

@@ -38,6 +38,21 @@ class RecordingTargetTest {
   }
 
   @Test
+  void deliver_whenGivenItsOwnClock_recordsEachArrivalAtThatClocksTime() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(7);
+    RecordingTarget target = new RecordingTarget(j -> Outcome.completed(), clock::get);
+
+    target.deliver(job(1));
+    clock.set(1_000_000_123L);
+    target.deliver(job(2));
+
+    assertThat(target.receipts())
+        .containsExactly(
+            new RecordingTarget.Receipt(job(1), 7),
+            new RecordingTarget.Receipt(job(2), 1_000_000_123L));
+  }
+
+  @Test
   void answerWith_whenChanged_appliesToLaterJobsOnly() {
     RecordingTarget target = RecordingTarget.answering(Outcome.permanent("down"));
     Outcome before = target.deliver(job(1));

@@ -4,6 +4,7 @@ import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
 import java.io.PrintStream;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -14,20 +15,44 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * The demo's target: real work per object. Reads the object back through the S3 API and checks its
  * size and ETag against the event, as a processing job would before it starts.
+ *
+ * <p>It works like a backend with a few processing slots: a job that arrives while every slot is
+ * reading waits for one. Without the slots, a window of 1000 jobs would be 1000 reads at once on
+ * the same two cores as Sluice itself, and the scheduler's thrash would delay the jobs' very
+ * arrival; a backend of its own would never share Sluice's CPU like that.
  */
 final class ReadBackTarget implements Target {
+  /** Reads at once: about what two cores keep busy. */
+  static final int DEFAULT_SLOTS = 8;
+
   private final Supplier<S3Client> s3;
   private final PrintStream out;
   private final boolean printEach;
+  private final Semaphore slots;
 
-  ReadBackTarget(Supplier<S3Client> s3, PrintStream out, boolean printEach) {
+  ReadBackTarget(Supplier<S3Client> s3, PrintStream out, boolean printEach, int slots) {
     this.s3 = s3;
     this.out = out;
     this.printEach = printEach;
+    this.slots = new Semaphore(slots, true);
   }
 
   @Override
   public Outcome deliver(Job job) {
+    try {
+      slots.acquire();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return Outcome.retryable("interrupted while waiting for a read slot");
+    }
+    try {
+      return readBack(job);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private Outcome readBack(Job job) {
     var e = job.event();
     ResponseBytes<GetObjectResponse> obj;
     try {

@@ -61,10 +61,15 @@ public interface Backlog extends AutoCloseable {
   List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);
 
   /**
-   * Release times at or after {@code since}, in order: what a gate needs to carry its window across
-   * a restart.
+   * When the jobs of recent releases started at the target, as far as the release log knows: what a
+   * gate needs to carry its window across a restart. For each release, the instant its job reached
+   * the target when that was recorded; else the instant the release was closed (expired or
+   * abandoned: the job may have reached the target until then); else, for a release still open, the
+   * release instant. Returns those at or after {@code since}, in time order, from the releases made
+   * at or after {@code since - maxStartDelay} (a job that starts later than that after its release
+   * is not looked for).
    */
-  List<Instant> releaseTimes(Instant since);
+  List<Instant> startTimes(Instant since, Duration maxStartDelay);
 
   @Override
   void close();

@@ -69,6 +69,8 @@ public final class InMemoryBacklog implements Backlog {
     final Entry entry;
     final int attempt;
     final Instant releasedAt;
+    Instant reachedAt;
+    Instant answeredAt;
     String outcome;
     Instant finishedAt;
     String error;
@@ -88,6 +90,19 @@ public final class InMemoryBacklog implements Backlog {
       }
     }
 
+    void close(Settlement s, Instant at) {
+      if (this.outcome == null) {
+        this.reachedAt = s.reachedAt();
+        this.answeredAt = s.answeredAt();
+      }
+      close(s.outcome(), at, s.error());
+    }
+
+    /** See {@link Backlog#startTimes}. */
+    Instant startedBy() {
+      return reachedAt != null ? reachedAt : finishedAt != null ? finishedAt : releasedAt;
+    }
+
     ReleaseRecord toRecord() {
       ObjectEvent e = entry.event;
       return new ReleaseRecord(
@@ -98,6 +113,8 @@ public final class InMemoryBacklog implements Backlog {
           e.key(),
           attempt,
           releasedAt,
+          reachedAt,
+          answeredAt,
           outcome,
           finishedAt,
           error);
@@ -201,7 +218,7 @@ public final class InMemoryBacklog implements Backlog {
       }
       leased.remove(new DueKey(entry.leaseUntil, entry.id));
       entry.leaseUntil = null;
-      entry.lastRelease.close(s.outcome(), now, s.error());
+      entry.lastRelease.close(s, now);
       entry.lastError = s.error();
       switch (s.kind()) {
         case DONE -> {
@@ -314,15 +331,19 @@ public final class InMemoryBacklog implements Backlog {
   }
 
   @Override
-  public synchronized List<Instant> releaseTimes(Instant since) {
+  public synchronized List<Instant> startTimes(Instant since, Duration maxStartDelay) {
     Objects.requireNonNull(since, "since");
+    Objects.requireNonNull(maxStartDelay, "maxStartDelay");
     open();
+    Instant releasedSince = since.minus(maxStartDelay);
     List<Instant> times = new ArrayList<>();
     for (Release release : releases) {
-      if (!release.releasedAt.isBefore(since)) {
-        times.add(release.releasedAt);
+      Instant started = release.startedBy();
+      if (!release.releasedAt.isBefore(releasedSince) && !started.isBefore(since)) {
+        times.add(started);
       }
     }
+    times.sort(null);
     return times;
   }
 

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param key decoded key
  * @param attempt attempt number of this release
  * @param releasedAt when the gate let it go
+ * @param reachedAt when the job reached the target (the call to it began), or null while not known
+ * @param answeredAt when the target answered, or null while not known
  * @param outcome outcome label, or null while in flight
  * @param finishedAt when the outcome was recorded, or null
  * @param error error text, or null
@@ -24,6 +26,8 @@ public record ReleaseRecord(
     String key,
     int attempt,
     Instant releasedAt,
+    Instant reachedAt,
+    Instant answeredAt,
     String outcome,
     Instant finishedAt,
     String error) {}

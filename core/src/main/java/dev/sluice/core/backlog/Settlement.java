@@ -12,8 +12,17 @@ import java.util.Objects;
  * @param outcome the outcome label recorded on the release
  * @param error the error text, or null
  * @param retryAt when the event is due again, for {@link Kind#RETRY} only
+ * @param reachedAt when the job reached the target (the call to it began), or null if unknown
+ * @param answeredAt when the target answered, or null if unknown
  */
-public record Settlement(Job job, Kind kind, String outcome, String error, Instant retryAt) {
+public record Settlement(
+    Job job,
+    Kind kind,
+    String outcome,
+    String error,
+    Instant retryAt,
+    Instant reachedAt,
+    Instant answeredAt) {
 
   public enum Kind {
     DONE,
@@ -28,6 +37,16 @@ public record Settlement(Job job, Kind kind, String outcome, String error, Insta
     if (kind == Kind.RETRY && retryAt == null) {
       throw new IllegalArgumentException("retryAt is required for a retry");
     }
+  }
+
+  /** A settlement whose times at the target are not known. */
+  public Settlement(Job job, Kind kind, String outcome, String error, Instant retryAt) {
+    this(job, kind, outcome, error, retryAt, null, null);
+  }
+
+  /** The same settlement with the times the target was reached and answered. */
+  public Settlement at(Instant reached, Instant answered) {
+    return new Settlement(job, kind, outcome, error, retryAt, reached, answered);
   }
 
   public static Settlement done(Job job) {

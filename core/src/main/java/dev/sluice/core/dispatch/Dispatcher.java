@@ -9,6 +9,7 @@ import dev.sluice.core.gate.Admission;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,15 @@ public final class Dispatcher implements AutoCloseable {
   private final Executor executor;
   private final Random random;
 
+  /**
+   * How long after a call to the target began the job counts as arrived, when the target has not
+   * answered by then (see {@link CallsInProgress}). Longer than the time a loaded machine keeps a
+   * thread from running, or a request takes to cross a network; short beside any window.
+   */
+  static final Duration ARRIVAL_MARGIN = Duration.ofMillis(50);
+
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
 
   /** Released and not yet settled. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -66,7 +75,8 @@ public final class Dispatcher implements AutoCloseable {
   private volatile boolean running;
   private Thread loop;
 
-  private record Finished(Job job, Outcome outcome) {}
+  /** A job the target answered, with when it reached the target and when the answer came. */
+  private record Finished(Job job, Outcome outcome, long reachedNanos, long answeredNanos) {}
 
   /**
    * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests
@@ -92,56 +102,82 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Seeds the gate with the releases of the recent past, so a restart does not grant a fresh
-   * window: the window that was used up before the restart stays used up.
+   * Seeds the gate with the starts of the recent past, so a restart does not grant a fresh window:
+   * the window that was used up before the restart stays used up. A job reaches the target within
+   * its lease of its release, or its outcome counts as lost; so that is how far back to look.
    */
   private void restoreGateFromReleaseLog() {
     long now = time.nanoTime();
     Instant since = time.instantAt(now).minus(gate.historyNeeded());
     List<Long> past = new ArrayList<>();
-    for (Instant t : backlog.releaseTimes(since)) {
+    for (Instant t : backlog.startTimes(since, config.lease())) {
       past.add(time.nanoTimeAt(t));
     }
     gate.restore(past);
   }
 
   /**
-   * One step: settle finished jobs, then release as many due events as the gate and the free
-   * workers allow. Returns how many were released.
+   * One step: release as many due events as the gate and the free workers allow, all at the instant
+   * the gate decided (claims of at most {@code config.batch()} events each, so one transaction
+   * never holds the backlog's writer long), then settle finished jobs. Releasing comes first: a
+   * window that opens must not wait for a settlement's transaction; when nothing could be released,
+   * a settlement may have freed concurrency slots, so the gate is asked again. Returns how many
+   * were released.
    */
   public int tick() {
-    applyOutcomes();
+    int released = releaseDue();
+    if (applyOutcomes() > 0 && released == 0) {
+      released = releaseDue();
+    }
+    return released;
+  }
+
+  private int releaseDue() {
     if (paused) {
       return 0;
     }
     long now = time.nanoTime();
+    calls.sweep(now, arrived -> gate.onStart(arrived, 1));
     int n = releasable(gate.admission(now));
-    if (n == 0) {
-      return 0;
+    Instant at = time.instantAt(now);
+    int releasedNow = 0;
+    while (releasedNow < n) {
+      int wanted = Math.min(n - releasedNow, config.batch());
+      List<Job> jobs = backlog.claim(wanted, config.lease(), at);
+      if (!jobs.isEmpty()) {
+        handOut(now, jobs);
+        releasedNow += jobs.size();
+      }
+      if (jobs.size() < wanted) {
+        break; // nothing more is due
+      }
     }
-    List<Job> jobs = backlog.claim(n, config.lease(), time.instantAt(now));
-    if (jobs.isEmpty()) {
-      return 0;
-    }
-    // The gate counts the release at the instant it decided, the same instant the log records:
-    // the log then shows exactly what the gate measured, and windows do not drift by the claim's
-    // commit time. Jobs start when the claim commits, a few milliseconds later.
-    gate.onRelease(now, jobs.size());
+    return releasedNow;
+  }
+
+  /**
+   * The gate counts the release at the instant it decided, the same instant the log records, and
+   * counts each job against its windows from the instant the job reaches the target (see {@link
+   * Gate#reserve}).
+   */
+  private void handOut(long decidedNanos, List<Job> jobs) {
+    gate.reserve(decidedNanos, jobs.size());
     inFlight.addAndGet(jobs.size());
     busyWorkers.addAndGet(jobs.size());
     released.addAndGet(jobs.size());
     for (Job job : jobs) {
       executor.execute(() -> run(job));
     }
-    return jobs.size();
   }
 
   private int releasable(Admission admission) {
     int free = config.workers() - busyWorkers.get();
-    return Math.max(0, Math.min(Math.min(admission.permits(), config.batch()), free));
+    return Math.max(0, Math.min(admission.permits(), free));
   }
 
   private void run(Job job) {
+    long reached = time.nanoTime();
+    CallsInProgress.Call call = calls.begin(reached);
     Outcome outcome;
     try {
       outcome = target.deliver(job);
@@ -153,15 +189,23 @@ public final class Dispatcher implements AutoCloseable {
       // there, and the safe reading of an unknown result is "try again".
       outcome = Outcome.retryable("target threw " + e);
     }
-    finished.add(new Finished(job, outcome));
+    long answered = time.nanoTime();
+    long arrived = calls.end(call, answered);
+    if (arrived >= 0) {
+      gate.onStart(arrived, 1);
+    }
+    finished.add(new Finished(job, outcome, reached, answered));
     busyWorkers.decrementAndGet();
     wake();
   }
 
-  /** Settles every finished job in one backlog transaction and frees their gate slots. */
-  public void applyOutcomes() {
+  /**
+   * Settles every finished job in one backlog transaction and frees their gate slots. Returns how
+   * many were settled.
+   */
+  public int applyOutcomes() {
     if (finished.isEmpty()) {
-      return;
+      return 0;
     }
     List<Finished> batch = new ArrayList<>();
     for (Finished f; (f = finished.poll()) != null; ) {
@@ -171,7 +215,11 @@ public final class Dispatcher implements AutoCloseable {
     Instant at = time.instantAt(now);
     List<Settlement> settlements = new ArrayList<>(batch.size());
     for (Finished f : batch) {
-      settlements.add(config.retry().settle(f.job(), f.outcome(), at, random.nextDouble()));
+      settlements.add(
+          config
+              .retry()
+              .settle(f.job(), f.outcome(), at, random.nextDouble())
+              .at(time.instantAt(f.reachedNanos()), time.instantAt(f.answeredNanos())));
     }
     try {
       backlog.settle(settlements, at);
@@ -191,6 +239,7 @@ public final class Dispatcher implements AutoCloseable {
         case DEAD -> deadLettered.incrementAndGet();
       }
     }
+    return batch.size();
   }
 
   /** Starts the loop thread. */
@@ -229,7 +278,9 @@ public final class Dispatcher implements AutoCloseable {
     if (a.admits()) {
       return idle; // permits but nothing due (or no free worker): wait for work or a completion
     }
-    return a.retryAtNanos() == Admission.ON_COMPLETION ? idle : Math.min(a.retryAtNanos(), idle);
+    long retry = a.retryAtNanos() == Admission.ON_COMPLETION ? idle : a.retryAtNanos();
+    // A long call that reaches the arrival margin stops counting at every instant.
+    return Math.min(Math.min(retry, idle), calls.nextSweepNanos());
   }
 
   private void awaitSignalUntil(long deadlineNanos) {

@@ -33,10 +33,11 @@ public final class AlignedWindowLimit implements Limit {
   }
 
   @Override
-  public Admission admission(long nowNanos) {
+  public Admission admission(long nowNanos, long notYetStarted) {
     enterPeriodOf(nowNanos);
-    if (usedInPeriod < limit) {
-      return Admission.admit((int) (limit - usedInPeriod));
+    long used = usedInPeriod + notYetStarted;
+    if (used < limit) {
+      return Admission.admit((int) (limit - used));
     }
     return Admission.waitUntil(anchorNanos + (period + 1) * everyNanos);
   }

@@ -26,8 +26,9 @@ public final class ConcurrencyLimit implements Limit {
     this(maxInFlight, 0);
   }
 
+  /** Jobs not yet started are in flight already: they hold their slots from their release. */
   @Override
-  public Admission admission(long nowNanos) {
+  public Admission admission(long nowNanos, long notYetStarted) {
     if (inFlight < maxInFlight) {
       return Admission.admit((int) (maxInFlight - inFlight));
     }

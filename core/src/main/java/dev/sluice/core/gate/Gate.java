@@ -10,6 +10,12 @@ import java.util.Objects;
  * at once. The tightest limit wins; when any limit is at zero, the answer is zero and the time to
  * ask again is the latest of the blocked limits' times (only then can all of them admit).
  *
+ * <p>Window and rate limits are kept where the target sees the jobs: a job counts from the instant
+ * it reached the target ({@link #onStart}), and from its release until then it counts at every
+ * instant the gate is asked. A release decided at once for a whole window but handed over over some
+ * milliseconds therefore never lets the next window's jobs crowd into the same interval at the
+ * target.
+ *
  * <p>Thread-safe. Times are monotonic nanoseconds given by the caller; a time earlier than one seen
  * before is taken as the latest seen, so callers racing on a clock reading cannot slip a release
  * into a window that a later reading already closed.
@@ -28,6 +34,7 @@ public final class Gate {
   private RateLimit rate;
   private ConcurrencyLimit concurrency;
   private int inFlight;
+  private long notYetStarted;
   private ReleaseHistory history = new ReleaseHistory();
   private long latestNanos;
   private boolean seenTime;
@@ -59,7 +66,7 @@ public final class Gate {
     int permits = Integer.MAX_VALUE;
     long retryAt = Long.MIN_VALUE;
     for (Limit limit : active()) {
-      Admission a = limit.admission(now);
+      Admission a = limit.admission(now, notYetStarted);
       permits = Math.min(permits, a.permits());
       if (!a.admits()) {
         retryAt = Math.max(retryAt, a.retryAtNanos());
@@ -86,16 +93,55 @@ public final class Gate {
     return Admission.admit(granted);
   }
 
-  /** Records that {@code count} jobs were released at {@code nowNanos}; they are now in flight. */
+  /**
+   * Records that {@code count} jobs were released at {@code nowNanos} and reached the target at
+   * once; they are now in flight. {@link #reserve} and {@link #onStart} are the same in two steps.
+   */
   public synchronized void onRelease(long nowNanos, int count) {
+    reserve(nowNanos, count);
+    onStart(nowNanos, count);
+  }
+
+  /**
+   * Records that {@code count} jobs were released at {@code nowNanos} and are on their way to the
+   * target: they are in flight, and until {@link #onStart} reports them they count against window
+   * and rate limits as if they reached the target at every instant the gate is asked. So the limits
+   * hold where the target sees the jobs, however late a job is handed over.
+   */
+  public synchronized void reserve(long nowNanos, int count) {
     if (count < 1) {
       throw new IllegalArgumentException("count must be >= 1, got " + count);
     }
     long now = observe(nowNanos);
-    for (Limit limit : active()) {
-      limit.onRelease(now, count);
+    if (concurrency != null) {
+      concurrency.onRelease(now, count);
     }
     inFlight = Math.addExact(inFlight, count);
+    notYetStarted += count;
+  }
+
+  /**
+   * Records that {@code count} reserved jobs reached the target at {@code startNanos}: window and
+   * rate limits count them from then on.
+   *
+   * @throws IllegalStateException if fewer than {@code count} jobs are reserved and not started
+   */
+  public synchronized void onStart(long startNanos, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    if (count > notYetStarted) {
+      throw new IllegalStateException(
+          "start of " + count + " jobs but only " + notYetStarted + " released and not started");
+    }
+    long now = observe(startNanos);
+    notYetStarted -= count;
+    if (window != null) {
+      window.onRelease(now, count);
+    }
+    if (rate != null) {
+      rate.onRelease(now, count);
+    }
     history.add(now, count);
     forgetHistory(now);
   }
@@ -169,6 +215,11 @@ public final class Gate {
 
   public synchronized Limits limits() {
     return limits;
+  }
+
+  /** Jobs released and not yet reported started by {@link #onStart}. */
+  public synchronized long notYetStarted() {
+    return notYetStarted;
   }
 
   /** Jobs released and not yet completed. */

@@ -10,9 +10,24 @@ package dev.sluice.core.gate;
 public interface Limit {
 
   /** How many jobs may start at {@code nowNanos}, or when to ask again. */
-  Admission admission(long nowNanos);
+  default Admission admission(long nowNanos) {
+    return admission(nowNanos, 0);
+  }
 
-  /** Records that {@code count} jobs were released at {@code nowNanos}. */
+  /**
+   * How many jobs may start at {@code nowNanos} when {@code notYetStarted} jobs were released and
+   * have not reached the target yet. Such a job counts as if it reached the target now, and it
+   * keeps counting as now until {@link #onRelease} reports its start; so a job handed to the target
+   * late never shares an interval with more jobs than the limit allows. When none may start, the
+   * time to ask again is a lower bound: a job not yet started leaves no earlier than if it started
+   * now.
+   */
+  Admission admission(long nowNanos, long notYetStarted);
+
+  /**
+   * Records that {@code count} jobs reached the target at {@code nowNanos}: they count against the
+   * limit from then on.
+   */
   void onRelease(long nowNanos, int count);
 
   /** Records that {@code count} released jobs finished. Only a concurrency limit cares. */

@@ -39,15 +39,21 @@ public final class RateLimit implements Limit {
     this.nanosDenominator = NANOS_PER_SECOND.multiply(BigInteger.TEN.pow(perSecond.scale()));
   }
 
+  /**
+   * A job not yet started holds a token that it takes from the bucket when it starts; so the
+   * starts, not only the releases, never take more than the bucket holds.
+   */
   @Override
-  public Admission admission(long nowNanos) {
-    long tokens = wholeTokens(nowNanos);
+  public Admission admission(long nowNanos, long notYetStarted) {
+    long tokens = wholeTokens(nowNanos) - notYetStarted;
     if (tokens >= 1) {
       return Admission.admit((int) tokens);
     }
-    // Reach one whole token: burst - missing + refilled >= 1.
-    long needed = missing - burst + 1;
-    return Admission.waitUntil(saturatedAdd(baseNanos, nanosToRefill(needed)));
+    // Reach one whole token: burst - (missing + notYetStarted) + refilled >= 1, refilled counted
+    // from baseNanos (or from now when the bucket is full and only unstarted jobs hold tokens).
+    long needed = missing + notYetStarted - burst + 1;
+    long from = missing == 0 ? nowNanos : baseNanos;
+    return Admission.waitUntil(saturatedAdd(from, nanosToRefill(needed)));
   }
 
   @Override

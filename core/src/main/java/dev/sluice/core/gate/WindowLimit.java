@@ -29,15 +29,17 @@ public final class WindowLimit implements Limit {
   }
 
   @Override
-  public Admission admission(long nowNanos) {
+  public Admission admission(long nowNanos, long notYetStarted) {
     inWindow.forgetOlderThan(nowNanos, everyNanos);
-    long held = inWindow.total();
+    long held = inWindow.total() + notYetStarted;
     if (held < limit) {
       return Admission.admit((int) (limit - held));
     }
     // After a lowered limit the window can hold more than it allows; all the excess must leave too.
+    // The jobs not yet started are the youngest: they start now at the earliest.
     long mustLeave = held - limit + 1;
-    return Admission.waitUntil(inWindow.nanosOfNth(mustLeave) + everyNanos);
+    long leavesAt = mustLeave <= inWindow.total() ? inWindow.nanosOfNth(mustLeave) : nowNanos;
+    return Admission.waitUntil(leavesAt + everyNanos);
   }
 
   @Override

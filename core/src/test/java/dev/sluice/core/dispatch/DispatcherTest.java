@@ -258,6 +258,186 @@ class DispatcherTest {
   }
 
   @Test
+  void tick_whenWindowIsLargerThanAClaim_releasesTheWholeBudgetInOneStepAtOneInstant() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    Dispatcher d =
+        dispatcher(
+            Limits.window(1000, Duration.ofSeconds(1)),
+            ScriptedTarget.completing(),
+            DispatcherConfig.defaults().withWorkers(1000).withBatch(300),
+            pending::add);
+    appendObjects(3000);
+
+    assertThat(d.tick()).isEqualTo(1000);
+    assertThat(pending).hasSize(1000);
+    assertThat(backlog.releases(Instant.EPOCH, 0, 2000))
+        .hasSize(1000)
+        .extracting(ReleaseRecord::releasedAt)
+        .containsOnly(time.now());
+    assertThat(d.tick()).isZero();
+  }
+
+  @Test
+  void tick_whenJobsReachTheTargetLate_theWindowFreesOneWindowAfterEachStart() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    Dispatcher d =
+        dispatcher(
+            Limits.window(10, Duration.ofSeconds(1)),
+            ScriptedTarget.completing(),
+            DispatcherConfig.defaults(),
+            pending::add);
+    appendObjects(30);
+    assertThat(d.tick()).isEqualTo(10);
+
+    // Handed to the target late: five after 300 ms, five after 800 ms.
+    time.advance(Duration.ofMillis(300));
+    runSome(pending, 5);
+    time.advance(Duration.ofMillis(500));
+    runSome(pending, 5);
+
+    time.advance(Duration.ofMillis(200)); // 1 s after the release
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(299));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1)); // 1 s after the first five started
+    assertThat(tickUntilIdle(d)).isEqualTo(5);
+    time.advance(Duration.ofMillis(499));
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1));
+    assertThat(tickUntilIdle(d)).isEqualTo(5);
+  }
+
+  @Test
+  void releaseLog_recordsWhenEachJobReachedTheTargetAndWhenItAnswered() {
+    Instant released = time.now();
+    // The target takes 250 ms to answer.
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> {
+              time.advance(Duration.ofMillis(250));
+              return Outcome.completed();
+            });
+    Queue<Runnable> pending = new ArrayDeque<>();
+    Dispatcher d = dispatcher(Limits.none(), target, DispatcherConfig.defaults(), pending::add);
+    appendObjects(1);
+    d.tick();
+    time.advance(Duration.ofMillis(40)); // handed over 40 ms after the release
+    runSome(pending, 1);
+    time.advance(Duration.ofMillis(10));
+    d.applyOutcomes();
+
+    ReleaseRecord r = backlog.releases(Instant.EPOCH, 0, 10).get(0);
+    assertThat(r.releasedAt()).isEqualTo(released);
+    assertThat(r.reachedAt()).isEqualTo(released.plusMillis(40));
+    assertThat(r.answeredAt()).isEqualTo(released.plusMillis(290));
+    assertThat(r.finishedAt()).isEqualTo(released.plusMillis(300));
+  }
+
+  @Test
+  void newDispatcher_afterRestart_countsTheWindowFromWhenJobsReachedTheTarget() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    Limits limits = Limits.window(10, Duration.ofSeconds(1));
+    Dispatcher first =
+        dispatcher(limits, ScriptedTarget.completing(), DispatcherConfig.defaults(), pending::add);
+    appendObjects(30);
+    assertThat(first.tick()).isEqualTo(10);
+    time.advance(Duration.ofMillis(600));
+    runSome(pending, 10);
+    first.applyOutcomes();
+
+    time.advance(Duration.ofMillis(500)); // 1.1 s after the release, 0.5 s after the starts
+    Dispatcher second = dispatcher(limits, ScriptedTarget.completing());
+    assertThat(tickUntilIdle(second)).isZero();
+    time.advance(Duration.ofMillis(499));
+    assertThat(tickUntilIdle(second)).isZero();
+    time.advance(Duration.ofMillis(1));
+    assertThat(tickUntilIdle(second)).isEqualTo(10);
+  }
+
+  @Test
+  void tick_whenTheTargetAnswersWithinTheMargin_countsTheJobFromTheAnswer() {
+    // The target records a job somewhere between the call's beginning and its answer; only the
+    // answer is known to be after that record.
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> {
+              time.advance(Duration.ofMillis(20));
+              return Outcome.completed();
+            });
+    Dispatcher d = dispatcher(Limits.window(1, Duration.ofSeconds(1)), target);
+    appendObjects(2);
+    assertThat(tickUntilIdle(d)).isEqualTo(1); // began at 0, answered at 20 ms
+
+    time.advance(Duration.ofMillis(999)); // 1019 ms
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1)); // 1 s after the answer
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
+  }
+
+  @Test
+  void tick_whenACallRunsLongerThanTheMargin_countsTheJobFromItsBeginningPlusTheMargin() {
+    // A command that runs for 5 s: it does not hold its window slot while it runs.
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> {
+              time.advance(Duration.ofSeconds(5));
+              return Outcome.completed();
+            });
+    Dispatcher d = dispatcher(Limits.window(1, Duration.ofSeconds(1)), target);
+    appendObjects(2);
+    Instant t0 = time.now();
+
+    // The first began at 0 and answered at 5 s; counted from 50 ms, it left the window at 1.05 s,
+    // so the second goes at once at 5 s.
+    assertThat(tickUntilIdle(d)).isEqualTo(2);
+    assertThat(backlog.releases(Instant.EPOCH, 0, 10))
+        .extracting(ReleaseRecord::releasedAt)
+        .containsExactly(t0, t0.plusSeconds(5));
+  }
+
+  @Test
+  void tick_whileALongCallRuns_countsItFromTheMarginOnward() {
+    Queue<Runnable> pending = new ArrayDeque<>();
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    ScriptedTarget target =
+        new ScriptedTarget(
+            j -> {
+              try {
+                answer.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return Outcome.completed();
+            });
+    Dispatcher d =
+        dispatcher(
+            Limits.window(1, Duration.ofSeconds(1)),
+            target,
+            DispatcherConfig.defaults(),
+            pending::add);
+    appendObjects(2);
+    assertThat(d.tick()).isEqualTo(1);
+    Thread call = new Thread(pending.poll()); // the call begins at 0 and does not answer
+    call.start();
+    try {
+      org.awaitility.Awaitility.await().until(() -> call.getState() == Thread.State.WAITING);
+
+      time.advance(Duration.ofSeconds(1).plus(Dispatcher.ARRIVAL_MARGIN).minusNanos(1));
+      assertThat(d.tick()).isZero();
+      time.advance(Duration.ofNanos(1)); // 1 s after the margin
+      assertThat(d.tick()).isEqualTo(1);
+    } finally {
+      answer.countDown();
+    }
+  }
+
+  private static void runSome(Queue<Runnable> pending, int n) {
+    for (int i = 0; i < n; i++) {
+      pending.poll().run();
+    }
+  }
+
+  @Test
   void releaseLog_recordsEveryReleaseWithItsOutcome() {
     ScriptedTarget target = ScriptedTarget.completing();
     Dispatcher d = dispatcher(Limits.none(), target);

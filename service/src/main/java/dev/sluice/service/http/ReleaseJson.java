@@ -20,6 +20,8 @@ final class ReleaseJson {
     o.put("key", r.key());
     o.put("attempt", r.attempt());
     o.put("releasedAt", r.releasedAt().toString());
+    o.put("reachedAt", r.reachedAt() == null ? null : r.reachedAt().toString());
+    o.put("answeredAt", r.answeredAt() == null ? null : r.answeredAt().toString());
     o.put("outcome", r.outcome());
     o.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
     if (r.error() != null) {

@@ -80,6 +80,9 @@ public final class SqliteBacklog implements Backlog {
   private static final String CLOSE_RELEASE =
       "UPDATE releases SET outcome = ?, finished_at = ?, error = ?"
           + " WHERE id = ? AND outcome IS NULL";
+  private static final String SETTLE_RELEASE =
+      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?, reached_at = ?, answered_at = ?"
+          + " WHERE id = ? AND outcome IS NULL";
   private static final String SETTLE_EVENT =
       "UPDATE events SET state = ?, due_at = ?, lease_until = NULL, last_error = ?, dead_at = ?"
           + " WHERE id = ? AND state = 1 AND last_release_id = ?";
@@ -280,7 +283,7 @@ public final class SqliteBacklog implements Backlog {
             update.addBatch();
           }
           int[] applied = update.executeBatch();
-          PreparedStatement closeRelease = s.get(CLOSE_RELEASE);
+          PreparedStatement closeRelease = s.get(SETTLE_RELEASE);
           long[] byState = new long[4];
           for (int i = 0; i < applied.length; i++) {
             if (applied[i] == 0) {
@@ -291,7 +294,9 @@ public final class SqliteBacklog implements Backlog {
             closeRelease.setString(1, settlement.outcome());
             closeRelease.setLong(2, at);
             closeRelease.setString(3, settlement.error());
-            closeRelease.setLong(4, settlement.job().releaseId());
+            setInstant(closeRelease, 4, settlement.reachedAt());
+            setInstant(closeRelease, 5, settlement.answeredAt());
+            closeRelease.setLong(6, settlement.job().releaseId());
             closeRelease.addBatch();
           }
           long settled =
@@ -386,9 +391,12 @@ public final class SqliteBacklog implements Backlog {
   }
 
   @Override
-  public List<Instant> releaseTimes(Instant since) {
+  public List<Instant> startTimes(Instant since, Duration maxStartDelay) {
     Objects.requireNonNull(since, "since");
-    return read("releaseTimes", () -> reads.releaseTimes(Micros.of(since)));
+    Objects.requireNonNull(maxStartDelay, "maxStartDelay");
+    return read(
+        "startTimes",
+        () -> reads.startTimes(Micros.of(since), Micros.of(since.minus(maxStartDelay))));
   }
 
   @Override

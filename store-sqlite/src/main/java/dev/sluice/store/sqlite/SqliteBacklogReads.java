@@ -38,12 +38,15 @@ final class SqliteBacklogReads {
   private static final String FIRST_RELEASE_SINCE =
       "SELECT id FROM releases WHERE released_at >= ? ORDER BY released_at, id LIMIT 1";
   private static final String RELEASES =
-      "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error, "
+      "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error,"
+          + " r.reached_at, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
           + " FROM releases r JOIN events e ON e.id = r.event_id"
           + " WHERE r.id >= ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
-  private static final String RELEASE_TIMES =
-      "SELECT released_at FROM releases WHERE released_at >= ? ORDER BY released_at, id";
+  // Through the index on released_at: the releases of the last maxStartDelay + window, not the log.
+  private static final String START_TIMES =
+      "SELECT started FROM (SELECT coalesce(reached_at, finished_at, released_at) AS started"
+          + " FROM releases WHERE released_at >= ?) WHERE started >= ? ORDER BY started";
 
   private final StatementCache statements;
 
@@ -117,7 +120,7 @@ final class SqliteBacklogReads {
     List<ReleaseRecord> page = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        ObjectEvent event = EventColumns.read(rs, 8);
+        ObjectEvent event = EventColumns.read(rs, 10);
         page.add(
             new ReleaseRecord(
                 rs.getLong(1),
@@ -127,6 +130,8 @@ final class SqliteBacklogReads {
                 event.key(),
                 rs.getInt(3),
                 Micros.toInstant(rs.getLong(4)),
+                getInstant(rs, 8),
+                getInstant(rs, 9),
                 rs.getString(5),
                 getInstant(rs, 6),
                 rs.getString(7)));
@@ -135,9 +140,10 @@ final class SqliteBacklogReads {
     return page;
   }
 
-  List<Instant> releaseTimes(long since) throws SQLException {
-    PreparedStatement query = statements.get(RELEASE_TIMES);
-    query.setLong(1, since);
+  List<Instant> startTimes(long since, long releasedSince) throws SQLException {
+    PreparedStatement query = statements.get(START_TIMES);
+    query.setLong(1, releasedSince);
+    query.setLong(2, since);
     List<Instant> times = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {

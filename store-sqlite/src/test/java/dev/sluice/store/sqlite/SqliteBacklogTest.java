@@ -62,7 +62,10 @@ class SqliteBacklogTest {
     SqliteBacklog.open(file()).close();
 
     assertThat(query("SELECT version, script FROM schema_version"))
-        .containsExactly("1|db/sqlite/V1__init.sql", "2|db/sqlite/V2__sequencer_order.sql");
+        .containsExactly(
+            "1|db/sqlite/V1__init.sql",
+            "2|db/sqlite/V2__sequencer_order.sql",
+            "3|db/sqlite/V3__release_times_at_target.sql");
     assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         .contains("events", "releases", "schema_version");
   }
@@ -76,7 +79,66 @@ class SqliteBacklogTest {
     try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
       assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("2");
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("3");
+  }
+
+  @Test
+  void open_whenFileIsAtVersion2WithReleases_addsTimesAtTheTargetAndKeepsTheOldRows()
+      throws Exception {
+    // A file as the release before version 3 left it: schema 1 and 2, one event released and done.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL,"
+              + " applied_at TEXT NOT NULL DEFAULT 'then')");
+      for (SchemaMigrations.Migration m : SchemaMigrations.ALL.subList(0, 2)) {
+        String script =
+            new String(
+                getClass().getClassLoader().getResourceAsStream(m.resource()).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (String sql : SchemaMigrations.statements(script)) {
+          st.executeUpdate(sql);
+        }
+        st.executeUpdate(
+            "INSERT INTO schema_version (version, script) VALUES ("
+                + m.version()
+                + ", '"
+                + m.resource()
+                + "')");
+      }
+      long t0 = T0.toEpochMilli() * 1000;
+      st.executeUpdate(
+          "INSERT INTO events (id, identity, bucket, object_key, accepted_at, state, attempts,"
+              + " last_release_id) VALUES (1, x'6100', 'data', 'old.parquet', "
+              + t0
+              + ", 2, 1, 1)");
+      st.executeUpdate(
+          "INSERT INTO releases (id, event_id, attempt, released_at, outcome, finished_at)"
+              + " VALUES (1, 1, 1, "
+              + t0
+              + ", 'completed', "
+              + (t0 + 2_000_000)
+              + ")");
+      st.executeUpdate("UPDATE counts SET done = 1, releases = 1");
+    }
+
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      var old = backlog.releases(T0, 0, 10);
+      assertThat(old).hasSize(1);
+      assertThat(old.get(0).key()).isEqualTo("old.parquet");
+      assertThat(old.get(0).reachedAt()).isNull();
+      assertThat(old.get(0).answeredAt()).isNull();
+      // Its start is not known: it counts until it was settled.
+      assertThat(backlog.startTimes(T0, Duration.ofMinutes(1))).containsExactly(T0.plusSeconds(2));
+
+      backlog.append(numbered(1, 1), T0.plusSeconds(3));
+      Job job = backlog.claim(1, Duration.ofMinutes(1), T0.plusSeconds(3)).get(0);
+      backlog.settle(
+          List.of(Settlement.done(job).at(T0.plusSeconds(4), T0.plusSeconds(5))),
+          T0.plusSeconds(6));
+      assertThat(backlog.releases(T0, 0, 10).get(1).reachedAt()).isEqualTo(T0.plusSeconds(4));
+    }
+    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("3");
   }
 
   @Test
@@ -88,7 +150,7 @@ class SqliteBacklogTest {
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining(file().toString())
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("(2)");
+        .hasMessageContaining("(3)");
     assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("7");
   }
 

@@ -1,0 +1,91 @@
+package dev.sluice.core.dispatch;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+
+/**
+ * The calls to the target that are in progress, and from when each job counts as arrived there.
+ *
+ * <p>The instant a worker begins a call is earlier than the instant the target records the job (a
+ * thread can be preempted, a request crosses a network), so a window counted from the call's
+ * beginning could let the target see one job too many in an interval. The instant the target
+ * answered is known to be after its record. So a job counts from its answer; a call still running
+ * after {@code margin} counts from its beginning plus the margin, so a long job (a command that
+ * runs for minutes) does not hold a window slot for as long as it runs. Until then the gate counts
+ * the job at every instant (see {@link dev.sluice.core.gate.Gate#reserve}).
+ *
+ * <p>Each call is counted exactly once, by whichever comes first: its answer ({@link #end}) or the
+ * dispatcher's {@link #sweep}.
+ */
+final class CallsInProgress {
+
+  /** One call to the target. */
+  static final class Call {
+    private final long beganNanos;
+    private final AtomicBoolean counted = new AtomicBoolean();
+
+    private Call(long beganNanos) {
+      this.beganNanos = beganNanos;
+    }
+
+    long beganNanos() {
+      return beganNanos;
+    }
+  }
+
+  private final long marginNanos;
+  // In the order calls began, give or take the microseconds between two workers' clock readings:
+  // a call a little out of order is swept at the next sweep, which counts it later, never sooner.
+  private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
+
+  CallsInProgress(Duration margin) {
+    this.marginNanos = margin.toNanos();
+  }
+
+  /** Records that a call began at {@code nanos}. */
+  Call begin(long nanos) {
+    Call call = new Call(nanos);
+    calls.add(call);
+    return call;
+  }
+
+  /**
+   * Records that the target answered at {@code answeredNanos}. Returns from when the job counts as
+   * arrived, or -1 if a sweep counted it already.
+   */
+  long end(Call call, long answeredNanos) {
+    if (!call.counted.compareAndSet(false, true)) {
+      return -1;
+    }
+    return Math.min(answeredNanos, call.beganNanos + marginNanos);
+  }
+
+  /**
+   * Counts every call running for {@code margin} or longer at {@code nowNanos}, passing the instant
+   * each counts from (its beginning plus the margin) to {@code arrived}; forgets answered calls.
+   */
+  void sweep(long nowNanos, LongConsumer arrived) {
+    for (Call head; (head = calls.peek()) != null; ) {
+      boolean answered = head.counted.get();
+      if (!answered && nowNanos - head.beganNanos < marginNanos) {
+        return;
+      }
+      calls.poll();
+      if (!answered && head.counted.compareAndSet(false, true)) {
+        arrived.accept(head.beganNanos + marginNanos);
+      }
+    }
+  }
+
+  /** When the oldest call still unanswered reaches the margin; {@link Long#MAX_VALUE} if none. */
+  long nextSweepNanos() {
+    for (Call c : calls) {
+      if (!c.counted.get()) {
+        return c.beganNanos + marginNanos;
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+}
