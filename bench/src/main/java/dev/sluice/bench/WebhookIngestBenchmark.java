@@ -9,24 +9,10 @@ import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Webhook ingest of issue 3: client threads POST S3 notifications of {@code --batch} records to
@@ -40,13 +26,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class WebhookIngestBenchmark {
-  private static final Pattern ACCEPTED = Pattern.compile("\"accepted\":(\\d+)");
-
   private WebhookIngestBenchmark() {}
-
-  /** One client thread's measurements. */
-  private record ClientFigures(
-      long[] responseNanos, int requests, long acknowledged, int notOk, int failed, long late) {}
 
   public static void main(String[] args) throws Exception {
     int rate = 10_000;
@@ -89,124 +69,22 @@ public final class WebhookIngestBenchmark {
     SluiceService.Options options =
         SluiceService.Options.defaults().withTarget(new NoOpTarget()).paused(true);
     try (SluiceService service = SluiceService.start(config, options)) {
-      URI events = service.apiUrl().resolve("/v1/events");
-      HttpClient http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(5))
-              .build();
-      AtomicLong nextPost = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      long start = System.nanoTime();
-      List<Future<ClientFigures>> running = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        int client = c;
-        int batchSize = batch;
-        running.add(
-            pool.submit(
-                () ->
-                    client(
-                        http, events, client, nextPost, posts, start, intervalNanos, batchSize)));
-      }
-      List<ClientFigures> all = new ArrayList<>();
-      for (Future<ClientFigures> f : running) {
-        all.add(f.get());
-      }
-      long elapsed = System.nanoTime() - start;
-      pool.shutdown();
-      report(all, elapsed, service);
+      PacedWebhookClients senders =
+          new PacedWebhookClients(service.apiUrl().resolve("/v1/events"), clients);
+      report(senders.send(posts, batch, intervalNanos, 0), service);
     }
   }
 
-  /** Takes post numbers in turn and sends each at its slot on the schedule (or at once if late). */
-  private static ClientFigures client(
-      HttpClient http,
-      URI events,
-      int client,
-      AtomicLong nextPost,
-      int posts,
-      long start,
-      long intervalNanos,
-      int batch) {
-    long[] samples = new long[posts];
-    int n = 0;
-    long acknowledged = 0;
-    int notOk = 0;
-    int failed = 0;
-    long late = 0;
-    for (long p; (p = nextPost.getAndIncrement()) < posts; ) {
-      long due = start + p * intervalNanos;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      } else if (-wait > intervalNanos) {
-        late++;
-      }
-      HttpRequest request =
-          HttpRequest.newBuilder(events)
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body(p, batch)))
-              .build();
-      long sent = System.nanoTime();
-      try {
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        samples[n++] = System.nanoTime() - sent;
-        Matcher m = ACCEPTED.matcher(r.body());
-        if (r.statusCode() == 200 && m.find()) {
-          acknowledged += Long.parseLong(m.group(1));
-        } else {
-          notOk++;
-        }
-      } catch (IOException e) {
-        failed++;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    long[] used = new long[n];
-    System.arraycopy(samples, 0, used, 0, n);
-    return new ClientFigures(used, n, acknowledged, notOk, failed, late);
-  }
-
-  /** An S3 notification of {@code batch} ObjectCreated records with keys unique to the post. */
-  private static String body(long post, int batch) {
-    StringBuilder b = new StringBuilder(batch * 360).append("{\"Records\":[");
-    for (int i = 0; i < batch; i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      long n = post * batch + i;
-      b.append("{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\",")
-          .append("\"eventTime\":\"2026-11-25T00:00:00.000Z\",\"eventName\":\"ObjectCreated:Put\",")
-          .append("\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"landing\"},")
-          .append("\"object\":{\"key\":\"ingest/")
-          .append(String.format("%012d", n))
-          .append(".parquet\",\"size\":1048576,\"eTag\":\"")
-          .append(Long.toHexString(n))
-          .append("\",\"sequencer\":\"")
-          .append(String.format("%016X", n))
-          .append("\"}}}");
-    }
-    return b.append("]}").toString();
-  }
-
-  private static void report(List<ClientFigures> all, long elapsed, SluiceService service) {
-    long acknowledged = all.stream().mapToLong(ClientFigures::acknowledged).sum();
-    int requests = all.stream().mapToInt(ClientFigures::requests).sum();
-    int notOk = all.stream().mapToInt(ClientFigures::notOk).sum();
-    int failed = all.stream().mapToInt(ClientFigures::failed).sum();
-    long late = all.stream().mapToLong(ClientFigures::late).sum();
-    long[] samples =
-        all.stream().flatMapToLong(f -> java.util.Arrays.stream(f.responseNanos())).toArray();
+  private static void report(PacedWebhookClients.Run run, SluiceService service) {
+    long acknowledged = run.acknowledged();
+    long[] samples = run.responseNanos();
     long inBacklog = service.sluice().backlog().stats(service.sluice().time().now()).waiting();
     System.out.println(
-        Figures.rate("  accepted (acknowledged by 200 answers)", acknowledged, elapsed));
+        Figures.rate("  accepted (acknowledged by 2xx answers)", acknowledged, run.elapsedNanos()));
     System.out.printf(
-        "  %,d POSTs answered, %d not 200, %d without an answer, %,d started over one interval"
+        "  %,d POSTs answered, %d not 2xx, %d without an answer, %,d started over one interval"
             + " behind schedule%n",
-        requests, notOk, failed, late);
+        run.requests(), run.notOk(), run.failed(), run.late());
     if (samples.length > 0) {
       Percentiles p = new Percentiles(samples);
       System.out.printf(
