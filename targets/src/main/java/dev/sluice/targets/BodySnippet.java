@@ -1,71 +1,39 @@
 package dev.sluice.targets;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * Keeps the first characters of a response body and stops reading there, so an error page of any
  * size costs a bounded amount of memory and time.
  */
-final class BodySnippet implements HttpResponse.BodySubscriber<String> {
-  private final int maxChars;
-  private final int maxBytes;
-  private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-  private final CompletableFuture<String> body = new CompletableFuture<>();
-  private Flow.Subscription subscription;
+final class BodySnippet {
+  private BodySnippet() {}
 
-  BodySnippet(int maxChars) {
-    this.maxChars = maxChars;
+  /**
+   * The first {@code maxChars} characters of {@code in} (UTF-8), stripped; what arrived if the body
+   * is cut short; empty for no body.
+   */
+  static String read(InputStream in, int maxChars) {
+    if (in == null) {
+      return "";
+    }
     // UTF-8 takes at most 4 bytes per character.
-    this.maxBytes = maxChars * 4;
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription subscription) {
-    this.subscription = subscription;
-    subscription.request(1);
-  }
-
-  @Override
-  public void onNext(List<ByteBuffer> buffers) {
-    for (ByteBuffer buffer : buffers) {
-      int take = Math.min(buffer.remaining(), maxBytes - kept.size());
-      byte[] bytes = new byte[take];
-      buffer.get(bytes);
-      kept.write(bytes, 0, take);
+    int maxBytes = maxChars * 4;
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    byte[] buffer = new byte[Math.min(8192, maxBytes)];
+    try (in) {
+      for (int n;
+          kept.size() < maxBytes
+              && (n = in.read(buffer, 0, Math.min(buffer.length, maxBytes - kept.size()))) > 0; ) {
+        kept.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      // A body cut short still tells the operator something; keep what arrived.
     }
-    if (kept.size() >= maxBytes) {
-      finish();
-      subscription.cancel();
-    } else {
-      subscription.request(1);
-    }
-  }
-
-  @Override
-  public void onError(Throwable failure) {
-    // A body cut short still tells the operator something; keep what arrived.
-    finish();
-  }
-
-  @Override
-  public void onComplete() {
-    finish();
-  }
-
-  private void finish() {
     String text = kept.toString(StandardCharsets.UTF_8).strip();
-    body.complete(text.length() > maxChars ? text.substring(0, maxChars) : text);
-  }
-
-  @Override
-  public CompletionStage<String> getBody() {
-    return body;
+    return text.length() > maxChars ? text.substring(0, maxChars) : text;
   }
 }

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -103,7 +105,22 @@ public final class SqliteBacklog implements Backlog {
           + " dead = dead + ?, releases = releases + ? WHERE id = 1";
 
   private final Path file;
-  private final ReentrantLock writeLock = new ReentrantLock();
+
+  /**
+   * Fair: the writer goes to whoever asked first. Appends come through one group committer at a
+   * time (appendLock), so the dispatcher's claim or settlement waits for one append transaction at
+   * most, never for a queue of them.
+   */
+  private final ReentrantLock writeLock = new ReentrantLock(true);
+
+  /** Held by the thread committing a group of appends; see {@link #append}. */
+  private final ReentrantLock appendLock = new ReentrantLock();
+
+  private final ConcurrentLinkedQueue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
+
+  /** Append transactions committed; lets tests see appends grouped. */
+  private final AtomicLong appendTransactions = new AtomicLong();
+
   private final ReentrantLock readLock = new ReentrantLock();
   private final StatementCache writer;
   private final StatementCache reader;
@@ -160,6 +177,12 @@ public final class SqliteBacklog implements Backlog {
     return file;
   }
 
+  /**
+   * Commits the events, together with the appends that other threads are waiting to commit at the
+   * same moment: one transaction and one sync for all of them (group commit). A webhook that takes
+   * hundreds of small POSTs a second would otherwise hold the writer for one sync per POST, and the
+   * dispatcher's claims and settlements would queue behind them.
+   */
   @Override
   public AppendResult append(List<ObjectEvent> events, Instant now) {
     Objects.requireNonNull(events, "events");
@@ -172,29 +195,88 @@ public final class SqliteBacklog implements Backlog {
     for (ObjectEvent event : events) {
       identities.add(EventColumns.identity(Objects.requireNonNull(event, "event")));
     }
-    long at = Micros.of(now);
-    int accepted =
-        write(
-            "append",
-            s -> {
-              PreparedStatement insert = s.get(INSERT_EVENT);
-              for (int i = 0; i < events.size(); i++) {
-                insert.setBytes(1, identities.get(i));
-                EventColumns.bind(insert, 2, events.get(i));
-                insert.setLong(2 + EventColumns.COUNT, at);
-                insert.setLong(3 + EventColumns.COUNT, at);
-                insert.setString(
-                    4 + EventColumns.COUNT, Sequencers.sortKey(events.get(i).sequencer()));
-                insert.addBatch();
-              }
-              int inserted = 0;
-              for (int changed : insert.executeBatch()) {
-                inserted += changed;
-              }
-              addToCounts(s, inserted, 0, 0, 0, 0);
-              return inserted;
-            });
-    return new AppendResult(accepted, events.size() - accepted);
+    PendingAppend mine = new PendingAppend(events, identities, Micros.of(now));
+    pendingAppends.add(mine);
+    appendLock.lock();
+    try {
+      if (!mine.committed) {
+        commitPendingAppends();
+      }
+    } finally {
+      appendLock.unlock();
+    }
+    if (mine.failure != null) {
+      throw mine.failure;
+    }
+    return new AppendResult(mine.accepted, events.size() - mine.accepted);
+  }
+
+  /** One thread's append, waiting for a group commit. Read and written under appendLock. */
+  private static final class PendingAppend {
+    final List<ObjectEvent> events;
+    final List<byte[]> identities;
+    final long at;
+    boolean committed;
+    int accepted;
+    RuntimeException failure;
+
+    PendingAppend(List<ObjectEvent> events, List<byte[]> identities, long at) {
+      this.events = events;
+      this.identities = identities;
+      this.at = at;
+    }
+  }
+
+  /**
+   * Commits every append waiting now in one transaction, each in its arrival order (so of two
+   * appends of one identity the first is accepted and the second a duplicate), and tells each of
+   * their threads its own result. Called under appendLock.
+   */
+  private void commitPendingAppends() {
+    List<PendingAppend> group = new ArrayList<>();
+    for (PendingAppend p; (p = pendingAppends.poll()) != null; ) {
+      group.add(p);
+    }
+    try {
+      write(
+          "append",
+          s -> {
+            PreparedStatement insert = s.get(INSERT_EVENT);
+            int inserted = 0;
+            for (PendingAppend p : group) {
+              p.accepted = insertEvents(insert, p);
+              inserted += p.accepted;
+            }
+            addToCounts(s, inserted, 0, 0, 0, 0);
+            return null;
+          });
+      appendTransactions.incrementAndGet();
+    } catch (RuntimeException e) {
+      // Nothing of the group was committed: every one of its appends fails with the cause.
+      for (PendingAppend p : group) {
+        p.failure = e;
+      }
+    } finally {
+      for (PendingAppend p : group) {
+        p.committed = true;
+      }
+    }
+  }
+
+  private static int insertEvents(PreparedStatement insert, PendingAppend p) throws SQLException {
+    for (int i = 0; i < p.events.size(); i++) {
+      insert.setBytes(1, p.identities.get(i));
+      EventColumns.bind(insert, 2, p.events.get(i));
+      insert.setLong(2 + EventColumns.COUNT, p.at);
+      insert.setLong(3 + EventColumns.COUNT, p.at);
+      insert.setString(4 + EventColumns.COUNT, Sequencers.sortKey(p.events.get(i).sequencer()));
+      insert.addBatch();
+    }
+    int inserted = 0;
+    for (int changed : insert.executeBatch()) {
+      inserted += changed;
+    }
+    return inserted;
   }
 
   @Override
@@ -421,6 +503,28 @@ public final class SqliteBacklog implements Backlog {
       }
     } finally {
       readLock.unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /** Append transactions committed so far; for tests of the group commit. */
+  long appendTransactions() {
+    return appendTransactions.get();
+  }
+
+  /** Appends waiting for a group commit now; for tests of the group commit. */
+  int appendsWaiting() {
+    return pendingAppends.size();
+  }
+
+  /**
+   * Runs {@code action} holding the writer, as a long claim would; for tests of the group commit.
+   */
+  void whileHoldingTheWriter(Runnable action) {
+    writeLock.lock();
+    try {
+      action.run();
+    } finally {
       writeLock.unlock();
     }
   }

@@ -3,9 +3,11 @@ package dev.sluice.store.sqlite;
 import static dev.sluice.testkit.TestEvents.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.Job;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.Settlement;
 import java.nio.file.Files;
@@ -19,6 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -183,6 +189,74 @@ class SqliteBacklogTest {
       assertThat(backlog.writerPragma("temp_store")).isEqualTo("2"); // MEMORY
       assertThat(backlog.writerPragma("busy_timeout")).isEqualTo("5000");
       assertThat(backlog.writerPragma("cache_size")).isEqualTo("-32768");
+    }
+  }
+
+  @Test
+  void append_whenManyThreadsWaitForTheWriter_commitsThemInOneTransactionEachWithItsOwnResult()
+      throws Exception {
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      int threads = 8;
+      List<Thread> appenders = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r);
+                appenders.add(t);
+                return t;
+              });
+      try {
+        List<Future<AppendResult>> results = new ArrayList<>();
+        long before = backlog.appendTransactions();
+        backlog.whileHoldingTheWriter(
+            () -> {
+              // Thread t appends events t*10 .. t*10+14: five of them overlap the next thread's.
+              for (int t = 0; t < threads; t++) {
+                int from = t * 10;
+                results.add(pool.submit(() -> backlog.append(numbered(from, 15), T0)));
+              }
+              // Every appender blocks: the first committer on the writer, the rest behind it.
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(
+                      () ->
+                          appenders.size() == threads
+                              && appenders.stream()
+                                  .allMatch(t -> t.getState() == Thread.State.WAITING));
+              assertThat(backlog.appendsWaiting()).isBetween(0, threads - 1);
+            });
+        long accepted = 0;
+        long duplicates = 0;
+        for (Future<AppendResult> f : results) {
+          AppendResult r = f.get(10, TimeUnit.SECONDS);
+          assertThat(r.accepted() + r.duplicates()).isEqualTo(15);
+          accepted += r.accepted();
+          duplicates += r.duplicates();
+        }
+
+        // The first committer's group (what was queued when it began), then one group for the
+        // rest: eight appends in at most two transactions.
+        assertThat(backlog.appendTransactions() - before).isBetween(1L, 2L);
+        assertThat(accepted).isEqualTo(threads * 10 + 5);
+        assertThat(duplicates).isEqualTo((threads - 1) * 5);
+        assertThat(backlog.stats(T0).waiting()).isEqualTo(threads * 10 + 5);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void append_whenTheGroupCannotCommit_failsEveryAppendOfTheGroupAndKeepsNone() throws Exception {
+    SqliteBacklog backlog = SqliteBacklog.open(file());
+    backlog.close();
+
+    assertThatThrownBy(() -> backlog.append(numbered(1, 3), T0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    try (SqliteBacklog reopened = SqliteBacklog.open(file())) {
+      assertThat(reopened.stats(T0).waiting()).isZero();
     }
   }
 
