@@ -12,6 +12,29 @@ public interface Target extends AutoCloseable {
    */
   Outcome deliver(Job job);
 
+  /**
+   * As {@link #deliver(Job)}, and tells {@code arrival} the moment the target has the job: its own
+   * record of it is made, the process is started, the backend has queued it. Limits are kept from
+   * that moment on. A target that cannot tell (an HTTP server's receipt is not seen from here)
+   * keeps this default, and the job counts from the answer, the first moment known to be after the
+   * target saw it.
+   */
+  default Outcome deliver(Job job, Arrival arrival) {
+    return deliver(job);
+  }
+
+  /**
+   * Told when the job has reached the target; calling it again, or from a late thread, is harmless.
+   */
+  @FunctionalInterface
+  interface Arrival {
+    /** A job's arrival that nobody waits for. */
+    Arrival IGNORED = () -> {};
+
+    /** The target has the job now. */
+    void arrived();
+  }
+
   /** A short description for status and logs, e.g. {@code http POST http://127.0.0.1:9999/jobs}. */
   String describe();
 

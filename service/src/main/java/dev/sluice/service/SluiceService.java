@@ -98,7 +98,8 @@ public final class SluiceService implements AutoCloseable {
                   config.retry().maxAttempts(),
                   config.retry().initialBackoff(),
                   config.retry().maxBackoff(),
-                  config.retry().multiplier()));
+                  config.retry().multiplier()),
+              config.dispatcher().lead());
       ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());

@@ -92,6 +92,12 @@ public final class CommandTarget implements Target {
 
   @Override
   public Outcome deliver(Job job) {
+    return deliver(job, Arrival.IGNORED);
+  }
+
+  /** The job has reached the target once its process exists: limits count from then. */
+  @Override
+  public Outcome deliver(Job job, Arrival arrival) {
     Process process;
     try {
       process = processFor(job).start();
@@ -99,6 +105,7 @@ public final class CommandTarget implements Target {
       return Outcome.permanent(
           "cannot start command '" + config.command().get(0) + "': " + e.getMessage());
     }
+    arrival.arrived();
     StreamTail stderr =
         StreamTail.drain(
             process.getErrorStream(), STDERR_TAIL_BYTES, "sluice-command-stderr-" + process.pid());

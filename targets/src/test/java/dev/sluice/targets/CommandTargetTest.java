@@ -33,6 +33,20 @@ class CommandTargetTest {
   }
 
   @Test
+  void deliver_whenTheProcessStarts_tellsTheArrivalBeforeTheProcessEnds() {
+    Path marker = dir.resolve("ended");
+    List<Boolean> endedAtArrival = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Outcome outcome =
+        shell("sleep 1; touch ended")
+            .deliver(TestJobs.full(), () -> endedAtArrival.add(java.nio.file.Files.exists(marker)));
+
+    assertThat(outcome).isEqualTo(Outcome.completed());
+    assertThat(endedAtArrival).containsExactly(false);
+    assertThat(marker).exists();
+  }
+
+  @Test
   void deliver_whenExitZero_completes() {
     assertThat(shell("exit 0").deliver(TestJobs.full())).isEqualTo(Outcome.completed());
   }

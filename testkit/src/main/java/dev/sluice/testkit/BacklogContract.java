@@ -744,7 +744,7 @@ public abstract class BacklogContract {
   }
 
   @Test
-  void startTimes_whenJobReachedTheTargetAfterItsRelease_countsFromWhenItReachedIt() {
+  void startTimes_whenJobReachedTheTargetAfterItsRelease_countsFromWhenTheTargetAnswered() {
     backlog.append(numbered(1, 2), T0);
     List<Job> jobs = backlog.claim(2, LEASE, T0);
     // One job was handed to the target 900 ms after its release, the other at once.
@@ -754,8 +754,9 @@ public abstract class BacklogContract {
             Settlement.done(jobs.get(1)).at(T0, T0.plusMillis(20))),
         T0.plusSeconds(1));
 
-    assertThat(backlog.startTimes(T0.plusMillis(500), LEASE)).containsExactly(T0.plusMillis(900));
-    assertThat(backlog.startTimes(T0, LEASE)).containsExactly(T0, T0.plusMillis(900));
+    assertThat(backlog.startTimes(T0.plusMillis(500), LEASE)).containsExactly(T0.plusMillis(950));
+    assertThat(backlog.startTimes(T0, LEASE))
+        .containsExactly(T0.plusMillis(20), T0.plusMillis(950));
   }
 
   @Test
@@ -786,7 +787,7 @@ public abstract class BacklogContract {
         T0.plusSeconds(30));
 
     assertThat(backlog.startTimes(T0.plusSeconds(10), Duration.ofSeconds(15)))
-        .containsExactly(T0.plusSeconds(20));
+        .containsExactly(T0.plusSeconds(21));
     assertThat(backlog.startTimes(T0.plusSeconds(10), Duration.ofSeconds(5))).isEmpty();
   }
 

@@ -65,8 +65,15 @@ public final class RecordingTarget implements Target {
    */
   @Override
   public Outcome deliver(Job job) {
+    return deliver(job, Arrival.IGNORED);
+  }
+
+  /** Tells {@code arrival} once its own record of the job is made. */
+  @Override
+  public Outcome deliver(Job job, Arrival arrival) {
     Objects.requireNonNull(job, "job");
     received.add(new Receipt(job, clock.getAsLong()));
+    arrival.arrived();
     return answer.apply(job);
   }
 

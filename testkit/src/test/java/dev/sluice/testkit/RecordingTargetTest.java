@@ -53,6 +53,16 @@ class RecordingTargetTest {
   }
 
   @Test
+  void deliver_withAnArrival_tellsItOnceTheReceiptIsRecorded() {
+    RecordingTarget target = RecordingTarget.completing();
+    List<Integer> receiptsAtArrival = new ArrayList<>();
+
+    target.deliver(job(1), () -> receiptsAtArrival.add(target.count()));
+
+    assertThat(receiptsAtArrival).containsExactly(1);
+  }
+
+  @Test
   void answerWith_whenChanged_appliesToLaterJobsOnly() {
     RecordingTarget target = RecordingTarget.answering(Outcome.permanent("down"));
     Outcome before = target.deliver(job(1));

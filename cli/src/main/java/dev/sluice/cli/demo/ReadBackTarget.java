@@ -39,6 +39,13 @@ final class ReadBackTarget implements Target {
 
   @Override
   public Outcome deliver(Job job) {
+    return deliver(job, Arrival.IGNORED);
+  }
+
+  /** The backend has the job as soon as it is queued for a slot: limits count from then. */
+  @Override
+  public Outcome deliver(Job job, Arrival arrival) {
+    arrival.arrived();
     try {
       slots.acquire();
     } catch (InterruptedException ex) {

@@ -4,6 +4,7 @@ import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -33,7 +34,19 @@ public interface Backlog extends AutoCloseable {
    * Leases up to {@code max} due events (waiting with due time at or before {@code now}, or leased
    * with an expired lease), records a release for each at {@code now}, and returns them as jobs.
    */
-  List<Job> claim(int max, Duration lease, Instant now);
+  default List<Job> claim(int max, Duration lease, Instant now) {
+    BacklogArguments.checkClaim(max, lease, now);
+    return claim(Collections.nCopies(max, now), lease, now);
+  }
+
+  /**
+   * Leases up to {@code releaseTimes.size()} due events at {@code now}, as {@link #claim(int,
+   * Duration, Instant)} does, and records the i-th job's release at {@code releaseTimes.get(i)}:
+   * the instant the gate let it go, which may be a little after {@code now} when the jobs of a
+   * window are claimed before it opens. The times are in ascending order. Leases run from {@code
+   * now}.
+   */
+  List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now);
 
   /** Applies the outcomes of finished jobs in one transaction. */
   void settle(List<Settlement> settlements, Instant now);
@@ -61,13 +74,14 @@ public interface Backlog extends AutoCloseable {
   List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);
 
   /**
-   * When the jobs of recent releases started at the target, as far as the release log knows: what a
-   * gate needs to carry its window across a restart. For each release, the instant its job reached
-   * the target when that was recorded; else the instant the release was closed (expired or
-   * abandoned: the job may have reached the target until then); else, for a release still open, the
-   * release instant. Returns those at or after {@code since}, in time order, from the releases made
-   * at or after {@code since - maxStartDelay} (a job that starts later than that after its release
-   * is not looked for).
+   * When the jobs of recent releases started at the target, at the latest, as far as the release
+   * log knows: what a gate needs to carry its window across a restart. For each release, the
+   * instant the target answered when that was recorded (the target saw the job between the call's
+   * beginning and its answer, and only the answer is surely after); else the instant the release
+   * was closed (expired or abandoned: the job may have reached the target until then); else, for a
+   * release still open, the release instant. Returns those at or after {@code since}, in time
+   * order, from the releases made at or after {@code since - maxStartDelay} (a job that starts
+   * later than that after its release is not looked for).
    */
   List<Instant> startTimes(Instant since, Duration maxStartDelay);
 

@@ -2,6 +2,7 @@ package dev.sluice.core.backlog;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /** What every {@link Backlog} implementation checks and writes the same way. */
@@ -22,6 +23,20 @@ public final class BacklogArguments {
     }
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be > 0, got " + lease);
+    }
+  }
+
+  public static void checkClaim(List<Instant> releaseTimes, Duration lease, Instant now) {
+    Objects.requireNonNull(releaseTimes, "releaseTimes");
+    checkClaim(releaseTimes.size(), lease, now);
+    Instant previous = null;
+    for (Instant t : releaseTimes) {
+      Objects.requireNonNull(t, "release time");
+      if (previous != null && t.isBefore(previous)) {
+        throw new IllegalArgumentException(
+            "release times must be in ascending order, got " + t + " after " + previous);
+      }
+      previous = t;
     }
   }
 

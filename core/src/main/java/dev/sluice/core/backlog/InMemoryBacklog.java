@@ -100,7 +100,7 @@ public final class InMemoryBacklog implements Backlog {
 
     /** See {@link Backlog#startTimes}. */
     Instant startedBy() {
-      return reachedAt != null ? reachedAt : finishedAt != null ? finishedAt : releasedAt;
+      return answeredAt != null ? answeredAt : finishedAt != null ? finishedAt : releasedAt;
     }
 
     ReleaseRecord toRecord() {
@@ -154,13 +154,14 @@ public final class InMemoryBacklog implements Backlog {
   }
 
   @Override
-  public synchronized List<Job> claim(int max, Duration lease, Instant now) {
-    BacklogArguments.checkClaim(max, lease, now);
+  public synchronized List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now);
     open();
-    List<DueKey> chosen = oldestDue(max, now);
+    List<DueKey> chosen = oldestDue(releaseTimes.size(), now);
     Instant leaseUntil = now.plus(lease);
     List<Job> jobs = new ArrayList<>(chosen.size());
     for (DueKey key : chosen) {
+      Instant releasedAt = releaseTimes.get(jobs.size());
       Entry entry = byId.get(key.eventId());
       if (entry.state == State.LEASED) {
         leased.remove(key);
@@ -171,11 +172,11 @@ public final class InMemoryBacklog implements Backlog {
       entry.state = State.LEASED;
       entry.attempts++;
       entry.leaseUntil = leaseUntil;
-      Release release = new Release(releases.size() + 1, entry, entry.attempts, now);
+      Release release = new Release(releases.size() + 1, entry, entry.attempts, releasedAt);
       releases.add(release);
       entry.lastRelease = release;
       leased.add(new DueKey(leaseUntil, entry.id));
-      jobs.add(new Job(entry.id, release.id, release.attempt, now, entry.event));
+      jobs.add(new Job(entry.id, release.id, release.attempt, releasedAt, entry.event));
     }
     return jobs;
   }

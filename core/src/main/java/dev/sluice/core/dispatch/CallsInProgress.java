@@ -11,10 +11,12 @@ import java.util.function.LongConsumer;
  * <p>The instant a worker begins a call is earlier than the instant the target records the job (a
  * thread can be preempted, a request crosses a network), so a window counted from the call's
  * beginning could let the target see one job too many in an interval. The instant the target
- * answered is known to be after its record. So a job counts from its answer; a call still running
- * after {@code margin} counts from its beginning plus the margin, so a long job (a command that
- * runs for minutes) does not hold a window slot for as long as it runs. Until then the gate counts
- * the job at every instant (see {@link dev.sluice.core.gate.Gate#reserve}).
+ * answered is known to be after its record. So a job counts from the moment the target says it has
+ * it (see {@link dev.sluice.core.Target#deliver(dev.sluice.core.Job,
+ * dev.sluice.core.Target.Arrival)}), else from its answer; a call still running after {@code
+ * margin} counts from its beginning plus the margin, so a long job does not hold a window slot for
+ * as long as it runs. Until then the gate counts the job at every instant (see {@link
+ * dev.sluice.core.gate.Gate#reserve}).
  *
  * <p>Each call is counted exactly once, by whichever comes first: its answer ({@link #end}) or the
  * dispatcher's {@link #sweep}.
@@ -49,6 +51,14 @@ final class CallsInProgress {
     Call call = new Call(nanos);
     calls.add(call);
     return call;
+  }
+
+  /**
+   * Records that the target said it has the job. Returns whether this counts the call (false if a
+   * sweep, or an earlier call of this, counted it already).
+   */
+  boolean arrived(Call call) {
+    return call.counted.compareAndSet(false, true);
   }
 
   /**

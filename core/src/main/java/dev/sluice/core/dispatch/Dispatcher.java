@@ -7,6 +7,7 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.gate.Admission;
 import dev.sluice.core.gate.Gate;
+import dev.sluice.core.gate.Grant;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
@@ -19,8 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves events from the backlog to the target under the gate: asks the gate how many may start,
@@ -28,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * settles outcomes (done, retry with backoff, dead letter).
  *
  * <p>Two ways to drive it: {@link #tick()} performs one step in the caller's thread (tests run it
- * in virtual time with a direct executor), {@link #start()} runs the loop on its own thread.
+ * in virtual time with a direct executor), {@link #start()} runs a releasing loop and a settling
+ * loop on threads of their own.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -43,10 +43,11 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * How long after a call to the target began the job counts as arrived, when the target has not
-   * answered by then (see {@link CallsInProgress}). Longer than the time a loaded machine keeps a
-   * thread from running, or a request takes to cross a network; short beside any window.
+   * answered by then (see {@link CallsInProgress}). Longer than a loaded machine keeps a thread
+   * from running (with a thousand workers waking at once on 2 cores, over 100 ms was seen: 50 ms
+   * let a window hold 1082) or a request takes to cross a network; short beside a long job.
    */
-  static final Duration ARRIVAL_MARGIN = Duration.ofMillis(50);
+  static final Duration ARRIVAL_MARGIN = Duration.ofSeconds(1);
 
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
@@ -68,14 +69,13 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition signal = lock.newCondition();
-  private boolean signalled;
+  private final WakeSignal releaseSignal;
+  private final WakeSignal settleSignal;
   private volatile boolean paused;
   private volatile boolean running;
   private Thread loop;
+  private Thread settler;
 
-  /** A job the target answered, with when it reached the target and when the answer came. */
   private record Finished(Job job, Outcome outcome, long reachedNanos, long answeredNanos) {}
 
   /**
@@ -98,6 +98,8 @@ public final class Dispatcher implements AutoCloseable {
     this.config = config;
     this.executor = executor;
     this.random = random;
+    this.releaseSignal = new WakeSignal(time);
+    this.settleSignal = new WakeSignal(time);
     restoreGateFromReleaseLog();
   }
 
@@ -138,49 +140,86 @@ public final class Dispatcher implements AutoCloseable {
     }
     long now = time.nanoTime();
     calls.sweep(now, arrived -> gate.onStart(arrived, 1));
-    int n = releasable(gate.admission(now));
-    Instant at = time.instantAt(now);
-    int releasedNow = 0;
-    while (releasedNow < n) {
-      int wanted = Math.min(n - releasedNow, config.batch());
-      List<Job> jobs = backlog.claim(wanted, config.lease(), at);
-      if (!jobs.isEmpty()) {
-        handOut(now, jobs);
-        releasedNow += jobs.size();
-      }
-      if (jobs.size() < wanted) {
-        break; // nothing more is due
+    int free = config.workers() - busyWorkers.get();
+    if (free <= 0) {
+      return 0;
+    }
+    List<Grant> grants = gate.reserveAhead(now, now + config.lead().toNanos(), free);
+    List<Long> grantedAt = new ArrayList<>();
+    List<Instant> releaseTimes = new ArrayList<>();
+    for (Grant g : grants) {
+      Instant t = time.instantAt(g.atNanos());
+      for (int i = 0; i < g.count(); i++) {
+        grantedAt.add(g.atNanos());
+        releaseTimes.add(t);
       }
     }
-    return releasedNow;
+    if (releaseTimes.isEmpty()) {
+      return 0;
+    }
+    // Every claim of the step first, then every hand-over: jobs handed out while the next claim
+    // runs would take the CPU from it, and the window would reach the target spread out.
+    Instant at = time.instantAt(now);
+    List<Job> jobs = new ArrayList<>();
+    try {
+      while (jobs.size() < releaseTimes.size()) {
+        int from = jobs.size();
+        int to = Math.min(releaseTimes.size(), from + config.batch());
+        List<Job> claimed = backlog.claim(releaseTimes.subList(from, to), config.lease(), at);
+        jobs.addAll(claimed);
+        if (claimed.size() < to - from) {
+          break; // nothing more is due
+        }
+      }
+    } finally {
+      int unused = releaseTimes.size() - jobs.size();
+      if (unused > 0) {
+        gate.cancel(unused);
+      }
+    }
+    if (!jobs.isEmpty()) {
+      handOut(jobs, grantedAt);
+    }
+    return jobs.size();
   }
 
   /**
-   * The gate counts the release at the instant it decided, the same instant the log records, and
-   * counts each job against its windows from the instant the job reaches the target (see {@link
-   * Gate#reserve}).
+   * Starts each job on a worker; the i-th waits there until {@code notBeforeNanos.get(i)}, the
+   * instant the gate granted it (the gate counts it from its release until it is known to have
+   * arrived, see {@link Gate#reserve}).
    */
-  private void handOut(long decidedNanos, List<Job> jobs) {
-    gate.reserve(decidedNanos, jobs.size());
+  private void handOut(List<Job> jobs, List<Long> notBeforeNanos) {
     inFlight.addAndGet(jobs.size());
     busyWorkers.addAndGet(jobs.size());
     released.addAndGet(jobs.size());
-    for (Job job : jobs) {
-      executor.execute(() -> run(job));
+    for (int i = 0; i < jobs.size(); i++) {
+      Job job = jobs.get(i);
+      long notBefore = notBeforeNanos.get(i);
+      executor.execute(() -> run(job, notBefore));
     }
   }
 
-  private int releasable(Admission admission) {
-    int free = config.workers() - busyWorkers.get();
-    return Math.max(0, Math.min(admission.permits(), free));
-  }
-
-  private void run(Job job) {
+  private void run(Job job, long notBeforeNanos) {
+    try {
+      time.sleepUntil(notBeforeNanos);
+    } catch (InterruptedException e) {
+      // The pool is shutting down: the job never reached the target and its lease brings it back.
+      Thread.currentThread().interrupt();
+      busyWorkers.decrementAndGet();
+      return;
+    }
     long reached = time.nanoTime();
     CallsInProgress.Call call = calls.begin(reached);
+    Target.Arrival arrival =
+        () -> {
+          long at = time.nanoTime();
+          if (calls.arrived(call)) {
+            gate.onStart(at, 1);
+          }
+        };
     Outcome outcome;
     try {
-      outcome = target.deliver(job);
+      outcome = target.deliver(job, arrival);
       if (outcome == null) {
         outcome = Outcome.retryable("target returned no outcome");
       }
@@ -196,7 +235,8 @@ public final class Dispatcher implements AutoCloseable {
     }
     finished.add(new Finished(job, outcome, reached, answered));
     busyWorkers.decrementAndGet();
-    wake();
+    settleSignal.signal();
+    wake(); // a worker is free
   }
 
   /**
@@ -207,8 +247,10 @@ public final class Dispatcher implements AutoCloseable {
     if (finished.isEmpty()) {
       return 0;
     }
+    // At most a claim's worth per transaction: a release waiting for the writer waits for one
+    // short settlement, not for a thousand rows.
     List<Finished> batch = new ArrayList<>();
-    for (Finished f; (f = finished.poll()) != null; ) {
+    for (Finished f; batch.size() < config.batch() && (f = finished.poll()) != null; ) {
       batch.add(f);
     }
     long now = time.nanoTime();
@@ -242,7 +284,11 @@ public final class Dispatcher implements AutoCloseable {
     return batch.size();
   }
 
-  /** Starts the loop thread. */
+  /**
+   * Starts the loop threads: one releases, one settles. Apart, a window that opens never waits for
+   * the settlement of the jobs that just answered, only (at the backlog's writer) for one
+   * settlement transaction of at most {@code config.batch()} rows.
+   */
   public synchronized void start() {
     if (running) {
       return;
@@ -250,20 +296,44 @@ public final class Dispatcher implements AutoCloseable {
     running = true;
     loop = new Thread(this::loop, "sluice-dispatcher");
     loop.setDaemon(true);
+    settler = new Thread(this::settleLoop, "sluice-settler");
+    settler.setDaemon(true);
     loop.start();
+    settler.start();
   }
 
   private void loop() {
     while (running) {
       try {
-        if (tick() > 0) {
+        if (releaseDue() > 0) {
           continue; // the gate may allow more right now
         }
-        awaitSignalUntil(nextWakeNanos());
+        awaitOrStop(releaseSignal, nextWakeNanos());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "dispatcher step failed; retrying", e);
-        awaitSignalUntil(time.nanoTime() + config.idlePoll().toNanos());
+        awaitOrStop(releaseSignal, time.nanoTime() + config.idlePoll().toNanos());
       }
+    }
+  }
+
+  private void settleLoop() {
+    while (running) {
+      try {
+        if (applyOutcomes() > 0) {
+          wake(); // completions may have freed concurrency slots
+          continue;
+        }
+        awaitOrStop(settleSignal, time.nanoTime() + config.idlePoll().toNanos());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "settling outcomes failed; retrying", e);
+        awaitOrStop(settleSignal, time.nanoTime() + config.idlePoll().toNanos());
+      }
+    }
+  }
+
+  private void awaitOrStop(WakeSignal signal, long deadlineNanos) {
+    if (!signal.awaitUntil(deadlineNanos, () -> running)) {
+      running = false;
     }
   }
 
@@ -278,39 +348,18 @@ public final class Dispatcher implements AutoCloseable {
     if (a.admits()) {
       return idle; // permits but nothing due (or no free worker): wait for work or a completion
     }
-    long retry = a.retryAtNanos() == Admission.ON_COMPLETION ? idle : a.retryAtNanos();
+    // A window that opens within the lead is claimed ahead: wake that much before it.
+    long retry =
+        a.retryAtNanos() == Admission.ON_COMPLETION
+            ? idle
+            : a.retryAtNanos() - config.lead().toNanos();
     // A long call that reaches the arrival margin stops counting at every instant.
     return Math.min(Math.min(retry, idle), calls.nextSweepNanos());
   }
 
-  private void awaitSignalUntil(long deadlineNanos) {
-    lock.lock();
-    try {
-      while (!signalled && running) {
-        long wait = deadlineNanos - time.nanoTime();
-        if (wait <= 0) {
-          break;
-        }
-        signal.awaitNanos(wait);
-      }
-      signalled = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Tells the loop there is something to do: new events, a finished job, a changed limit. */
+  /** Tells the loop there is something to do: new events, a free worker, a changed limit. */
   public void wake() {
-    lock.lock();
-    try {
-      signalled = true;
-      signal.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    releaseSignal.signal();
   }
 
   public void pause() {
@@ -346,13 +395,17 @@ public final class Dispatcher implements AutoCloseable {
    * Jobs still running stay leased and are released again after a restart.
    */
   public void stop(long graceMillis) {
-    Thread t;
+    List<Thread> threads = new ArrayList<>();
     synchronized (this) {
       running = false;
-      t = loop;
+      if (loop != null) {
+        threads.add(loop);
+        threads.add(settler);
+      }
     }
     wake();
-    if (t != null) {
+    settleSignal.signal();
+    for (Thread t : threads) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
@@ -368,7 +421,9 @@ public final class Dispatcher implements AutoCloseable {
         break;
       }
     }
-    applyOutcomes();
+    while (applyOutcomes() > 0) {
+      // every finished job, in transactions of at most config.batch()
+    }
   }
 
   @Override

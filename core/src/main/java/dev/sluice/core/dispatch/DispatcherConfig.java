@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param idlePoll how long the loop sleeps when nothing is due, at most (retries that come due and
  *     events appended without a {@link Dispatcher#wake()} are seen within this)
  * @param retry what happens after a failure
+ * @param lead how long before a window opens (or a token refills) its jobs may be claimed; each
+ *     waits in its worker until the instant it was granted, so the claim's transaction and the
+ *     hand-over do not delay its arrival at the target. Zero claims only what is free now.
  */
 public record DispatcherConfig(
-    Duration lease, int workers, int batch, Duration idlePoll, RetryPolicy retry) {
+    Duration lease, int workers, int batch, Duration idlePoll, RetryPolicy retry, Duration lead) {
 
   public DispatcherConfig {
     if (lease == null || lease.isNegative() || lease.isZero()) {
@@ -35,6 +38,15 @@ public record DispatcherConfig(
     if (retry == null) {
       throw new IllegalArgumentException("retry must be set");
     }
+    if (lead == null || lead.isNegative()) {
+      throw new IllegalArgumentException("dispatcher.lead must be >= 0, got " + lead);
+    }
+  }
+
+  /** A config that claims only what is free now (no lead). */
+  public DispatcherConfig(
+      Duration lease, int workers, int batch, Duration idlePoll, RetryPolicy retry) {
+    this(lease, workers, batch, idlePoll, retry, Duration.ZERO);
   }
 
   public static DispatcherConfig defaults() {
@@ -43,18 +55,22 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig withRetry(RetryPolicy r) {
-    return new DispatcherConfig(lease, workers, batch, idlePoll, r);
+    return new DispatcherConfig(lease, workers, batch, idlePoll, r, lead);
   }
 
   public DispatcherConfig withWorkers(int w) {
-    return new DispatcherConfig(lease, w, batch, idlePoll, retry);
+    return new DispatcherConfig(lease, w, batch, idlePoll, retry, lead);
   }
 
   public DispatcherConfig withLease(Duration l) {
-    return new DispatcherConfig(l, workers, batch, idlePoll, retry);
+    return new DispatcherConfig(l, workers, batch, idlePoll, retry, lead);
   }
 
   public DispatcherConfig withBatch(int b) {
-    return new DispatcherConfig(lease, workers, b, idlePoll, retry);
+    return new DispatcherConfig(lease, workers, b, idlePoll, retry, lead);
+  }
+
+  public DispatcherConfig withLead(Duration l) {
+    return new DispatcherConfig(lease, workers, batch, idlePoll, retry, l);
   }
 }

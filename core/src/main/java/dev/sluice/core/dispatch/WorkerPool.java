@@ -19,7 +19,9 @@ public final class WorkerPool {
    * cores starting 500 threads took 850 ms. A shared queue wakes its waiting threads one after
    * another (each taker wakes the next), and on busy cores each link waits for a CPU: 1000 jobs
    * reached the target over 0.9 to 1.7 s. With a direct hand-off the dispatcher wakes each thread
-   * itself, and all of them are runnable at once.
+   * itself, and all of them are runnable at once. ({@code LinkedTransferQueue} hands over directly
+   * too, but its waiting threads spin first: with a thousand of them the precision test lost 0.5%
+   * of utilization.)
    *
    * <p>The dispatcher never has more jobs out than {@code size}; a thread that has just finished a
    * job may not be waiting yet when the next one comes, and then an extra thread starts (it ends

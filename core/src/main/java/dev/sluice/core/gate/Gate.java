@@ -18,7 +18,9 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Times are monotonic nanoseconds given by the caller; a time earlier than one seen
  * before is taken as the latest seen, so callers racing on a clock reading cannot slip a release
- * into a window that a later reading already closed.
+ * into a window that a later reading already closed. The one exception is the start of a reserved
+ * job ({@link #onStart}): its reservation already held its place, and a sliding window counts it
+ * from the instant it was measured.
  *
  * <p>The gate keeps the releases of the last {@link #historyNeeded()}, so that a change of limits
  * counts them: lowering or raising a window keeps the releases already in it. After a restart,
@@ -76,6 +78,74 @@ public final class Gate {
   }
 
   /**
+   * Reserves up to {@code max} permits until {@code horizonNanos}: the permits that free before
+   * then (a start leaving a window, a token refilling) at the instants they free, and the permits
+   * free already at the horizon, so that a burst of them gets the time until then to be handed out
+   * and reaches the target at one instant. Each grant is reserved as by {@link #reserve}; its jobs
+   * must not reach the target before its instant. Lets a dispatcher claim the jobs of a window that
+   * opens in a few milliseconds before it opens, so they start the instant it does. Returns the
+   * grants in time order; none if nothing frees by the horizon. Give back what goes unused with
+   * {@link #cancel}. With the horizon at now, or with a max-in-flight limit set, grants only what
+   * is free now, at now.
+   */
+  public synchronized List<Grant> reserveAhead(long nowNanos, long horizonNanos, int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
+    List<Grant> grants = new ArrayList<>();
+    long now = observe(nowNanos);
+    if (concurrency != null) {
+      // A job granted ahead holds its in-flight slot while it waits for its instant: under a
+      // max-in-flight limit, claim only what is free now.
+      horizonNanos = now;
+    }
+    long at = now;
+    int left = max;
+    while (left > 0) {
+      Admission a = admission(at);
+      if (a.admits()) {
+        int n = Math.min(left, a.permits());
+        // Reserved from the instant it was decided; it starts no earlier than its grant.
+        reserve(at, n);
+        long grantAt = at == now ? Math.max(at, horizonNanos) : at;
+        // The gate moves to the grant's instant: a later call never grants an earlier one, so the
+        // release log stays in time order.
+        grantAt = observe(grantAt);
+        grants.add(new Grant(grantAt, n));
+        left -= n;
+      } else if (a.retryAtNanos() != Admission.ON_COMPLETION
+          && a.retryAtNanos() > at
+          && a.retryAtNanos() <= horizonNanos) {
+        at = a.retryAtNanos();
+      } else {
+        break;
+      }
+    }
+    return grants;
+  }
+
+  /**
+   * Gives back {@code count} reserved jobs that were never released (the backlog had fewer due
+   * events than the gate granted): no longer in flight, no longer counted.
+   *
+   * @throws IllegalStateException if fewer than {@code count} are reserved and not started
+   */
+  public synchronized void cancel(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    if (count > notYetStarted) {
+      throw new IllegalStateException(
+          "cancel of " + count + " jobs but only " + notYetStarted + " released and not started");
+    }
+    notYetStarted -= count;
+    inFlight -= count;
+    if (concurrency != null) {
+      concurrency.onCompletion(latestNanos, count);
+    }
+  }
+
+  /**
    * Takes up to {@code wanted} permits at once: the admission and the release in one step, so that
    * two callers cannot both spend the same permits. The permits returned are recorded as released
    * and in flight.
@@ -99,7 +169,9 @@ public final class Gate {
    */
   public synchronized void onRelease(long nowNanos, int count) {
     reserve(nowNanos, count);
-    onStart(nowNanos, count);
+    // Decided and started at one instant: a caller whose clock reading is older than one the gate
+    // has seen counts at the latest time seen, so it cannot slip into a window already closed.
+    onStart(observe(nowNanos), count);
   }
 
   /**
@@ -136,13 +208,18 @@ public final class Gate {
     }
     long now = observe(startNanos);
     notYetStarted -= count;
-    if (window != null) {
+    // A sliding window and the history take a start reported late at its own time: workers report
+    // from many threads, and counting each at the latest time seen would hold it in the window
+    // longer than it is. An aligned window and a bucket count it at the latest time seen.
+    if (window instanceof WindowLimit sliding) {
+      sliding.onRelease(startNanos, count);
+    } else if (window != null) {
       window.onRelease(now, count);
     }
     if (rate != null) {
       rate.onRelease(now, count);
     }
-    history.add(now, count);
+    history.add(startNanos, count);
     forgetHistory(now);
   }
 

@@ -1,32 +1,30 @@
 package dev.sluice.core.gate;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Releases in time order, kept as (nanos, count) batches because jobs are released in batches: a
  * window of 1000 filled by two calls is two entries, not 1000.
  *
- * <p>Times never go backwards here: a release reported with an earlier time than the latest one is
- * counted at the latest time, which keeps it in a window longer, never shorter.
+ * <p>A release may be reported after a later one (workers report arrivals from many threads); it
+ * takes its place in time order.
  */
 final class ReleaseHistory {
 
   /** Releases of {@code count} jobs at one instant. */
   record Batch(long nanos, long count) {}
 
-  private final ArrayDeque<Batch> batches = new ArrayDeque<>();
+  private final TreeMap<Long, Long> batches = new TreeMap<>();
   private long total;
 
   /** A history of these batches, which may be in any order. */
   static ReleaseHistory of(Collection<Batch> unordered) {
-    List<Batch> sorted = new ArrayList<>(unordered);
-    sorted.sort((a, b) -> Long.compare(a.nanos(), b.nanos()));
     ReleaseHistory history = new ReleaseHistory();
-    for (Batch b : sorted) {
+    for (Batch b : unordered) {
       history.add(b.nanos(), b.count());
     }
     return history;
@@ -36,20 +34,16 @@ final class ReleaseHistory {
     if (count <= 0) {
       return;
     }
-    Batch last = batches.peekLast();
-    if (last != null && nanos <= last.nanos()) {
-      batches.pollLast();
-      batches.addLast(new Batch(last.nanos(), last.count() + count));
-    } else {
-      batches.addLast(new Batch(nanos, count));
-    }
+    batches.merge(nanos, count, Long::sum);
     total += count;
   }
 
   /** Drops every release at least {@code horizonNanos} before {@code nowNanos}. */
   void forgetOlderThan(long nowNanos, long horizonNanos) {
-    while (!batches.isEmpty() && nowNanos - batches.peekFirst().nanos() >= horizonNanos) {
-      total -= batches.pollFirst().count();
+    for (Map.Entry<Long, Long> first;
+        (first = batches.firstEntry()) != null && nowNanos - first.getKey() >= horizonNanos; ) {
+      batches.pollFirstEntry();
+      total -= first.getValue();
     }
   }
 
@@ -64,28 +58,29 @@ final class ReleaseHistory {
       throw new IllegalArgumentException("n must be in 1.." + total + ", got " + n);
     }
     long seen = 0;
-    Iterator<Batch> it = batches.iterator();
-    while (true) {
-      Batch b = it.next();
-      seen += b.count();
+    for (Map.Entry<Long, Long> b : batches.entrySet()) {
+      seen += b.getValue();
       if (seen >= n) {
-        return b.nanos();
+        return b.getKey();
       }
     }
+    throw new IllegalStateException("total out of step with the batches");
   }
 
   /** The batches, oldest first (a copy). */
   List<Batch> batches() {
-    return new ArrayList<>(batches);
+    List<Batch> copy = new ArrayList<>(batches.size());
+    batches.forEach((nanos, count) -> copy.add(new Batch(nanos, count)));
+    return copy;
   }
 
   /** Counts every release held in {@code limit}, oldest first. */
   void replayInto(Limit limit) {
-    for (Batch b : batches) {
-      long left = b.count();
+    for (Map.Entry<Long, Long> b : batches.entrySet()) {
+      long left = b.getValue();
       while (left > 0) {
         int part = (int) Math.min(left, Integer.MAX_VALUE);
-        limit.replay(b.nanos(), part);
+        limit.replay(b.getKey(), part);
         left -= part;
       }
     }

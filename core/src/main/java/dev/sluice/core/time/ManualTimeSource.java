@@ -18,6 +18,7 @@ public final class ManualTimeSource implements TimeSource {
 
   public synchronized void advance(Duration d) {
     nanos += d.toNanos();
+    notifyAll();
   }
 
   public synchronized void setNanoTime(long nanoTime) {
@@ -25,6 +26,15 @@ public final class ManualTimeSource implements TimeSource {
       throw new IllegalArgumentException("time cannot go backwards: " + nanoTime + " < " + nanos);
     }
     nanos = nanoTime;
+    notifyAll();
+  }
+
+  /** Waits until a test moves the clock to {@code nanoTime} or past it. */
+  @Override
+  public synchronized void sleepUntil(long nanoTime) throws InterruptedException {
+    while (nanos < nanoTime) {
+      wait();
+    }
   }
 
   @Override

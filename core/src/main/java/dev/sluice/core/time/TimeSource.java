@@ -1,6 +1,7 @@
 package dev.sluice.core.time;
 
 import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one source of time. Gates measure with {@link #nanoTime()} (monotonic); stored timestamps
@@ -20,6 +21,21 @@ public interface TimeSource {
 
   default Instant now() {
     return instantAt(nanoTime());
+  }
+
+  /**
+   * Waits until {@link #nanoTime()} reaches {@code nanoTime} (at once if it has). Real time parks
+   * the thread; virtual time waits for a test to move the clock.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
+  default void sleepUntil(long nanoTime) throws InterruptedException {
+    for (long wait; (wait = nanoTime - nanoTime()) > 0; ) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      LockSupport.parkNanos(wait);
+    }
   }
 
   /** Real time, anchored once at construction. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.InMemoryBacklog;
@@ -376,7 +377,7 @@ class DispatcherTest {
 
   @Test
   void tick_whenACallRunsLongerThanTheMargin_countsTheJobFromItsBeginningPlusTheMargin() {
-    // A command that runs for 5 s: it does not hold its window slot while it runs.
+    // A command that runs for 5 s: it holds its window slot for the margin, not while it runs.
     ScriptedTarget target =
         new ScriptedTarget(
             j -> {
@@ -387,8 +388,8 @@ class DispatcherTest {
     appendObjects(2);
     Instant t0 = time.now();
 
-    // The first began at 0 and answered at 5 s; counted from 50 ms, it left the window at 1.05 s,
-    // so the second goes at once at 5 s.
+    // The first began at 0 and answered at 5 s; counted from the margin (1 s), it left the window
+    // at 2 s, so the second goes at once at 5 s.
     assertThat(tickUntilIdle(d)).isEqualTo(2);
     assertThat(backlog.releases(Instant.EPOCH, 0, 10))
         .extracting(ReleaseRecord::releasedAt)
@@ -429,6 +430,96 @@ class DispatcherTest {
     } finally {
       answer.countDown();
     }
+  }
+
+  @Test
+  void tick_withALead_claimsTheNextWindowBeforeItOpensAndItsJobsWaitForTheInstant()
+      throws Exception {
+    Instant t0 = time.now();
+    Queue<Runnable> pending = new ArrayDeque<>();
+    ScriptedTarget target = ScriptedTarget.completing();
+    Dispatcher d =
+        dispatcher(
+            Limits.window(3, Duration.ofSeconds(1)),
+            target,
+            DispatcherConfig.defaults().withLead(Duration.ofMillis(50)),
+            pending::add);
+    appendObjects(6);
+
+    // Free now: granted at the end of the lead, so the three can be handed out before they go.
+    assertThat(d.tick()).isEqualTo(3);
+    assertThat(backlog.releases(Instant.EPOCH, 0, 10))
+        .extracting(ReleaseRecord::releasedAt)
+        .containsOnly(t0.plusMillis(50));
+    Thread worker =
+        new Thread(
+            () -> {
+              for (Runnable job; (job = pending.poll()) != null; ) {
+                job.run();
+              }
+            });
+    worker.start();
+    org.awaitility.Awaitility.await().until(() -> worker.getState() == Thread.State.WAITING);
+    assertThat(target.received).isEmpty();
+    time.advance(Duration.ofMillis(50));
+    worker.join(10_000);
+    assertThat(target.received).hasSize(3);
+    d.applyOutcomes();
+
+    // They arrived at 50 ms: the window opens again at 1050 ms, and is claimed 50 ms before.
+    time.advance(Duration.ofMillis(950).minusNanos(1));
+    assertThat(d.tick()).isZero();
+    time.advance(Duration.ofNanos(1));
+    assertThat(d.tick()).isEqualTo(3);
+    assertThat(backlog.releases(Instant.EPOCH, 0, 10))
+        .extracting(ReleaseRecord::releasedAt)
+        .containsExactly(
+            t0.plusMillis(50),
+            t0.plusMillis(50),
+            t0.plusMillis(50),
+            t0.plusMillis(1050),
+            t0.plusMillis(1050),
+            t0.plusMillis(1050));
+  }
+
+  @Test
+  void tick_whenTheTargetTellsItsArrival_countsTheJobFromThenNotFromItsAnswer() {
+    // It has the job at once, then works on it for 500 ms before it answers.
+    Target target =
+        new Target() {
+          @Override
+          public Outcome deliver(Job job) {
+            throw new AssertionError("the dispatcher passes the arrival");
+          }
+
+          @Override
+          public Outcome deliver(Job job, Target.Arrival arrival) {
+            arrival.arrived();
+            time.advance(Duration.ofMillis(500));
+            return Outcome.completed();
+          }
+
+          @Override
+          public String describe() {
+            return "slow target that tells its arrival";
+          }
+        };
+    Dispatcher d =
+        new Dispatcher(
+            backlog,
+            target,
+            new Gate(Limits.window(1, Duration.ofSeconds(1))),
+            time,
+            DispatcherConfig.defaults(),
+            DIRECT,
+            new Random(42));
+    appendObjects(2);
+    assertThat(tickUntilIdle(d)).isEqualTo(1); // arrived at 0, answered at 500 ms
+
+    time.advance(Duration.ofMillis(499)); // 999 ms
+    assertThat(tickUntilIdle(d)).isZero();
+    time.advance(Duration.ofMillis(1)); // 1 s after the arrival, 500 ms after the answer
+    assertThat(tickUntilIdle(d)).isEqualTo(1);
   }
 
   private static void runSome(Queue<Runnable> pending, int n) {

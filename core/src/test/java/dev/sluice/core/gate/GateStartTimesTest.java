@@ -97,6 +97,19 @@ class GateStartTimesTest {
   }
 
   @Test
+  void window_whenAStartIsReportedAfterALaterAdmission_countsItFromItsOwnTime() {
+    Gate gate = new Gate(Limits.window(2, Duration.ofSeconds(1)));
+    gate.reserve(0, 2);
+    gate.onStart(10 * MS, 1);
+    // The dispatcher asks at 50 ms, then a worker reports the other start, measured at 20 ms.
+    assertThat(gate.admission(50 * MS)).isEqualTo(Admission.waitUntil(SECOND + 10 * MS));
+    gate.onStart(20 * MS, 1);
+
+    assertThat(gate.admission(1_010 * MS)).isEqualTo(Admission.admit(1));
+    assertThat(gate.admission(1_020 * MS)).isEqualTo(Admission.admit(2));
+  }
+
+  @Test
   void onStart_whenMoreThanReserved_throws() {
     Gate gate = new Gate(Limits.window(10, Duration.ofSeconds(1)));
     gate.reserve(0, 2);

@@ -19,13 +19,17 @@ class ReleaseHistoryTest {
   }
 
   @Test
-  void add_whenEarlierThanTheLatest_countsAtTheLatest() {
+  void add_whenEarlierThanTheLatest_takesItsPlaceInTimeOrder() {
     ReleaseHistory history = new ReleaseHistory();
     history.add(10, 1);
 
     history.add(7, 2);
+    history.add(10, 4);
 
-    assertThat(history.batches()).containsExactly(new ReleaseHistory.Batch(10, 3));
+    assertThat(history.batches())
+        .containsExactly(new ReleaseHistory.Batch(7, 2), new ReleaseHistory.Batch(10, 5));
+    assertThat(history.nanosOfNth(2)).isEqualTo(7);
+    assertThat(history.nanosOfNth(3)).isEqualTo(10);
   }
 
   @Test

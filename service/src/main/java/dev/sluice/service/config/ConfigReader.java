@@ -178,11 +178,12 @@ final class ConfigReader {
   }
 
   private static DispatcherConfig dispatcher(YamlSection s) {
-    s.allowOnly("lease", "workers", "batch");
+    s.allowOnly("lease", "workers", "batch", "lead");
     Duration lease = s.duration("lease", DispatcherConfig.DEFAULT_LEASE);
     int workers = s.integer("workers", DispatcherConfig.DEFAULT_WORKERS);
     int batch = s.integer("batch", DispatcherConfig.DEFAULT_BATCH);
-    return s.build(() -> new DispatcherConfig(lease, workers, batch));
+    Duration lead = s.duration("lead", DispatcherConfig.DEFAULT_LEAD);
+    return s.build(() -> new DispatcherConfig(lease, workers, batch, lead));
   }
 
   private static TargetConfig target(YamlSection s) {

@@ -63,6 +63,14 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void parse_whenDispatcherLeadOutOfRange_namesDispatcherLead() {
+    assertThat(errorOf("dispatcher: { lead: 2s }\n"))
+        .isEqualTo("dispatcher.lead: must be between 0ms and 1s, got 2s");
+    assertThat(errorOf("dispatcher: { lead: soon }\n"))
+        .startsWith("dispatcher.lead: expected a duration like 500ms");
+  }
+
+  @Test
   void parse_whenTopLevelKeyUnknown_namesIt() {
     assertThat(errorOf("limts: { window: { limit: 5 } }\n"))
         .isEqualTo("unknown key 'limts' at top level (did you mean 'limits'?)");

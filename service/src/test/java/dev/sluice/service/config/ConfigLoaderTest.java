@@ -66,7 +66,7 @@ class ConfigLoaderTest {
           rate: { per-second: 2.5, burst: 4 }
           concurrency: { max-in-flight: 7 }
         retry: { max-attempts: 3, initial-backoff: 500ms, max-backoff: 1h, multiplier: 3 }
-        dispatcher: { lease: PT10M, workers: 8, batch: 50 }
+        dispatcher: { lease: PT10M, workers: 8, batch: 50, lead: 20ms }
         target:
           type: http
           timeout: 10s
@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                     new Limits.Rate(2.5, 4),
                     7),
                 new RetryConfig(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
-                new DispatcherConfig(Duration.ofMinutes(10), 8, 50),
+                new DispatcherConfig(Duration.ofMinutes(10), 8, 50, Duration.ofMillis(20)),
                 TargetConfig.http(
                     URI.create("https://jobs.example.com/start"),
                     Duration.ofSeconds(10),

@@ -280,14 +280,14 @@ public final class SqliteBacklog implements Backlog {
   }
 
   @Override
-  public List<Job> claim(int max, Duration lease, Instant now) {
-    BacklogArguments.checkClaim(max, lease, now);
+  public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    int max = releaseTimes.size();
     if (max == 0) {
       return List.of();
     }
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
-    Instant releasedAt = Micros.toInstant(at);
     return writeReleaseBookkeeping(
         "claim",
         s -> {
@@ -307,12 +307,14 @@ public final class SqliteBacklog implements Backlog {
           int fromWaiting = 0;
           int expired = 0;
           for (ClaimCandidate c : chosen) {
+            long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
+            Instant releasedAt = Micros.toInstant(releasedMicros);
             releaseId++;
             int attempt = c.attempts() + 1;
             insertRelease.setLong(1, releaseId);
             insertRelease.setLong(2, c.eventId());
             insertRelease.setInt(3, attempt);
-            insertRelease.setLong(4, at);
+            insertRelease.setLong(4, releasedMicros);
             insertRelease.addBatch();
             leaseEvent.setInt(1, attempt);
             leaseEvent.setLong(2, leaseUntil);

@@ -45,7 +45,7 @@ final class SqliteBacklogReads {
           + " WHERE r.id >= ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
   // Through the index on released_at: the releases of the last maxStartDelay + window, not the log.
   private static final String START_TIMES =
-      "SELECT started FROM (SELECT coalesce(reached_at, finished_at, released_at) AS started"
+      "SELECT started FROM (SELECT coalesce(answered_at, finished_at, released_at) AS started"
           + " FROM releases WHERE released_at >= ?) WHERE started >= ? ORDER BY started";
 
   private final StatementCache statements;
