@@ -78,11 +78,11 @@ public final class Gate {
   }
 
   /**
-   * Reserves up to {@code max} permits until {@code horizonNanos}: the permits that free before
-   * then (a start leaving a window, a token refilling) at the instants they free, and the permits
-   * free already at the horizon, so that a burst of them gets the time until then to be handed out
-   * and reaches the target at one instant. Each grant is reserved as by {@link #reserve}; its jobs
-   * must not reach the target before its instant. Lets a dispatcher claim the jobs of a window that
+   * Reserves up to {@code max} permits until {@code horizonNanos}: the permits free now, then those
+   * that free before the horizon (a start leaving a window, a token refilling) at the instants they
+   * free. Each grant is reserved as by {@link #reserve}; its jobs must not reach the target before
+   * its instant, and the gate's time moves to it, so a later call never grants an earlier instant
+   * and the release log stays in time order. Lets a dispatcher claim the jobs of a window that
    * opens in a few milliseconds before it opens, so they start the instant it does. Returns the
    * grants in time order; none if nothing frees by the horizon. Give back what goes unused with
    * {@link #cancel}. With the horizon at now, or with a max-in-flight limit set, grants only what
@@ -105,13 +105,8 @@ public final class Gate {
       Admission a = admission(at);
       if (a.admits()) {
         int n = Math.min(left, a.permits());
-        // Reserved from the instant it was decided; it starts no earlier than its grant.
         reserve(at, n);
-        long grantAt = at == now ? Math.max(at, horizonNanos) : at;
-        // The gate moves to the grant's instant: a later call never grants an earlier one, so the
-        // release log stays in time order.
-        grantAt = observe(grantAt);
-        grants.add(new Grant(grantAt, n));
+        grants.add(new Grant(at, n));
         left -= n;
       } else if (a.retryAtNanos() != Admission.ON_COMPLETION
           && a.retryAtNanos() > at

@@ -29,11 +29,24 @@ class GateReserveAheadTest {
   }
 
   @Test
-  void reserveAhead_whenPermitsAreFreeNow_grantsThemAtTheHorizon() {
+  void reserveAhead_whenPermitsAreFreeNow_grantsThemNow() {
     Gate gate = new Gate(Limits.window(10, Duration.ofSeconds(1)));
 
-    assertThat(gate.reserveAhead(0, 50 * MS, 4)).containsExactly(new Grant(50 * MS, 4));
-    assertThat(gate.reserveAhead(0, 0, 100)).containsExactly(new Grant(50 * MS, 6));
+    assertThat(gate.reserveAhead(0, 50 * MS, 4)).containsExactly(new Grant(0, 4));
+    assertThat(gate.reserveAhead(0, 0, 100)).containsExactly(new Grant(0, 6));
+  }
+
+  @Test
+  void reserveAhead_afterAGrantAhead_neverGrantsAnEarlierInstant() {
+    Gate gate = new Gate(Limits.window(2, Duration.ofSeconds(1)));
+    gate.onRelease(0, 1);
+    gate.onRelease(500 * MS, 1);
+    assertThat(gate.reserveAhead(980 * MS, 1_030 * MS, 1))
+        .containsExactly(new Grant(1_000 * MS, 1));
+
+    // Asked again at 990 ms: the gate is at 1000 ms already.
+    assertThat(gate.reserveAhead(990 * MS, 990 * MS, 5)).isEmpty();
+    assertThat(gate.admission(990 * MS)).isEqualTo(Admission.waitUntil(1_500 * MS));
   }
 
   @Test
