@@ -8,6 +8,7 @@ import dev.sluice.core.gate.Limits;
 import dev.sluice.testkit.RecordingTarget;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,11 @@ class ReleasesCommandTest {
         assertThat(release.get("bucket").asText()).isEqualTo("landing");
         assertThat(release.get("attempt").asInt()).isEqualTo(1);
         assertThat(release.get("outcome").asText()).isEqualTo("completed");
+        // What the target saw, beside when the gate let it go.
+        Instant releasedAt = Instant.parse(release.get("releasedAt").asText());
+        Instant reachedAt = Instant.parse(release.get("reachedAt").asText());
+        assertThat(reachedAt).isAfterOrEqualTo(releasedAt);
+        assertThat(Instant.parse(release.get("answeredAt").asText())).isAfterOrEqualTo(reachedAt);
       }
       assertThat(printedKeys).containsExactlyInAnyOrderElementsOf(keys);
       CliRun later =

@@ -119,12 +119,12 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * One step: release as many due events as the gate and the free workers allow, all at the instant
-   * the gate decided (claims of at most {@code config.batch()} events each, so one transaction
-   * never holds the backlog's writer long), then settle finished jobs. Releasing comes first: a
-   * window that opens must not wait for a settlement's transaction; when nothing could be released,
-   * a settlement may have freed concurrency slots, so the gate is asked again. Returns how many
-   * were released.
+   * One step: release as many due events as the gate and the free workers allow, now and, within
+   * {@code config.lead()}, at the instants the gate frees them (claims of at most {@code
+   * config.batch()} events each, so one transaction never holds the backlog's writer long), then
+   * settle finished jobs. Releasing comes first: a window that opens must not wait for a
+   * settlement's transaction; when nothing could be released, a settlement may have freed
+   * concurrency slots, so the gate is asked again. Returns how many were released.
    */
   public int tick() {
     int released = releaseDue();
@@ -272,8 +272,10 @@ public final class Dispatcher implements AutoCloseable {
       throw e;
     }
     // The outcomes are durable: the concurrency slots and workers are free now.
-    gate.onCompletion(now, batch.size());
+    // The count first, then the slots: the release loop runs on another thread, and the other way
+    // round it could release into a freed slot while the count still held the settled jobs.
     inFlight.addAndGet(-batch.size());
+    gate.onCompletion(now, batch.size());
     for (Settlement s : settlements) {
       switch (s.kind()) {
         case DONE -> completed.incrementAndGet();
