@@ -30,7 +30,23 @@ final class RunningDispatcher implements AutoCloseable {
    */
   static RunningDispatcher start(
       Backlog backlog, Target target, Gate gate, TimeSource time, DispatcherConfig config) {
-    ExecutorService workers = WorkerPool.create(config.workers(), "precision-worker");
+    return start(
+        backlog,
+        target,
+        gate,
+        time,
+        config,
+        WorkerPool.create(config.workers(), "precision-worker"));
+  }
+
+  /** As above, on a worker pool started before (it is shut down with the dispatcher). */
+  static RunningDispatcher start(
+      Backlog backlog,
+      Target target,
+      Gate gate,
+      TimeSource time,
+      DispatcherConfig config,
+      ExecutorService workers) {
     Dispatcher dispatcher =
         new Dispatcher(backlog, target, gate, time, config, workers, new Random(42));
     dispatcher.start();
