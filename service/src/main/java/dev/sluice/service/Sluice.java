@@ -5,7 +5,7 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
-import dev.sluice.service.intake.EventIntake;
+import dev.sluice.ingest.EventIntake;
 
 /**
  * The running parts every front end (HTTP API, CLI demo, embedded S3 endpoint) works through.

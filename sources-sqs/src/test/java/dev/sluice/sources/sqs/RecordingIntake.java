@@ -1,5 +1,7 @@
 package dev.sluice.sources.sqs;
 
+import dev.sluice.ingest.MessageIntake;
+import dev.sluice.ingest.MessageVerdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.sluice.service.intake;
+package dev.sluice.ingest;
 
 import dev.sluice.intake.DropCategory;
 import dev.sluice.intake.Dropped;

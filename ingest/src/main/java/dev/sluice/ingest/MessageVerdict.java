@@ -1,4 +1,4 @@
-package dev.sluice.sources.sqs;
+package dev.sluice.ingest;
 
 /** What the intake made of one message body, and so whether the message may be deleted. */
 public enum MessageVerdict {

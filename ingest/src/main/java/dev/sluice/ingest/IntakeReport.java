@@ -1,4 +1,4 @@
-package dev.sluice.service.intake;
+package dev.sluice.ingest;
 
 import java.util.List;
 

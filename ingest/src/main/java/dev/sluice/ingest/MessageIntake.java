@@ -1,4 +1,4 @@
-package dev.sluice.sources.sqs;
+package dev.sluice.ingest;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.sluice.service.intake;
+package dev.sluice.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import dev.sluice.core.time.ManualTimeSource;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.SourceOptions;
-import dev.sluice.sources.sqs.MessageVerdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

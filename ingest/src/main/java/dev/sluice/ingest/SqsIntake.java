@@ -1,13 +1,9 @@
-package dev.sluice.service.intake;
+package dev.sluice.ingest;
 
 import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
-import dev.sluice.sources.sqs.MessageIntake;
-import dev.sluice.sources.sqs.MessageVerdict;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SQS source's way into the backlog: one {@link EventIntake#acceptBatch} per received batch,
@@ -17,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * and its message may be deleted.
  */
 public final class SqsIntake implements MessageIntake {
-  private static final Logger LOG = LoggerFactory.getLogger(SqsIntake.class);
+  private static final System.Logger LOG = System.getLogger(SqsIntake.class.getName());
 
   private final EventIntake intake;
   private final NotificationParser parser;
@@ -40,11 +36,12 @@ public final class SqsIntake implements MessageIntake {
 
   static MessageVerdict verdict(ParseResult parsed) {
     if (parsed.isMalformed()) {
-      LOG.warn("SQS message body cannot be read: {}", parsed.bodyError());
+      LOG.log(
+          System.Logger.Level.WARNING, "SQS message body cannot be read: {0}", parsed.bodyError());
       return MessageVerdict.NEVER_READABLE;
     }
     if (!parsed.rejected().isEmpty()) {
-      LOG.warn("SQS message records rejected: {}", parsed.rejected());
+      LOG.log(System.Logger.Level.WARNING, "SQS message records rejected: {0}", parsed.rejected());
     }
     boolean nothingUsable =
         parsed.events().isEmpty() && parsed.dropped().isEmpty() && !parsed.rejected().isEmpty();

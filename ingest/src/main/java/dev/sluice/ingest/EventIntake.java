@@ -1,4 +1,4 @@
-package dev.sluice.service.intake;
+package dev.sluice.ingest;
 
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.AppendResult;
