@@ -126,14 +126,7 @@ public final class Gate {
    * @throws IllegalStateException if fewer than {@code count} are reserved and not started
    */
   public synchronized void cancel(int count) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be >= 1, got " + count);
-    }
-    if (count > notYetStarted) {
-      throw new IllegalStateException(
-          "cancel of " + count + " jobs but only " + notYetStarted + " released and not started");
-    }
-    notYetStarted -= count;
+    takeNotYetStarted("cancel", count);
     inFlight -= count;
     if (concurrency != null) {
       concurrency.onCompletion(latestNanos, count);
@@ -194,15 +187,8 @@ public final class Gate {
    * @throws IllegalStateException if fewer than {@code count} jobs are reserved and not started
    */
   public synchronized void onStart(long startNanos, int count) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be >= 1, got " + count);
-    }
-    if (count > notYetStarted) {
-      throw new IllegalStateException(
-          "start of " + count + " jobs but only " + notYetStarted + " released and not started");
-    }
+    takeNotYetStarted("start", count);
     long now = observe(startNanos);
-    notYetStarted -= count;
     // A sliding window and the history take a start reported late at its own time: workers report
     // from many threads, and counting each at the latest time seen would hold it in the window
     // longer than it is. An aligned window and a bucket count it at the latest time seen.
@@ -302,6 +288,23 @@ public final class Gate {
   /** Releases held in the history; lets tests see that it stays bounded. */
   synchronized long releasesRemembered() {
     return history.total();
+  }
+
+  /** Takes {@code count} jobs off those released and not yet started, or refuses if too few. */
+  private void takeNotYetStarted(String action, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    if (count > notYetStarted) {
+      throw new IllegalStateException(
+          action
+              + " of "
+              + count
+              + " jobs but only "
+              + notYetStarted
+              + " released and not started");
+    }
+    notYetStarted -= count;
   }
 
   private long observe(long nowNanos) {
