@@ -3,7 +3,13 @@ package dev.sluice.core;
 import java.time.Duration;
 import java.util.Objects;
 
-/** What a target answered for one job. A value, never an exception. */
+/**
+ * What a target answered for one job. A value, never an exception.
+ *
+ * <p>Most targets answer once, at the end of the work. An asynchronous target (a Step Functions
+ * execution, an {@code Event} Lambda invocation) answers {@link Started} when the work began; the
+ * job keeps its in-flight slot until the target reports its end through {@link Target.Completions}.
+ */
 public sealed interface Outcome {
 
   /** A short label stored in the release log. */
@@ -14,6 +20,30 @@ public sealed interface Outcome {
     @Override
     public String label() {
       return "completed";
+    }
+  }
+
+  /**
+   * The target began the work and will report its end later, through {@link Target.Completions}.
+   *
+   * @param reference what the target knows the work by (an execution ARN), for logs and the release
+   *     log
+   * @param hold how long to wait for the end before the job is released again (the target adopts
+   *     work it already runs, so a second release is not a second execution)
+   * @param duplicate whether the target already ran or runs this attempt (a repeat was refused as
+   *     such), so nothing new began
+   */
+  record Started(String reference, Duration hold, boolean duplicate) implements Outcome {
+    public Started {
+      Objects.requireNonNull(reference, "reference");
+      if (hold == null || hold.isNegative() || hold.isZero()) {
+        throw new IllegalArgumentException("hold must be a positive duration, got " + hold);
+      }
+    }
+
+    @Override
+    public String label() {
+      return "started";
     }
   }
 
@@ -49,6 +79,10 @@ public sealed interface Outcome {
 
   static Outcome completed() {
     return new Completed();
+  }
+
+  static Outcome started(String reference, Duration hold) {
+    return new Started(reference, hold, false);
   }
 
   static Outcome throttled(Duration retryAfter, String detail) {

@@ -35,6 +35,27 @@ public interface Target extends AutoCloseable {
     void arrived();
   }
 
+  /**
+   * Called once by the dispatcher before the first delivery: where a target whose jobs answer
+   * {@link Outcome.Started} reports how each of them ended. A target that never answers {@code
+   * Started} ignores it.
+   */
+  default void watchCompletions(Completions completions) {}
+
+  /** Where an asynchronous target reports the end of work it answered {@link Outcome.Started}. */
+  @FunctionalInterface
+  interface Completions {
+    /** Reports nothing; for a target used without a dispatcher. */
+    Completions IGNORED = (job, outcome) -> {};
+
+    /**
+     * The work of {@code job} ended with {@code outcome}: {@link Outcome.Completed} or a {@link
+     * Outcome.Failed} (retried or dead-lettered by the retry policy). Report each job once;
+     * reporting a job that is no longer waiting for its end is harmless.
+     */
+    void completed(Job job, Outcome outcome);
+  }
+
   /** A short description for status and logs, e.g. {@code http POST http://127.0.0.1:9999/jobs}. */
   String describe();
 

@@ -460,6 +460,88 @@ public abstract class BacklogContract {
     assertThat(stats.leased()).isZero();
   }
 
+  @Test
+  void settle_whenThrottled_waitsUntilRetryAtWithoutSpendingAnAttempt() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job first = backlog.claim(10, LEASE, T0).get(0);
+    Instant retryAt = T0.plusSeconds(5);
+
+    backlog.settle(List.of(Settlement.throttled(first, "throttled: 429", retryAt)), T0);
+    Job second = backlog.claim(10, LEASE, retryAt).get(0);
+    backlog.settle(List.of(Settlement.throttled(second, "throttled: 429", retryAt)), retryAt);
+    Job third = backlog.claim(10, LEASE, retryAt).get(0);
+
+    assertThat(List.of(first.attempt(), second.attempt(), third.attempt())).containsOnly(1);
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::outcome)
+        .containsExactly("throttled", "throttled", null);
+    backlog.settle(List.of(Settlement.retry(third, "failed-retryable", "boom", retryAt)), retryAt);
+    assertThat(backlog.claim(10, LEASE, retryAt).get(0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void settle_whenStarted_keepsTheEventLeasedAndTheReleaseOpenUntilItsEnd() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant answered = T0.plusMillis(40);
+    Instant holdUntil = T0.plusSeconds(3600);
+
+    backlog.settle(
+        List.of(Settlement.started(job, holdUntil).at(T0.plusMillis(10), answered)), answered);
+
+    BacklogStats running = backlog.stats(T0.plusSeconds(600));
+    assertThat(running.leased()).isEqualTo(1);
+    assertThat(running.waiting()).isZero();
+    // Not due again while the work runs, though the claim's own lease is long over.
+    assertThat(backlog.claim(10, LEASE, T0.plusSeconds(600))).isEmpty();
+    ReleaseRecord open = backlog.releases(T0, 0, 10).get(0);
+    assertThat(open.outcome()).isNull();
+    assertThat(open.answeredAt()).isEqualTo(answered);
+
+    Instant ended = T0.plusSeconds(900);
+    backlog.settle(List.of(Settlement.done(job)), ended);
+
+    assertThat(backlog.stats(ended).done()).isEqualTo(1);
+    ReleaseRecord closed = backlog.releases(T0, 0, 10).get(0);
+    assertThat(closed.outcome()).isEqualTo("completed");
+    assertThat(closed.finishedAt()).isEqualTo(ended);
+    assertThat(closed.reachedAt()).isEqualTo(T0.plusMillis(10));
+    assertThat(closed.answeredAt()).isEqualTo(answered);
+  }
+
+  @Test
+  void settle_whenStartedWorkIsNeverReported_releasesTheEventAgainAfterTheHold() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    Instant holdUntil = T0.plusSeconds(3600);
+    backlog.settle(List.of(Settlement.started(job, holdUntil)), T0.plusSeconds(1));
+
+    List<Job> again = backlog.claim(10, LEASE, holdUntil);
+
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).attempt()).isEqualTo(2);
+    assertThat(backlog.releases(T0, 0, 10).get(0).outcome()).isEqualTo("expired");
+    backlog.settle(List.of(Settlement.done(job)), holdUntil.plusSeconds(1));
+    assertThat(backlog.stats(holdUntil.plusSeconds(1)).done()).isZero();
+  }
+
+  @Test
+  void settle_whenStartedAndFailedLater_retriesTheEvent() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(10, LEASE, T0).get(0);
+    backlog.settle(List.of(Settlement.started(job, T0.plusSeconds(3600))), T0.plusSeconds(1));
+
+    backlog.settle(
+        List.of(Settlement.retry(job, "failed-retryable", "States.Timeout", T0.plusSeconds(20))),
+        T0.plusSeconds(10));
+
+    assertThat(backlog.stats(T0.plusSeconds(10)).waiting()).isEqualTo(1);
+    assertThat(backlog.stats(T0.plusSeconds(10)).leased()).isZero();
+    Job retry = backlog.claim(10, LEASE, T0.plusSeconds(20)).get(0);
+    assertThat(retry.attempt()).isEqualTo(2);
+    assertThat(backlog.releases(T0, 0, 10).get(0).error()).isEqualTo("States.Timeout");
+  }
+
   // ------------------------------------------------------------ dead letters
 
   @Test

@@ -91,11 +91,16 @@ public final class InMemoryBacklog implements Backlog {
     }
 
     void close(Settlement s, Instant at) {
-      if (this.outcome == null) {
-        this.reachedAt = s.reachedAt();
-        this.answeredAt = s.answeredAt();
-      }
+      record(s);
       close(s.outcome(), at, s.error());
+    }
+
+    /** Keeps the times at the target; a later settlement that does not know them keeps these. */
+    void record(Settlement s) {
+      if (this.outcome == null) {
+        this.reachedAt = s.reachedAt() != null ? s.reachedAt() : reachedAt;
+        this.answeredAt = s.answeredAt() != null ? s.answeredAt() : answeredAt;
+      }
     }
 
     /** See {@link Backlog#startTimes}. */
@@ -218,6 +223,13 @@ public final class InMemoryBacklog implements Backlog {
         continue; // the lease was lost to a newer claim, or this job was settled already
       }
       leased.remove(new DueKey(entry.leaseUntil, entry.id));
+      if (s.kind() == Settlement.Kind.STARTED) {
+        // The work runs on: the release stays open and the lease lasts until the hold ends.
+        entry.lastRelease.record(s);
+        entry.leaseUntil = s.retryAt();
+        leased.add(new DueKey(entry.leaseUntil, entry.id));
+        continue;
+      }
       entry.leaseUntil = null;
       entry.lastRelease.close(s, now);
       entry.lastError = s.error();
@@ -227,7 +239,10 @@ public final class InMemoryBacklog implements Backlog {
           keyOrder.closed(entry.event);
           done++;
         }
-        case RETRY -> {
+        case RETRY, THROTTLED -> {
+          if (s.kind() == Settlement.Kind.THROTTLED) {
+            entry.attempts--; // the target refused the job: nothing was tried
+          }
           entry.state = State.WAITING;
           entry.dueAt = s.retryAt();
           waiting.add(new DueKey(entry.dueAt, entry.id));
@@ -238,6 +253,7 @@ public final class InMemoryBacklog implements Backlog {
           entry.deadAt = now;
           dead.put(entry.id, entry);
         }
+        case STARTED -> throw new AssertionError("handled above");
       }
     }
   }

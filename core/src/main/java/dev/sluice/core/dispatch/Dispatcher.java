@@ -13,9 +13,11 @@ import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Moves events from the backlog to the target under the gate: asks the gate how many may start,
  * claims that many (the claim is the release and is logged), runs each job on the executor, and
  * settles outcomes (done, retry with backoff, dead letter).
+ *
+ * <p>An asynchronous target answers {@link Outcome.Started}: its worker is free at once, and the
+ * job keeps its in-flight slot (so {@code max-in-flight} counts running executions, not open calls)
+ * until the target reports the end of the work through {@link Target.Completions}; that end is
+ * settled like any other outcome.
  *
  * <p>Two ways to drive it: {@link #tick()} performs one step in the caller's thread (tests run it
  * in virtual time with a direct executor), {@link #start()} runs a releasing loop and a settling
@@ -49,7 +56,21 @@ public final class Dispatcher implements AutoCloseable {
    */
   static final Duration ARRIVAL_MARGIN = Duration.ofSeconds(1);
 
-  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  /** Outcomes to settle, in the order they came: a started job's end always after its start. */
+  private final ConcurrentLinkedDeque<Finished> finished = new ConcurrentLinkedDeque<>();
+
+  /**
+   * Guards {@link #startedWork} and {@link #earlyEnds}: a target may report the end of work before
+   * the worker that started it has returned, and the end must be settled after the start.
+   */
+  private final Object startedLock = new Object();
+
+  /** Jobs the target answered started and whose end is not yet settled, by release id. */
+  private final Map<Long, Job> startedWork = new HashMap<>();
+
+  /** Ends reported before the worker handed over the start, by release id. */
+  private final Map<Long, Finished> earlyEnds = new HashMap<>();
+
   private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
 
   /** Released and not yet settled. */
@@ -68,6 +89,7 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong started = new AtomicLong();
 
   private final WakeSignal releaseSignal;
   private final WakeSignal settleSignal;
@@ -76,7 +98,14 @@ public final class Dispatcher implements AutoCloseable {
   private Thread loop;
   private Thread settler;
 
-  private record Finished(Job job, Outcome outcome, long reachedNanos, long answeredNanos) {}
+  /**
+   * A job's outcome to settle. {@code end} marks the reported end of started work; it carries no
+   * times at the target ({@link #NOT_TIMED}), so the ones recorded at the start are kept.
+   */
+  private record Finished(
+      Job job, Outcome outcome, long reachedNanos, long answeredNanos, boolean end) {}
+
+  private static final long NOT_TIMED = Long.MIN_VALUE;
 
   /**
    * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests
@@ -101,6 +130,20 @@ public final class Dispatcher implements AutoCloseable {
     this.releaseSignal = new WakeSignal(time);
     this.settleSignal = new WakeSignal(time);
     restoreGateFromReleaseLog();
+    target.watchCompletions(this::endReported);
+  }
+
+  /** The target reports the end of work it answered started; see {@link Target.Completions}. */
+  private void endReported(Job job, Outcome outcome) {
+    Finished end = new Finished(job, outcome, NOT_TIMED, NOT_TIMED, true);
+    synchronized (startedLock) {
+      if (startedWork.containsKey(job.releaseId())) {
+        finished.add(end);
+      } else {
+        earlyEnds.put(job.releaseId(), end);
+      }
+    }
+    settleSignal.signal();
   }
 
   /**
@@ -233,7 +276,19 @@ public final class Dispatcher implements AutoCloseable {
     if (arrived >= 0) {
       gate.onStart(arrived, 1);
     }
-    finished.add(new Finished(job, outcome, reached, answered));
+    Finished done = new Finished(job, outcome, reached, answered, false);
+    if (outcome instanceof Outcome.Started) {
+      synchronized (startedLock) {
+        startedWork.put(job.releaseId(), job);
+        finished.add(done);
+        Finished early = earlyEnds.remove(job.releaseId());
+        if (early != null) {
+          finished.add(early);
+        }
+      }
+    } else {
+      finished.add(done);
+    }
     busyWorkers.decrementAndGet();
     settleSignal.signal();
     wake(); // a worker is free
@@ -250,38 +305,68 @@ public final class Dispatcher implements AutoCloseable {
     // At most a claim's worth per transaction: a release waiting for the writer waits for one
     // short settlement, not for a thousand rows.
     List<Finished> batch = new ArrayList<>();
+    List<Job> ended = new ArrayList<>();
     for (Finished f; batch.size() < config.batch() && (f = finished.poll()) != null; ) {
+      if (f.end()) {
+        Job job;
+        synchronized (startedLock) {
+          job = startedWork.remove(f.job().releaseId());
+        }
+        if (job == null) {
+          continue; // the end of this work was reported and settled already
+        }
+        ended.add(job);
+      }
       batch.add(f);
+    }
+    if (batch.isEmpty()) {
+      return 0;
     }
     long now = time.nanoTime();
     Instant at = time.instantAt(now);
     List<Settlement> settlements = new ArrayList<>(batch.size());
     for (Finished f : batch) {
-      settlements.add(
-          config
-              .retry()
-              .settle(f.job(), f.outcome(), at, random.nextDouble())
-              .at(time.instantAt(f.reachedNanos()), time.instantAt(f.answeredNanos())));
+      Settlement s = config.retry().settle(f.job(), f.outcome(), at, random.nextDouble());
+      if (!f.end()) {
+        s = s.at(time.instantAt(f.reachedNanos()), time.instantAt(f.answeredNanos()));
+      }
+      settlements.add(s);
     }
     try {
       backlog.settle(settlements, at);
     } catch (RuntimeException e) {
-      // Put them back: the next step tries again. Should the process die first, the leases expire
-      // and the events are released again (at-least-once).
-      finished.addAll(batch);
+      // Put them back, in front and in their order: the next step tries again, and a started
+      // job's end stays behind its start. Should the process die first, the leases expire and the
+      // events are released again (at-least-once).
+      synchronized (startedLock) {
+        for (Job job : ended) {
+          startedWork.put(job.releaseId(), job);
+        }
+      }
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        finished.addFirst(batch.get(i));
+      }
       throw e;
     }
-    // The outcomes are durable: the concurrency slots and workers are free now.
+    // The outcomes are durable: the concurrency slots are free now, except a started job's, which
+    // it holds until its end is settled.
     // The count first, then the slots: the release loop runs on another thread, and the other way
     // round it could release into a freed slot while the count still held the settled jobs.
-    inFlight.addAndGet(-batch.size());
-    gate.onCompletion(now, batch.size());
+    int freed = 0;
     for (Settlement s : settlements) {
       switch (s.kind()) {
         case DONE -> completed.incrementAndGet();
-        case RETRY -> retried.incrementAndGet();
+        case RETRY, THROTTLED -> retried.incrementAndGet();
         case DEAD -> deadLettered.incrementAndGet();
+        case STARTED -> started.incrementAndGet();
       }
+      if (s.kind() != Settlement.Kind.STARTED) {
+        freed++;
+      }
+    }
+    if (freed > 0) {
+      inFlight.addAndGet(-freed);
+      gate.onCompletion(now, freed);
     }
     return batch.size();
   }
@@ -389,7 +474,19 @@ public final class Dispatcher implements AutoCloseable {
 
   public DispatcherStats stats() {
     return new DispatcherStats(
-        released.get(), completed.get(), retried.get(), deadLettered.get(), inFlight.get(), paused);
+        released.get(),
+        completed.get(),
+        retried.get(),
+        deadLettered.get(),
+        inFlight.get(),
+        runningCount(),
+        paused);
+  }
+
+  private int runningCount() {
+    synchronized (startedLock) {
+      return startedWork.size();
+    }
   }
 
   /**

@@ -7,8 +7,16 @@ package dev.sluice.core.dispatch;
  * @param completed jobs whose target completed them
  * @param retried jobs whose event was scheduled for another attempt
  * @param deadLettered jobs whose event became a dead letter
- * @param inFlight jobs released and not yet settled
+ * @param inFlight jobs released and not yet settled, including started work whose end has not been
+ *     reported
+ * @param running jobs an asynchronous target answered started and whose end is not yet settled
  * @param paused whether releases are paused
  */
 public record DispatcherStats(
-    long released, long completed, long retried, long deadLettered, int inFlight, boolean paused) {}
+    long released,
+    long completed,
+    long retried,
+    long deadLettered,
+    int inFlight,
+    int running,
+    boolean paused) {}

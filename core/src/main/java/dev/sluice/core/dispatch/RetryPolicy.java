@@ -65,34 +65,34 @@ public record RetryPolicy(
   }
 
   /**
-   * What to do with a job's event given the target's outcome: completed is done; throttled and
-   * retryable failures come back after {@link #delayAfter} until the attempts run out, then dead; a
-   * permanent failure is dead at once. The last error is kept on the dead letter.
+   * What to do with a job's event given the target's outcome: completed is done; started stays
+   * leased for the outcome's hold, waiting for the end of the work; throttled comes back after the
+   * target's {@code Retry-After} (or the first backoff) and never spends an attempt, so throttling
+   * alone never dead-letters an event; a retryable failure comes back after {@link #delayAfter}
+   * until the attempts run out, then dead; a permanent failure is dead at once. The last error is
+   * kept on the dead letter.
    */
   public Settlement settle(Job job, Outcome outcome, Instant now, double jitter) {
     if (outcome instanceof Outcome.Completed) {
       return Settlement.done(job);
     }
-    String error;
-    Duration retryAfter = null;
-    boolean retryable;
-    if (outcome instanceof Outcome.Throttled t) {
-      error = "throttled" + (t.detail() == null || t.detail().isEmpty() ? "" : ": " + t.detail());
-      retryAfter = t.retryAfter();
-      retryable = true;
-    } else {
-      Outcome.Failed f = (Outcome.Failed) outcome;
-      error = f.error();
-      retryable = f.retryable();
+    if (outcome instanceof Outcome.Started s) {
+      return Settlement.started(job, now.plus(s.hold()));
     }
-    if (!retryable) {
-      return Settlement.dead(job, outcome.label(), error);
+    if (outcome instanceof Outcome.Throttled t) {
+      String error =
+          "throttled" + (t.detail() == null || t.detail().isEmpty() ? "" : ": " + t.detail());
+      return Settlement.throttled(job, error, now.plus(delayAfter(1, jitter, t.retryAfter())));
+    }
+    Outcome.Failed f = (Outcome.Failed) outcome;
+    if (!f.retryable()) {
+      return Settlement.dead(job, outcome.label(), f.error());
     }
     if (!mayRetry(job.attempt())) {
       return Settlement.dead(
-          job, outcome.label(), error + " (gave up after " + job.attempt() + " attempts)");
+          job, outcome.label(), f.error() + " (gave up after " + job.attempt() + " attempts)");
     }
     return Settlement.retry(
-        job, outcome.label(), error, now.plus(delayAfter(job.attempt(), jitter, retryAfter)));
+        job, outcome.label(), f.error(), now.plus(delayAfter(job.attempt(), jitter, null)));
   }
 }

@@ -143,10 +143,12 @@ class DispatcherTest {
 
   @Test
   void tick_whenTargetThrottlesWithRetryAfter_waitsAtLeastThatLong() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
     ScriptedTarget target =
         new ScriptedTarget(
             j ->
-                j.attempt() == 1
+                calls.incrementAndGet() == 1
                     ? Outcome.throttled(Duration.ofSeconds(30), "429")
                     : Outcome.completed());
     Dispatcher d = dispatcher(Limits.none(), target);

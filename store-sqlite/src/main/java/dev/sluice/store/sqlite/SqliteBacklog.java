@@ -82,12 +82,23 @@ public final class SqliteBacklog implements Backlog {
   private static final String CLOSE_RELEASE =
       "UPDATE releases SET outcome = ?, finished_at = ?, error = ?"
           + " WHERE id = ? AND outcome IS NULL";
+
+  /** Closes a release; a time at the target this settlement does not know keeps the one known. */
   private static final String SETTLE_RELEASE =
-      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?, reached_at = ?, answered_at = ?"
+      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?,"
+          + " reached_at = coalesce(?, reached_at), answered_at = coalesce(?, answered_at)"
           + " WHERE id = ? AND outcome IS NULL";
+
+  /** A started job's release stays open: only the times at the target are recorded. */
+  private static final String RECORD_STARTED_RELEASE =
+      "UPDATE releases SET reached_at = coalesce(?, reached_at),"
+          + " answered_at = coalesce(?, answered_at) WHERE id = ? AND outcome IS NULL";
+
+  /** A throttled release gives its attempt back: the target refused the job, nothing was tried. */
   private static final String SETTLE_EVENT =
-      "UPDATE events SET state = ?, due_at = ?, lease_until = NULL, last_error = ?, dead_at = ?"
-          + " WHERE id = ? AND state = 1 AND last_release_id = ?";
+      "UPDATE events SET state = ?, due_at = ?, lease_until = ?, last_error = ?, dead_at = ?,"
+          + " attempts = attempts - ? WHERE id = ? AND state = 1 AND last_release_id = ?";
+
   private static final String ABANDON_RELEASES =
       "UPDATE releases SET outcome = '"
           + BacklogArguments.ABANDONED
@@ -357,23 +368,35 @@ public final class SqliteBacklog implements Backlog {
           PreparedStatement update = s.get(SETTLE_EVENT);
           for (Settlement settlement : settlements) {
             Job job = settlement.job();
-            update.setInt(1, stateAfter(settlement.kind()));
-            boolean retry = settlement.kind() == Settlement.Kind.RETRY;
-            setInstant(update, 2, retry ? settlement.retryAt() : null);
-            update.setString(3, settlement.error());
-            setLong(update, 4, settlement.kind() == Settlement.Kind.DEAD ? at : null);
-            update.setLong(5, job.eventId());
-            update.setLong(6, job.releaseId());
+            Settlement.Kind kind = settlement.kind();
+            boolean waits = kind == Settlement.Kind.RETRY || kind == Settlement.Kind.THROTTLED;
+            update.setInt(1, stateAfter(kind));
+            setInstant(update, 2, waits ? settlement.retryAt() : null);
+            setInstant(update, 3, kind == Settlement.Kind.STARTED ? settlement.retryAt() : null);
+            update.setString(4, settlement.error());
+            setLong(update, 5, kind == Settlement.Kind.DEAD ? at : null);
+            update.setInt(6, kind == Settlement.Kind.THROTTLED ? 1 : 0);
+            update.setLong(7, job.eventId());
+            update.setLong(8, job.releaseId());
             update.addBatch();
           }
           int[] applied = update.executeBatch();
           PreparedStatement closeRelease = s.get(SETTLE_RELEASE);
+          PreparedStatement recordStarted = null;
           long[] byState = new long[4];
           for (int i = 0; i < applied.length; i++) {
             if (applied[i] == 0) {
               continue; // the lease was lost to a newer claim, or this job was settled already
             }
             Settlement settlement = settlements.get(i);
+            if (!settlement.closesRelease()) {
+              recordStarted = recordStarted != null ? recordStarted : s.get(RECORD_STARTED_RELEASE);
+              setInstant(recordStarted, 1, settlement.reachedAt());
+              setInstant(recordStarted, 2, settlement.answeredAt());
+              recordStarted.setLong(3, settlement.job().releaseId());
+              recordStarted.addBatch();
+              continue;
+            }
             byState[stateAfter(settlement.kind())]++;
             closeRelease.setString(1, settlement.outcome());
             closeRelease.setLong(2, at);
@@ -382,6 +405,9 @@ public final class SqliteBacklog implements Backlog {
             setInstant(closeRelease, 5, settlement.answeredAt());
             closeRelease.setLong(6, settlement.job().releaseId());
             closeRelease.addBatch();
+          }
+          if (recordStarted != null) {
+            recordStarted.executeBatch();
           }
           long settled =
               byState[EventState.WAITING] + byState[EventState.DONE] + byState[EventState.DEAD];
@@ -402,7 +428,8 @@ public final class SqliteBacklog implements Backlog {
   private static int stateAfter(Settlement.Kind kind) {
     return switch (kind) {
       case DONE -> EventState.DONE;
-      case RETRY -> EventState.WAITING;
+      case RETRY, THROTTLED -> EventState.WAITING;
+      case STARTED -> EventState.LEASED;
       case DEAD -> EventState.DEAD;
     };
   }
