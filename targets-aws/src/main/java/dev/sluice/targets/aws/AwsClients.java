@@ -1,0 +1,44 @@
+package dev.sluice.targets.aws;
+
+import java.net.URI;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Builds the SDK clients of the AWS targets: the URL-connection HTTP client (small, quick to
+ * start), region and credentials from the SDK's usual chains unless given, and an optional endpoint
+ * (a local endpoint in tests, a VPC endpoint in production).
+ */
+public final class AwsClients {
+
+  private AwsClients() {}
+
+  /**
+   * @param region the region, or null for the SDK's chain ({@code AWS_REGION}, profile, ...)
+   * @param endpoint an endpoint override, or null
+   */
+  public static SfnClient stepFunctions(String region, URI endpoint) {
+    var b = SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (region != null) {
+      b.region(Region.of(region));
+    }
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+
+  /** As {@link #stepFunctions}, for Lambda. */
+  public static LambdaClient lambda(String region, URI endpoint) {
+    var b = LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (region != null) {
+      b.region(Region.of(region));
+    }
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+}

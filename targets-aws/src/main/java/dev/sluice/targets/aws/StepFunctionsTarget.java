@@ -1,0 +1,162 @@
+package dev.sluice.targets.aws;
+
+import dev.sluice.core.EventIdentity;
+import dev.sluice.core.ExecutionName;
+import dev.sluice.core.Job;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.Target;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+
+/**
+ * Starts one Step Functions execution per job: {@code StartExecution} with the event as input and
+ * an execution name derived from the identity and the attempt ({@link ExecutionName}), so a repeat
+ * of an attempt is never a second execution of a Standard state machine.
+ *
+ * <p>Every attempt has its own name, so a retry after a failed execution can start; a redelivery of
+ * work already begun (after a crash or an expired lease the backlog counts another attempt) adopts
+ * the execution an earlier attempt started, if it runs or succeeded, instead of starting one more.
+ * An answer that the name exists is a duplicate start, never a failure: the existing execution is
+ * described and adopted, or, if it failed, the next name is taken (a redriven dead letter starts
+ * over at attempt 1, whose names are used).
+ *
+ * <p>A started execution answers {@link Outcome.Started}; with {@link
+ * StepFunctionsSettings.Completion#POLL} its end is learned by {@link ExecutionWatch} and reported
+ * to the dispatcher, so max-in-flight counts running executions. Throttling answers {@link
+ * Outcome.Throttled}.
+ */
+public final class StepFunctionsTarget implements Target {
+
+  /** Names tried past a failed one before giving up (each try is two calls). */
+  static final int MAX_NAME_PROBES = 50;
+
+  private final SfnClient sfn;
+  private final StepFunctionsSettings settings;
+  private final boolean ownsClient;
+  private volatile ExecutionWatch watch;
+
+  /**
+   * @param ownsClient whether {@link #close()} closes {@code sfn}
+   */
+  public StepFunctionsTarget(SfnClient sfn, StepFunctionsSettings settings, boolean ownsClient) {
+    this.sfn = sfn;
+    this.settings = settings;
+    this.ownsClient = ownsClient;
+  }
+
+  @Override
+  public void watchCompletions(Completions completions) {
+    if (settings.completion() == StepFunctionsSettings.Completion.POLL && watch == null) {
+      watch = new ExecutionWatch(sfn, settings.pollInterval(), completions);
+    }
+  }
+
+  @Override
+  public Outcome deliver(Job job) {
+    return deliver(job, Arrival.IGNORED);
+  }
+
+  @Override
+  public Outcome deliver(Job job, Arrival arrival) {
+    EventIdentity identity = job.event().identity();
+    int attempt = Math.min(Math.max(job.attempt(), 1), ExecutionName.MAX_ATTEMPT);
+    try {
+      Outcome earlier = adoptEarlierAttempt(job, identity, attempt);
+      if (earlier != null) {
+        arrival.arrived();
+        return earlier;
+      }
+      for (int n = attempt;
+          n <= Math.min(attempt + MAX_NAME_PROBES, ExecutionName.MAX_ATTEMPT);
+          n++) {
+        String name = ExecutionName.of(identity, n);
+        String input = ExecutionInput.of(job, n);
+        try {
+          StartExecutionResponse r =
+              sfn.startExecution(
+                  b -> b.stateMachineArn(settings.stateMachineArn()).name(name).input(input));
+          arrival.arrived();
+          return started(job, r.executionArn(), false);
+        } catch (ExecutionAlreadyExistsException e) {
+          Outcome existing = adopt(job, settings.executionArn(name));
+          if (existing != null) {
+            arrival.arrived();
+            return existing;
+          }
+          // That name's execution failed: this attempt needs a name of its own.
+        }
+      }
+      return Outcome.permanent(
+          "StartExecution: every execution name up to attempt "
+              + (attempt + MAX_NAME_PROBES)
+              + " is used by a failed execution");
+    } catch (SdkException e) {
+      return AwsOutcomes.of("StartExecution", e);
+    }
+  }
+
+  /**
+   * Looks for an execution started by an earlier attempt that never got its outcome settled (the
+   * newest first, down to one that failed): one that runs or succeeded is this job's work.
+   */
+  private Outcome adoptEarlierAttempt(Job job, EventIdentity identity, int attempt) {
+    for (int a = attempt - 1; a >= 1; a--) {
+      String arn = settings.executionArn(ExecutionName.of(identity, a));
+      DescribeExecutionResponse d;
+      try {
+        d = sfn.describeExecution(b -> b.executionArn(arn));
+      } catch (ExecutionDoesNotExistException never) {
+        continue; // that attempt never started an execution
+      }
+      return ofExisting(job, d); // null if it failed: start anew
+    }
+    return null;
+  }
+
+  /** The existing execution {@code arn} as this job's outcome, or null if it failed. */
+  private Outcome adopt(Job job, String arn) {
+    return ofExisting(job, sfn.describeExecution(b -> b.executionArn(arn)));
+  }
+
+  private Outcome ofExisting(Job job, DescribeExecutionResponse d) {
+    if (d.status() == ExecutionStatus.RUNNING || d.status() == ExecutionStatus.PENDING_REDRIVE) {
+      return started(job, d.executionArn(), true);
+    }
+    if (d.status() == ExecutionStatus.SUCCEEDED) {
+      return Outcome.completed();
+    }
+    return null;
+  }
+
+  private Outcome started(Job job, String executionArn, boolean duplicate) {
+    if (settings.completion() == StepFunctionsSettings.Completion.NONE) {
+      return Outcome.completed();
+    }
+    ExecutionWatch w = watch;
+    if (w != null) {
+      w.watch(job, executionArn);
+    }
+    return new Outcome.Started(executionArn, settings.maxExecutionTime(), duplicate);
+  }
+
+  @Override
+  public String describe() {
+    return "step-functions " + settings.stateMachineArn();
+  }
+
+  @Override
+  public void close() {
+    ExecutionWatch w = watch;
+    if (w != null) {
+      w.close();
+    }
+    if (ownsClient) {
+      sfn.close();
+    }
+  }
+}
