@@ -6,6 +6,9 @@ import dev.sluice.service.config.TargetConfig;
 import dev.sluice.targets.CommandTarget;
 import dev.sluice.targets.HttpTarget;
 import dev.sluice.targets.LogTarget;
+import dev.sluice.targets.aws.AwsClients;
+import dev.sluice.targets.aws.LambdaTarget;
+import dev.sluice.targets.aws.StepFunctionsTarget;
 import java.io.PrintStream;
 
 /** Builds the configured target. */
@@ -21,6 +24,16 @@ final class TargetFactory {
       case HTTP ->
           new HttpTarget(
               new HttpTarget.Config(config.url(), config.timeout(), config.headers()), time);
+      case STEP_FUNCTIONS ->
+          new StepFunctionsTarget(
+              AwsClients.stepFunctions(config.region(), config.endpoint(), config.timeout()),
+              config.stepFunctions(),
+              true);
+      case LAMBDA ->
+          new LambdaTarget(
+              AwsClients.lambda(config.region(), config.endpoint(), config.timeout()),
+              config.lambda(),
+              true);
     };
   }
 }

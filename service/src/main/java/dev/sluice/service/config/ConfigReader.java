@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
+import dev.sluice.targets.aws.LambdaSettings;
+import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a parsed YAML document into a {@link SluiceConfig}: each section on top of its defaults,
@@ -187,24 +190,77 @@ final class ConfigReader {
   }
 
   private static TargetConfig target(YamlSection s) {
-    s.allowOnly("type", "command", "timeout", "url", "headers");
+    s.allowOnly(
+        "type",
+        "command",
+        "timeout",
+        "url",
+        "headers",
+        "state-machine-arn",
+        "completion",
+        "poll-interval",
+        "max-execution-time",
+        "function",
+        "invocation-type",
+        "retry-function-errors",
+        "permanent-error-types",
+        "region",
+        "endpoint");
     TargetConfig.Type type = s.choice("type", TargetConfig.Type.class, TargetConfig.Type.LOG);
     var command = s.strings("command", List.of());
     Duration timeout = s.duration("timeout", TargetConfig.DEFAULT_TIMEOUT);
-    URI url = url(s);
+    URI url = url(s, "url");
     var headers = s.stringMap("headers", Map.of());
-    return s.build(() -> new TargetConfig(type, command, timeout, url, headers));
+    StepFunctionsSettings stepFunctions = null;
+    if (type == TargetConfig.Type.STEP_FUNCTIONS) {
+      StepFunctionsSettings d = StepFunctionsSettings.of(STATE_MACHINE_PLACEHOLDER);
+      String arn = s.string("state-machine-arn", null);
+      var completion =
+          s.choice("completion", StepFunctionsSettings.Completion.class, d.completion());
+      Duration poll = s.duration("poll-interval", d.pollInterval());
+      Duration maxTime = s.duration("max-execution-time", d.maxExecutionTime());
+      if (arn == null) {
+        throw s.error("state-machine-arn", "must be set when type is step-functions");
+      }
+      stepFunctions =
+          s.build(() -> new StepFunctionsSettings(arn.strip(), completion, poll, maxTime));
+    }
+    LambdaSettings lambda = null;
+    if (type == TargetConfig.Type.LAMBDA) {
+      String function = s.string("function", null);
+      String invocationType = s.string("invocation-type", "RequestResponse");
+      boolean retryErrors = s.bool("retry-function-errors", true);
+      var permanent = s.strings("permanent-error-types", List.of());
+      lambda =
+          s.build(
+              () ->
+                  new LambdaSettings(
+                      function,
+                      LambdaSettings.InvocationType.parse(invocationType),
+                      retryErrors,
+                      Set.copyOf(permanent)));
+    }
+    String region = s.string("region", null);
+    URI endpoint = url(s, "endpoint");
+    StepFunctionsSettings sfn = stepFunctions;
+    LambdaSettings fn = lambda;
+    return s.build(
+        () -> new TargetConfig(type, command, timeout, url, headers, sfn, fn, region, endpoint));
   }
 
-  private static URI url(YamlSection s) {
-    String text = s.string("url", null);
+  /** Only to read the defaults of the step-functions settings. */
+  private static final String STATE_MACHINE_PLACEHOLDER =
+      "arn:aws:states:us-east-1:000000000000:stateMachine:defaults";
+
+  private static URI url(YamlSection s, String key) {
+    String text = s.string(key, null);
     if (text == null) {
       return null;
     }
     try {
       return new URI(text.strip());
     } catch (URISyntaxException e) {
-      throw s.error("url", "not a valid URL: " + e.getMessage());
+      throw s.error(key, "not a valid URL: " + e.getMessage());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.service.config;
 
+import dev.sluice.targets.aws.LambdaSettings;
+import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -18,9 +20,22 @@ import java.util.regex.Pattern;
  * @param timeout how long one command run or HTTP call may take
  * @param url where {@link Type#HTTP} posts jobs; an http or https URL for it, else may be null
  * @param headers extra request headers for {@link Type#HTTP}
+ * @param stepFunctions what {@link Type#STEP_FUNCTIONS} starts and how; null for other types
+ * @param lambda what {@link Type#LAMBDA} invokes and how; null for other types
+ * @param region the AWS region of the AWS targets, or null for the SDK's usual chain
+ * @param endpoint an endpoint override for the AWS targets (a local endpoint, a VPC endpoint), or
+ *     null
  */
 public record TargetConfig(
-    Type type, List<String> command, Duration timeout, URI url, Map<String, String> headers) {
+    Type type,
+    List<String> command,
+    Duration timeout,
+    URI url,
+    Map<String, String> headers,
+    StepFunctionsSettings stepFunctions,
+    LambdaSettings lambda,
+    String region,
+    URI endpoint) {
 
   /** The kinds of target {@code sluice serve} can start. */
   public enum Type {
@@ -29,7 +44,11 @@ public record TargetConfig(
     /** Runs a local program per job. */
     COMMAND,
     /** POSTs each job to a URL. */
-    HTTP
+    HTTP,
+    /** Starts a Step Functions execution per job. */
+    STEP_FUNCTIONS,
+    /** Invokes a Lambda function per job. */
+    LAMBDA
   }
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -57,6 +76,17 @@ public record TargetConfig(
                 + (url == null ? "nothing" : "'" + url + "'"));
       }
     }
+    if (type == Type.STEP_FUNCTIONS && stepFunctions == null) {
+      throw new IllegalArgumentException(
+          "state-machine-arn must be set when type is step-functions");
+    }
+    if (type == Type.LAMBDA && lambda == null) {
+      throw new IllegalArgumentException("function must be set when type is lambda");
+    }
+    if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+      throw new IllegalArgumentException(
+          "endpoint must be an http or https URL with a host, got '" + endpoint + "'");
+    }
     for (Map.Entry<String, String> header : headers.entrySet()) {
       if (!HEADER_NAME.matcher(header.getKey()).matches()) {
         throw new IllegalArgumentException(
@@ -82,21 +112,37 @@ public record TargetConfig(
         + url
         + ", headers="
         + headers.keySet()
+        + ", stepFunctions="
+        + stepFunctions
+        + ", lambda="
+        + lambda
+        + ", region="
+        + region
+        + ", endpoint="
+        + endpoint
         + "]";
   }
 
   /** The default target: log every job. */
   public static TargetConfig log() {
-    return new TargetConfig(Type.LOG, List.of(), DEFAULT_TIMEOUT, null, Map.of());
+    return new TargetConfig(
+        Type.LOG, List.of(), DEFAULT_TIMEOUT, null, Map.of(), null, null, null, null);
   }
 
   /** Run {@code command} per job. */
   public static TargetConfig command(List<String> command, Duration timeout) {
-    return new TargetConfig(Type.COMMAND, command, timeout, null, Map.of());
+    return new TargetConfig(Type.COMMAND, command, timeout, null, Map.of(), null, null, null, null);
   }
 
   /** POST each job to {@code url}. */
   public static TargetConfig http(URI url, Duration timeout, Map<String, String> headers) {
-    return new TargetConfig(Type.HTTP, List.of(), timeout, url, headers);
+    return new TargetConfig(Type.HTTP, List.of(), timeout, url, headers, null, null, null, null);
+  }
+
+  /** Start an execution of a state machine per job. */
+  public static TargetConfig stepFunctions(
+      StepFunctionsSettings settings, Duration timeout, String region, URI endpoint) {
+    return new TargetConfig(
+        Type.STEP_FUNCTIONS, List.of(), timeout, null, Map.of(), settings, null, region, endpoint);
   }
 }

@@ -45,7 +45,41 @@ class ConfigErrorsTest {
   @Test
   void parse_whenTargetTypeUnknown_listsTheValidOnes() {
     assertThat(errorOf("target: { type: foo }\n"))
-        .isEqualTo("target.type: unknown value 'foo' (expected log, command, http)");
+        .isEqualTo(
+            "target.type: unknown value 'foo' (expected log, command, http, step-functions, lambda)");
+  }
+
+  @Test
+  void parse_whenStepFunctionsWithoutStateMachine_namesStateMachineArn() {
+    assertThat(errorOf("target: { type: step-functions }\n"))
+        .isEqualTo("target.state-machine-arn: must be set when type is step-functions");
+  }
+
+  @Test
+  void parse_whenStateMachineArnMalformed_namesIt() {
+    assertThat(errorOf("target: { type: step-functions, state-machine-arn: my-machine }\n"))
+        .startsWith("target.state-machine-arn: must be arn:aws:states:");
+  }
+
+  @Test
+  void parse_whenCompletionUnknown_listsTheValidOnes() {
+    assertThat(
+            errorOf(
+                "target: { type: step-functions, completion: events, state-machine-arn:"
+                    + " 'arn:aws:states:eu-west-1:123456789012:stateMachine:process' }\n"))
+        .isEqualTo("target.completion: unknown value 'events' (expected poll, none)");
+  }
+
+  @Test
+  void parse_whenLambdaWithoutFunction_namesFunction() {
+    assertThat(errorOf("target: { type: lambda }\n"))
+        .isEqualTo("target.function: must be set for type lambda");
+  }
+
+  @Test
+  void parse_whenLambdaInvocationTypeUnknown_namesIt() {
+    assertThat(errorOf("target: { type: lambda, function: f, invocation-type: DryRun }\n"))
+        .isEqualTo("target.invocation-type: must be RequestResponse or Event, got DryRun");
   }
 
   @Test

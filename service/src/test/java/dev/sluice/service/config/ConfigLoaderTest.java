@@ -166,4 +166,54 @@ class ConfigLoaderTest {
     assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
     assertThat(config.target().timeout()).isEqualTo(TargetConfig.DEFAULT_TIMEOUT);
   }
+
+  @Test
+  void parse_whenStepFunctionsTarget_readsEveryKey() {
+    SluiceConfig config =
+        ConfigLoader.parse(
+            """
+            target:
+              type: step-functions
+              state-machine-arn: arn:aws:states:eu-west-1:123456789012:stateMachine:process
+              completion: poll
+              poll-interval: 2s
+              max-execution-time: 2h
+              region: eu-west-1
+              endpoint: http://127.0.0.1:8083
+              timeout: 10s
+            """);
+
+    TargetConfig t = config.target();
+    assertThat(t.type()).isEqualTo(TargetConfig.Type.STEP_FUNCTIONS);
+    assertThat(t.stepFunctions().stateMachineArn())
+        .isEqualTo("arn:aws:states:eu-west-1:123456789012:stateMachine:process");
+    assertThat(t.stepFunctions().completion())
+        .isEqualTo(dev.sluice.targets.aws.StepFunctionsSettings.Completion.POLL);
+    assertThat(t.stepFunctions().pollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(t.stepFunctions().maxExecutionTime()).isEqualTo(Duration.ofHours(2));
+    assertThat(t.region()).isEqualTo("eu-west-1");
+    assertThat(t.endpoint()).isEqualTo(URI.create("http://127.0.0.1:8083"));
+    assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void parse_whenLambdaTarget_readsEveryKey() {
+    SluiceConfig config =
+        ConfigLoader.parse(
+            """
+            target:
+              type: lambda
+              function: process-object:live
+              invocation-type: Event
+              retry-function-errors: false
+              permanent-error-types: [ValidationError]
+            """);
+
+    var lambda = config.target().lambda();
+    assertThat(lambda.functionName()).isEqualTo("process-object:live");
+    assertThat(lambda.invocationType())
+        .isEqualTo(dev.sluice.targets.aws.LambdaSettings.InvocationType.EVENT);
+    assertThat(lambda.functionErrorsRetryable()).isFalse();
+    assertThat(lambda.permanentErrorTypes()).containsExactly("ValidationError");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.targets.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -18,9 +19,13 @@ public final class AwsClients {
   /**
    * @param region the region, or null for the SDK's chain ({@code AWS_REGION}, profile, ...)
    * @param endpoint an endpoint override, or null
+   * @param timeout how long one call may take, retries included
    */
-  public static SfnClient stepFunctions(String region, URI endpoint) {
-    var b = SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+  public static SfnClient stepFunctions(String region, URI endpoint, Duration timeout) {
+    var b =
+        SfnClient.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(timeout))
+            .overrideConfiguration(c -> c.apiCallTimeout(timeout));
     if (region != null) {
       b.region(Region.of(region));
     }
@@ -31,8 +36,11 @@ public final class AwsClients {
   }
 
   /** As {@link #stepFunctions}, for Lambda. */
-  public static LambdaClient lambda(String region, URI endpoint) {
-    var b = LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+  public static LambdaClient lambda(String region, URI endpoint, Duration timeout) {
+    var b =
+        LambdaClient.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(timeout))
+            .overrideConfiguration(c -> c.apiCallTimeout(timeout));
     if (region != null) {
       b.region(Region.of(region));
     }

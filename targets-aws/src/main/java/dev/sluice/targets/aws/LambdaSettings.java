@@ -39,15 +39,15 @@ public record LambdaSettings(
         }
       }
       throw new IllegalArgumentException(
-          "target.invocation-type must be RequestResponse or Event, got " + text);
+          "invocation-type must be RequestResponse or Event, got " + text);
     }
   }
 
   public LambdaSettings {
     if (functionName == null || functionName.isBlank()) {
-      throw new IllegalArgumentException("target.function must be set for type lambda");
+      throw new IllegalArgumentException("function must be set for type lambda");
     }
-    Objects.requireNonNull(invocationType, "target.invocation-type");
+    Objects.requireNonNull(invocationType, "invocation-type");
     permanentErrorTypes = Set.copyOf(permanentErrorTypes);
   }
 

@@ -35,18 +35,18 @@ public record StepFunctionsSettings(
   public StepFunctionsSettings {
     if (stateMachineArn == null || !STATE_MACHINE_ARN.matcher(stateMachineArn).matches()) {
       throw new IllegalArgumentException(
-          "target.state-machine-arn must be arn:aws:states:<region>:<account>:stateMachine:<name>,"
+          "state-machine-arn must be arn:aws:states:<region>:<account>:stateMachine:<name>,"
               + " got "
               + stateMachineArn);
     }
-    Objects.requireNonNull(completion, "target.completion");
+    Objects.requireNonNull(completion, "completion");
     if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException(
-          "target.poll-interval must be a positive duration, got " + pollInterval);
+          "poll-interval must be a positive duration, got " + pollInterval);
     }
     if (maxExecutionTime == null || maxExecutionTime.isNegative() || maxExecutionTime.isZero()) {
       throw new IllegalArgumentException(
-          "target.max-execution-time must be a positive duration, got " + maxExecutionTime);
+          "max-execution-time must be a positive duration, got " + maxExecutionTime);
     }
   }
 

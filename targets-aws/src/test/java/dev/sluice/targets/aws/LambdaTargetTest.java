@@ -141,6 +141,6 @@ class LambdaTargetTest {
   void settings_whenInvocationTypeUnknown_namesTheKey() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> LambdaSettings.InvocationType.parse("DryRun"))
-        .hasMessage("target.invocation-type must be RequestResponse or Event, got DryRun");
+        .hasMessage("invocation-type must be RequestResponse or Event, got DryRun");
   }
 }
