@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -44,6 +46,9 @@ final class ExecutionStore {
 
   private final Map<String, Execution> byArn = new LinkedHashMap<>();
   private final Map<String, List<Execution>> byMachine = new HashMap<>();
+  private final PriorityQueue<Execution> running =
+      new PriorityQueue<>(
+          Comparator.comparing((Execution e) -> e.dueAt).thenComparingLong(e -> e.sequence));
   private final List<StatusChangeEvent> events = new ArrayList<>();
   private long nextSequence;
   private long answered;
@@ -128,6 +133,7 @@ final class ExecutionStore {
     Execution e = new Execution(nextSequence++, start, traceHeader, now, outcome, duration);
     byArn.put(executionArn, e);
     byMachine.computeIfAbsent(stateMachineArn, k -> new ArrayList<>()).add(e);
+    running.add(e);
     emit(e, now);
     scheduleFinish.accept(executionArn, e.dueAt);
     return new StartResult.Started(e.snapshot());
@@ -190,19 +196,12 @@ final class ExecutionStore {
 
   /** Closes every running execution whose due instant is not after {@code now}. */
   synchronized void finishDue(Instant now) {
-    List<Execution> due = new ArrayList<>();
-    for (Execution e : byArn.values()) {
-      if (e.status == ExecutionStatus.RUNNING && !e.dueAt.isAfter(now)) {
-        due.add(e);
+    // Taken in the order they became due, so events come out in time order.
+    while (!running.isEmpty() && !running.peek().dueAt.isAfter(now)) {
+      Execution e = running.poll();
+      if (e.status != ExecutionStatus.RUNNING) {
+        continue; // stopped before it was due
       }
-    }
-    // Close in the order they became due, so events come out in time order.
-    due.sort(
-        (a, b) ->
-            a.dueAt.equals(b.dueAt)
-                ? Long.compare(a.sequence, b.sequence)
-                : a.dueAt.compareTo(b.dueAt));
-    for (Execution e : due) {
       // The execution ended when it was due, not when someone looked.
       if (e.outcome instanceof ExecutionOutcome.Succeed s) {
         e.close(ExecutionStatus.SUCCEEDED, e.dueAt, s.output(), null, null);

@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,5 +123,43 @@ class IdempotentStartTest {
         client.startExecution(r -> r.stateMachineArn(machine).name("obj-1").input("{}"));
 
     assertThat(again.executionArn()).isEqualTo(first.executionArn());
+  }
+
+  @Test
+  void concurrentStarts_ofTheSameNames_makeOneExecutionPerName() throws Exception {
+    int threads = 8;
+    int callsEach = 25;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<String>>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int seed = t;
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                List<String> arns = new ArrayList<>();
+                for (int i = 0; i < callsEach; i++) {
+                  String name = "obj-" + ((i * 7 + seed) % 25);
+                  arns.add(
+                      client
+                          .startExecution(r -> r.stateMachineArn(machine).name(name).input("{}"))
+                          .executionArn());
+                }
+                return arns;
+              }));
+    }
+    go.countDown();
+    Set<String> arns = new HashSet<>();
+    for (Future<List<String>> f : results) {
+      arns.addAll(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    assertThat(arns).hasSize(25);
+    assertThat(sfn.recording().executions()).hasSize(25);
+    assertThat(sfn.recording().startCounts())
+        .isEqualTo(new StartExecutionCounts((long) threads * callsEach, 0, 0));
+    assertThat(sfn.recording().statusChanges()).hasSize(25);
   }
 }
