@@ -108,7 +108,7 @@ class SignatureAndProtocolTest {
     assertThat(body.get("executionArn").asText()).endsWith(":execution:ingest:raw");
     // Dates travel as epoch seconds with a fraction, as the JSON protocol carries them.
     assertThat(body.get("startDate").isNumber()).isTrue();
-    assertThat(body.get("startDate").decimalValue().scale()).isEqualTo(3);
+    assertThat(r.body()).containsPattern("\"startDate\":\\d{10}\\.\\d{3}[,}]");
   }
 
   @Test
