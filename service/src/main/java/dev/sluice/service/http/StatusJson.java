@@ -23,6 +23,9 @@ final class StatusJson {
     o.put("backlog", b.waiting());
     o.put("due", b.due());
     o.put("inFlight", b.leased());
+    // Of those in flight: work an asynchronous target (a Step Functions execution) has begun and
+    // whose end has not come back yet.
+    o.put("running", d.running());
     o.put("released", b.releases());
     o.put("completed", b.done());
     o.put("dead", b.dead());
