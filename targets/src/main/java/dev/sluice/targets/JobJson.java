@@ -27,7 +27,16 @@ public final class JobJson {
 
   /** The job as a fresh, mutable JSON object (a caller may add fields, as the log target does). */
   public static ObjectNode toNode(Job job) {
-    ObjectEvent event = job.event();
+    ObjectNode node = eventNode(job.event());
+    node.put("attempt", job.attempt());
+    putIfPresent(node, "releasedAt", job.releasedAt());
+    node.put("eventId", job.eventId());
+    node.put("releaseId", job.releaseId());
+    return node;
+  }
+
+  /** The event's fields, its identity and idempotency key: what every job of it carries. */
+  static ObjectNode eventNode(ObjectEvent event) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("bucket", event.bucket());
     node.put("key", event.key());
@@ -41,11 +50,7 @@ public final class JobJson {
     putIfPresent(node, "eventTime", event.eventTime());
     putIfPresent(node, "source", event.source());
     node.put("identity", event.identity().toString());
-    node.put("idempotencyKey", job.idempotencyKey());
-    node.put("attempt", job.attempt());
-    putIfPresent(node, "releasedAt", job.releasedAt());
-    node.put("eventId", job.eventId());
-    node.put("releaseId", job.releaseId());
+    node.put("idempotencyKey", event.identity().idempotencyKey());
     return node;
   }
 

@@ -12,7 +12,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * a wait, never an attempt spent), a server error or a failure to reach the service is retryable,
  * any other answer of the service is permanent.
  */
-final class AwsOutcomes {
+public final class AwsOutcomes {
 
   /**
    * Error codes that mean "not now" rather than "no": the service's own rate limits and quotas on
@@ -36,7 +36,7 @@ final class AwsOutcomes {
   /**
    * The outcome of a call named {@code call} (e.g. {@code StartExecution}) that threw {@code e}.
    */
-  static Outcome of(String call, SdkException e) {
+  public static Outcome of(String call, SdkException e) {
     if (e instanceof AwsServiceException s) {
       String code = errorCode(s);
       String detail = clip(call + ": " + (code.isEmpty() ? "" : code + ": ") + message(s));
@@ -52,13 +52,15 @@ final class AwsOutcomes {
     return Outcome.retryable(clip(call + ": " + e.getMessage()));
   }
 
-  static boolean isThrottling(AwsServiceException s) {
+  /** Whether the service said "not now" (a rate limit or a quota on work in progress). */
+  public static boolean isThrottling(AwsServiceException s) {
     return s.isThrottlingException()
         || s.statusCode() == 429
         || THROTTLING_CODES.contains(errorCode(s));
   }
 
-  static String errorCode(AwsServiceException s) {
+  /** The service's error code, or empty. */
+  public static String errorCode(AwsServiceException s) {
     AwsErrorDetails d = s.awsErrorDetails();
     return d == null || d.errorCode() == null ? "" : d.errorCode();
   }
@@ -89,7 +91,8 @@ final class AwsOutcomes {
     }
   }
 
-  static String clip(String text) {
+  /** At most 1000 characters of {@code text}: enough to read, small enough for a message. */
+  public static String clip(String text) {
     return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
   }
 }

@@ -5,6 +5,7 @@ import dev.sluice.core.ExecutionName;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.targets.ExecutionInput;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -75,7 +76,7 @@ public final class StepFunctionsTarget implements Target {
           n <= Math.min(attempt + MAX_NAME_PROBES, ExecutionName.MAX_ATTEMPT);
           n++) {
         String name = ExecutionName.of(identity, n);
-        String input = ExecutionInput.of(job, n);
+        String input = ExecutionInput.of(job.event(), n);
         try {
           StartExecutionResponse r =
               sfn.startExecution(
