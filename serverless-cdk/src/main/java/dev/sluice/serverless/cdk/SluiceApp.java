@@ -37,14 +37,15 @@ public final class SluiceApp {
   public static void main(String[] args) {
     Map<String, Object> context = arguments(args);
     AppProps.Builder props = AppProps.builder().context(context);
+    Path moduleDir = Path.of(System.getProperty(MODULE_DIR_PROPERTY, "."));
     Object outdir = context.get("outdir");
     if (outdir != null) {
       props.outdir(outdir.toString());
     } else if (System.getenv("CDK_OUTDIR") == null) {
-      props.outdir("cdk.out");
+      // Run by hand rather than by the CDK CLI (which names its own directory).
+      props.outdir(moduleDir.resolve("cdk.out").toString());
     }
     App app = new App(props.build());
-    Path moduleDir = Path.of(System.getProperty(MODULE_DIR_PROPERTY, "."));
     SluiceStack stack;
     try {
       stack = define(app, moduleDir);
