@@ -19,7 +19,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * of each tick, through the proxy and straight to ElasticMQ). A program that prints figures, not a
  * test.
  *
- * <p>Arguments: events (default 2000), limit per tick (default 100).
+ * <p>Arguments: events (default 2000), limit per tick (default 100). Run from the repository:
+ *
+ * <pre>
+ * ./mvnw -q -pl serverless -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/serverless.cp -Dmdep.includeScope=test
+ * cd serverless &amp;&amp; java -cp "target/test-classes:target/classes:$(cat /tmp/serverless.cp)" \
+ *     dev.sluice.serverless.SchedulerBenchmark 2000 100
+ * </pre>
  */
 public final class SchedulerBenchmark {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
