@@ -13,13 +13,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * A {@link LimitStateStore} on one DynamoDB table: partition key {@code pk} (string), one item per
  * key, a number attribute {@code version}. Reads are strongly consistent {@code GetItem}s; a
- * replace is a {@code PutItem} of the whole item on condition {@code attribute_not_exists(pk)} for
- * version 0, else {@code #version = :expected}, so a {@code ConditionalCheckFailedException} is a
- * conflict. Uses neither transactions nor {@code UpdateTimeToLive}.
+ * replace of version 0 is a {@code PutItem} on condition {@code attribute_not_exists(pk)}, any
+ * other an {@code UpdateItem} that sets every attribute of the state on condition {@code #version =
+ * :expected}, so a {@code ConditionalCheckFailedException} is a conflict. Uses neither transactions
+ * nor {@code UpdateTimeToLive}.
  *
  * @param <S> the state type
  */
@@ -79,20 +81,45 @@ public final class DynamoLimitStateStore<S> implements LimitStateStore<S> {
 
   @Override
   public boolean replace(String key, long expectedVersion, S newState) {
-    Map<String, AttributeValue> item = new HashMap<>(codec.toItem(key, newState));
-    item.put(PK, AttributeValue.fromS(key));
-    item.put(VERSION, AttributeValue.fromN(Long.toString(expectedVersion + 1)));
-    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
-    if (expectedVersion == Versioned.ABSENT) {
-      put.conditionExpression("attribute_not_exists(" + PK + ")");
-    } else {
-      put.conditionExpression("#version = :expected")
-          .expressionAttributeNames(Map.of("#version", VERSION))
-          .expressionAttributeValues(
-              Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))));
-    }
+    Map<String, AttributeValue> attributes = codec.toItem(key, newState);
+    String next = Long.toString(expectedVersion + 1);
     try {
-      dynamo.putItem(put.build());
+      if (expectedVersion == Versioned.ABSENT) {
+        Map<String, AttributeValue> item = new HashMap<>(attributes);
+        item.put(PK, AttributeValue.fromS(key));
+        item.put(VERSION, AttributeValue.fromN(next));
+        dynamo.putItem(
+            PutItemRequest.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression("attribute_not_exists(" + PK + ")")
+                .build());
+      } else {
+        // An update, not a put, of an existing item: the functions that only free slots are
+        // granted UpdateItem, not PutItem.
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder set = new StringBuilder("SET #version = :next");
+        names.put("#version", VERSION);
+        values.put(":next", AttributeValue.fromN(next));
+        values.put(":expected", AttributeValue.fromN(Long.toString(expectedVersion)));
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) {
+          set.append(", #a").append(i).append(" = :a").append(i);
+          names.put("#a" + i, a.getKey());
+          values.put(":a" + i, a.getValue());
+          i++;
+        }
+        dynamo.updateItem(
+            UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(PK, AttributeValue.fromS(key)))
+                .updateExpression(set.toString())
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build());
+      }
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
