@@ -34,7 +34,12 @@ public final class SqsIntake implements MessageIntake {
     return parsed.stream().map(SqsIntake::verdict).toList();
   }
 
-  static MessageVerdict verdict(ParseResult parsed) {
+  /**
+   * Whether a message whose body parsed as {@code parsed} is done with (deleted) or can never be
+   * read (left for the queue's redrive policy). Shared by every consumer of a queue of
+   * notifications, so they all judge a body alike.
+   */
+  public static MessageVerdict verdict(ParseResult parsed) {
     if (parsed.isMalformed()) {
       LOG.log(
           System.Logger.Level.WARNING, "SQS message body cannot be read: {0}", parsed.bodyError());

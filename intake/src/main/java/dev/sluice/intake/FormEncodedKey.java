@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * silently replaces malformed UTF-8 with U+FFFD, which would turn a bad key into a different, wrong
  * key instead of a rejected record.
  */
-final class FormEncodedKey {
+public final class FormEncodedKey {
 
   private FormEncodedKey() {}
 
@@ -26,7 +26,7 @@ final class FormEncodedKey {
    * @throws IllegalArgumentException naming the position of a bad {@code %} sequence or of bytes
    *     that are not UTF-8
    */
-  static String decode(String raw) {
+  public static String decode(String raw) {
     check(raw);
     return URLDecoder.decode(raw, StandardCharsets.UTF_8);
   }

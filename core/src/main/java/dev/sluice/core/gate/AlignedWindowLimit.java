@@ -32,6 +32,49 @@ public final class AlignedWindowLimit implements Limit {
     this.anchorNanos = anchorNanos;
   }
 
+  /**
+   * A limit that resumes from a stored {@link State}, so a short-lived process decides as if it had
+   * made every release itself.
+   */
+  public static AlignedWindowLimit restored(
+      int limit, Duration every, long anchorNanos, State state) {
+    AlignedWindowLimit restored = new AlignedWindowLimit(limit, every, anchorNanos);
+    restored.period = state.period();
+    restored.usedInPeriod = state.used();
+    return restored;
+  }
+
+  /**
+   * What a store must keep of this limit: the period (counted from the anchor) and the releases in
+   * it.
+   *
+   * @param period index of the period, {@code floor((t - anchor) / every)}; {@link Long#MIN_VALUE}
+   *     before the first release
+   * @param used releases counted in that period, >= 0
+   */
+  public record State(long period, long used) {
+    public State {
+      if (used < 0) {
+        throw new IllegalArgumentException("used must be >= 0, got " + used);
+      }
+    }
+  }
+
+  /** This limit's state now, to be stored and {@link #restored} later. */
+  public State state() {
+    return new State(period, usedInPeriod);
+  }
+
+  /** The index of the period that holds {@code nanos}. */
+  public long periodOf(long nanos) {
+    return Math.floorDiv(nanos - anchorNanos, everyNanos);
+  }
+
+  /** When period {@code p} starts. */
+  public long periodStartNanos(long p) {
+    return anchorNanos + p * everyNanos;
+  }
+
   @Override
   public Admission admission(long nowNanos, long notYetStarted) {
     enterPeriodOf(nowNanos);
@@ -54,7 +97,7 @@ public final class AlignedWindowLimit implements Limit {
   }
 
   private void enterPeriodOf(long nowNanos) {
-    long p = Math.floorDiv(nowNanos - anchorNanos, everyNanos);
+    long p = periodOf(nowNanos);
     // A time from an earlier period is counted in the current one: never hand out a period twice.
     if (p > period) {
       period = p;

@@ -73,4 +73,19 @@ class AlignedWindowLimitTest {
 
     assertThat(releasedPerMinute).containsExactly(50L, 1050L, 2015L);
   }
+
+  @Test
+  void restored_fromItsState_answersAsTheOriginalDoes() {
+    AlignedWindowLimit original = new AlignedWindowLimit(50, Duration.ofMinutes(1), 7);
+    original.onRelease(MINUTE + 10 * SECOND, 20);
+
+    AlignedWindowLimit.State state = original.state();
+    AlignedWindowLimit restored = AlignedWindowLimit.restored(50, Duration.ofMinutes(1), 7, state);
+
+    assertThat(state).isEqualTo(new AlignedWindowLimit.State(1, 20));
+    assertThat(restored.admission(MINUTE + 30 * SECOND)).isEqualTo(Admission.admit(30));
+    assertThat(restored.admission(2 * MINUTE + 7)).isEqualTo(Admission.admit(50));
+    assertThat(original.periodOf(2 * MINUTE + 6)).isEqualTo(1);
+    assertThat(original.periodStartNanos(2)).isEqualTo(2 * MINUTE + 7);
+  }
 }
