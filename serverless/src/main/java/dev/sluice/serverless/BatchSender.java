@@ -1,11 +1,14 @@
 package dev.sluice.serverless;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -30,8 +33,13 @@ final class BatchSender {
    *
    * @param body the body
    * @param delaySeconds 0 to 900
+   * @param attributes string message attributes (an error for a dead letter, a count)
    */
-  record Outgoing(String body, int delaySeconds) {}
+  record Outgoing(String body, int delaySeconds, Map<String, String> attributes) {
+    Outgoing(String body, int delaySeconds) {
+      this(body, delaySeconds, Map.of());
+    }
+  }
 
   /**
    * One message not sent.
@@ -53,6 +61,19 @@ final class BatchSender {
             SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(m.body());
         if (m.delaySeconds() > 0) {
           entry.delaySeconds(m.delaySeconds());
+        }
+        if (!m.attributes().isEmpty()) {
+          Map<String, MessageAttributeValue> attributes = new HashMap<>();
+          m.attributes()
+              .forEach(
+                  (name, value) ->
+                      attributes.put(
+                          name,
+                          MessageAttributeValue.builder()
+                              .dataType("String")
+                              .stringValue(value)
+                              .build()));
+          entry.messageAttributes(attributes);
         }
         entries.add(entry.build());
       }

@@ -148,6 +148,21 @@ public record SluiceMessage(ObjectEvent event, int attempt, String executionName
     return new SluiceMessage(event, attempt, optionalText(n, "executionName"));
   }
 
+  /**
+   * Reads the input of an execution Sluice started (see {@code ExecutionInput}: the same fields,
+   * without the version field): which event and which attempt a status-change event is about.
+   *
+   * @throws IllegalArgumentException naming the field at fault
+   */
+  public static SluiceMessage fromExecutionInput(JsonNode input) {
+    if (input == null || !input.isObject()) {
+      throw new IllegalArgumentException("input must be a JSON object, got " + input);
+    }
+    ObjectNode copy = ((ObjectNode) input).deepCopy();
+    copy.put(VERSION_FIELD, VERSION);
+    return fromJson(copy);
+  }
+
   private static void putIfSet(ObjectNode n, String field, String value) {
     if (value != null) {
       n.put(field, value);
