@@ -110,7 +110,10 @@ public final class SluiceStack extends Stack {
                 "STATE_MACHINE_ARN", stateMachine.getStateMachineArn(),
                 "TABLE_NAME", table.getTableName(),
                 "INVOCATION_QUEUE_URL", queues.invocationQueue().getQueueUrl(),
-                "INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl()),
+                "INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl(),
+                // At its last receive a start that keeps failing is dead-lettered with its error
+                // by the function, not silently by the queue's redrive.
+                "MAX_RECEIVES", Integer.toString(settings.maxReceiveCount())),
             null);
     HandlerPermissions.invoke(
         invoke.role(),

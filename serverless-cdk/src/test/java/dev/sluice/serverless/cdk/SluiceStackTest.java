@@ -165,6 +165,7 @@ class SluiceStackTest {
                 "TABLE_NAME", table,
                 "INVOCATION_QUEUE_URL", invocationQueue,
                 "INVOCATION_DLQ_URL", invocationDlq,
+                "MAX_RECEIVES", "5",
                 "PIPELINE", "Sluice"));
     assertThat(environment(stack.completion()))
         .containsExactlyInAnyOrderEntriesOf(
