@@ -139,7 +139,8 @@ class CompletionHandlerTest {
                 b.queueUrl(queue.toString())
                     .maxNumberOfMessages(10)
                     .waitTimeSeconds(0)
-                    .messageAttributeNames("All"))
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNamesWithStrings("All"))
         .messages();
   }
 
@@ -168,22 +169,20 @@ class CompletionHandlerTest {
 
     assertThat(result).isEqualTo("RETRIED");
     assertThat(slots().load(T0).state().size()).isZero();
-    assertThat(receiveAll(eventQueue)).isEmpty(); // waits RETRY_DELAY first
+    List<Message> back = new java.util.ArrayList<>();
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> AWS.sqs.messagesOn(eventQueue) == 1 && !receiveAllPeek().isEmpty());
-    SluiceMessage retry = SluiceMessage.fromJson(JSON.readTree(peeked.get(0).body()));
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> back.addAll(receiveAll(eventQueue)) && !back.isEmpty());
+    assertThat(back).hasSize(1);
+    SluiceMessage retry = SluiceMessage.fromJson(JSON.readTree(back.get(0).body()));
     assertThat(retry.attempt()).isEqualTo(2);
     assertThat(retry.event()).isEqualTo(failing.event());
     assertThat(retry.executionName()).isNull(); // the scheduler names it when it passes the gate
-  }
-
-  private final List<Message> peeked = new CopyOnWriteArrayList<>();
-
-  private List<Message> receiveAllPeek() {
-    List<Message> got = receiveAll(eventQueue);
-    peeked.addAll(got);
-    return got;
+    // It waited RETRY_DELAY (2 s) in the queue before it could be handed out.
+    long sent = Long.parseLong(back.get(0).attributesAsStrings().get("SentTimestamp"));
+    long first =
+        Long.parseLong(back.get(0).attributesAsStrings().get("ApproximateFirstReceiveTimestamp"));
+    assertThat(first - sent).isGreaterThanOrEqualTo(2000);
   }
 
   @Test

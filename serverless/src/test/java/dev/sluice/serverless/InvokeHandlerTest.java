@@ -138,7 +138,8 @@ class InvokeHandlerTest {
                 b.queueUrl(queue.toString())
                     .maxNumberOfMessages(10)
                     .waitTimeSeconds(0)
-                    .messageAttributeNames("All"))
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNamesWithStrings("All"))
         .messages();
   }
 
@@ -208,11 +209,22 @@ class InvokeHandlerTest {
     // Reported done, so the original (already received 4 times) is deleted, not dead-lettered.
     assertThat(failed).isEmpty();
     assertThat(sfn.recording().executions()).hasSize(1);
-    assertThat(receiveAll(invocations)).isEmpty(); // delayed: not visible yet
+    List<Message> back = new java.util.ArrayList<>();
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> !receiveAll(invocations).isEmpty() || AWS.sqs.messagesOn(invocations) == 0);
-    assertThat(AWS.sqs.messagesOn(invocations)).isEqualTo(1);
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> back.addAll(receiveAll(invocations)) && !back.isEmpty());
+    assertThat(back)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.body()).isEqualTo(second.toJson());
+              assertThat(m.messageAttributes().get(Invoker.THROTTLES).stringValue()).isEqualTo("1");
+              // Sent with a delay of 1 s: not handed out before that.
+              long sent = Long.parseLong(m.attributesAsStrings().get("SentTimestamp"));
+              long handedOut =
+                  Long.parseLong(m.attributesAsStrings().get("ApproximateFirstReceiveTimestamp"));
+              assertThat(handedOut - sent).isGreaterThanOrEqualTo(1000);
+            });
     assertThat(AWS.sqs.messagesOn(deadLetters)).isZero();
   }
 
