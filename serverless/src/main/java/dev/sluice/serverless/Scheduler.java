@@ -198,7 +198,7 @@ public final class Scheduler {
     }
     tally.returned += makeVisible(toReturn);
 
-    long backlog = backlog();
+    long backlog = settings.backlogMetric() ? backlog() : -1;
     long inFlight =
         slotLimit == null ? -1 : concurrency.inFlight(slotLimit.lastKnown(at).state(), at);
     TickReport report =

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param pipeline the metrics dimension ({@code PIPELINE}, default {@link #DEFAULT_PIPELINE})
  * @param receiveWaitSeconds long-poll wait of each receive, 0 to 20 ({@code RECEIVE_WAIT_SECONDS},
  *     default 1)
+ * @param backlogMetric ask SQS each tick for the event queue's visible messages and report them as
+ *     the {@code Backlog} metric ({@code BACKLOG_METRIC}, default false: one more SQS call per
+ *     tick, and CloudWatch shows the queue's {@code ApproximateNumberOfMessagesVisible} for free)
  */
 public record SchedulerSettings(
     String eventQueueUrl,
@@ -38,9 +41,41 @@ public record SchedulerSettings(
     String keyPrefix,
     String keySuffix,
     String pipeline,
-    int receiveWaitSeconds) {
+    int receiveWaitSeconds,
+    boolean backlogMetric) {
 
   public static final Duration DEFAULT_SLOT_EXPIRY = Duration.ofHours(24);
+
+  /** Settings without the backlog metric. */
+  public SchedulerSettings(
+      String eventQueueUrl,
+      String invocationQueueUrl,
+      String tableName,
+      int limit,
+      Duration every,
+      Integer maxInFlight,
+      Duration slotExpiry,
+      boolean smooth,
+      String keyPrefix,
+      String keySuffix,
+      String pipeline,
+      int receiveWaitSeconds) {
+    this(
+        eventQueueUrl,
+        invocationQueueUrl,
+        tableName,
+        limit,
+        every,
+        maxInFlight,
+        slotExpiry,
+        smooth,
+        keyPrefix,
+        keySuffix,
+        pipeline,
+        receiveWaitSeconds,
+        false);
+  }
+
   public static final String DEFAULT_PIPELINE = "sluice";
 
   /** The {@code source} recorded on events read from notifications on the event queue. */
@@ -100,7 +135,8 @@ public record SchedulerSettings(
         e.optional("KEY_PREFIX", ""),
         e.optional("KEY_SUFFIX", ""),
         e.optional("PIPELINE", DEFAULT_PIPELINE),
-        waitSeconds);
+        waitSeconds,
+        e.bool("BACKLOG_METRIC", false));
   }
 
   /** How event queue bodies are read: S3's key encodings, ObjectCreated only, the filters. */
