@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.core.ObjectEvent;
-import dev.sluice.core.gate.stored.ConcurrencyPolicy;
 import dev.sluice.core.gate.stored.InFlightSlots;
-import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.localaws.LocalClients;
 import dev.sluice.sfnlocal.ExecutionOutcome;
 import dev.sluice.sfnlocal.LocalStepFunctions;
@@ -91,18 +88,6 @@ class CompletionHandlerTest {
         env, AWS.proxiedSqs, AWS.dynamo.client(), Clock.fixed(T0, ZoneOffset.UTC), QUIET);
   }
 
-  private StoredLimit<InFlightSlots> slots() {
-    return new StoredLimit<>(
-        new ConcurrencyPolicy(100, Duration.ofDays(1)),
-        DynamoLimitStateStore.inFlight(AWS.dynamo.client(), table));
-  }
-
-  private static SluiceMessage message(String key, int attempt) {
-    ObjectEvent event =
-        new ObjectEvent("data", key, 12L, "e1", null, "0A1B", "ObjectCreated:Put", null, "s3");
-    return new SluiceMessage(event, attempt, null).named();
-  }
-
   /** Runs message's execution to its end; returns the terminal status-change event's JSON. */
   private String runToEnd(SluiceMessage m) {
     client.startExecution(
@@ -131,30 +116,17 @@ class CompletionHandlerTest {
     return JSON.readTree(out.toByteArray()).get("result").asText();
   }
 
-  private List<Message> receiveAll(URI queue) {
-    return AWS.sqs
-        .client()
-        .receiveMessage(
-            b ->
-                b.queueUrl(queue.toString())
-                    .maxNumberOfMessages(10)
-                    .waitTimeSeconds(0)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNamesWithStrings("All"))
-        .messages();
-  }
-
   @Test
   void complete_whenSucceeded_freesTheSlotOnceEvenIfDeliveredTwice() throws Exception {
-    SluiceMessage done = message("good.csv", 1);
-    SluiceMessage other = message("other.csv", 1);
-    slots().reserve(T0, List.of(done.executionName(), other.executionName()));
+    SluiceMessage done = LocalAws.message("good.csv", 1);
+    SluiceMessage other = LocalAws.message("other.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(done.executionName(), other.executionName()));
     String event = runToEnd(done);
 
     assertThat(complete(handler(), event)).isEqualTo("SUCCEEDED");
     assertThat(complete(handler(), event)).isEqualTo("SUCCEEDED");
 
-    InFlightSlots after = slots().load(T0).state();
+    InFlightSlots after = AWS.slots(table).load(T0).state();
     assertThat(after.holders().keySet()).containsExactly(other.executionName());
     assertThat(AWS.sqs.messagesOn(eventQueue)).isZero();
   }
@@ -162,17 +134,17 @@ class CompletionHandlerTest {
   @Test
   void complete_whenFailedBeforeTheLastAttempt_sendsTheNextAttemptThroughTheEventQueue()
       throws Exception {
-    SluiceMessage failing = message("bad.csv", 1);
-    slots().reserve(T0, List.of(failing.executionName()));
+    SluiceMessage failing = LocalAws.message("bad.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(failing.executionName()));
 
     String result = complete(handler(), runToEnd(failing));
 
     assertThat(result).isEqualTo("RETRIED");
-    assertThat(slots().load(T0).state().size()).isZero();
+    assertThat(AWS.slots(table).load(T0).state().size()).isZero();
     List<Message> back = new java.util.ArrayList<>();
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> back.addAll(receiveAll(eventQueue)) && !back.isEmpty());
+        .until(() -> back.addAll(AWS.receiveVisible(eventQueue)) && !back.isEmpty());
     assertThat(back).hasSize(1);
     SluiceMessage retry = SluiceMessage.fromJson(JSON.readTree(back.get(0).body()));
     assertThat(retry.attempt()).isEqualTo(2);
@@ -188,12 +160,12 @@ class CompletionHandlerTest {
   @Test
   void complete_whenTheLastAttemptFailed_deadLettersWithTheExecutionsErrorAndCause()
       throws Exception {
-    SluiceMessage last = message("bad.csv", 3);
+    SluiceMessage last = LocalAws.message("bad.csv", 3);
 
     String result = complete(handler(), runToEnd(last));
 
     assertThat(result).isEqualTo("DEAD_LETTERED");
-    assertThat(receiveAll(deadLetters))
+    assertThat(AWS.receiveVisible(deadLetters))
         .singleElement()
         .satisfies(
             d -> {
@@ -206,8 +178,8 @@ class CompletionHandlerTest {
 
   @Test
   void complete_whenAboutAnotherStateMachineOrNotAnEnd_ignoresIt() throws Exception {
-    SluiceMessage m = message("good.csv", 1);
-    slots().reserve(T0, List.of(m.executionName()));
+    SluiceMessage m = LocalAws.message("good.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(m.executionName()));
     String ended = runToEnd(m);
     JsonNode other = JSON.readTree(ended);
     ((com.fasterxml.jackson.databind.node.ObjectNode) other.get("detail"))
@@ -222,7 +194,7 @@ class CompletionHandlerTest {
 
     assertThat(complete(handler(), other.toString())).isEqualTo("IGNORED");
     assertThat(complete(handler(), running)).isEqualTo("IGNORED");
-    assertThat(slots().load(T0).state().holds(m.executionName())).isTrue();
+    assertThat(AWS.slots(table).load(T0).state().holds(m.executionName())).isTrue();
   }
 
   @Test

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ExecutionName;
-import dev.sluice.core.ObjectEvent;
-import dev.sluice.core.gate.stored.ConcurrencyPolicy;
 import dev.sluice.core.gate.stored.InFlightSlots;
-import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.localaws.LocalClients;
 import dev.sluice.sfnlocal.ExecutionStatus;
 import dev.sluice.sfnlocal.LocalStepFunctions;
@@ -93,12 +90,6 @@ class InvokeHandlerTest {
     return handler(sfn.stateMachineArn("process"));
   }
 
-  private static SluiceMessage message(String key, int attempt) {
-    ObjectEvent event =
-        new ObjectEvent("data", key, 12L, "e1", null, "0A1B", "ObjectCreated:Put", null, "s3");
-    return new SluiceMessage(event, attempt, null).named();
-  }
-
   private static ObjectNode record(String id, String body, int receiveCount) {
     ObjectNode r = JSON.createObjectNode();
     r.put("messageId", id);
@@ -124,29 +115,10 @@ class InvokeHandlerTest {
     return answer.get("batchItemFailures").findValuesAsText("itemIdentifier");
   }
 
-  private StoredLimit<InFlightSlots> slots() {
-    return new StoredLimit<>(
-        new ConcurrencyPolicy(100, Duration.ofDays(1)),
-        DynamoLimitStateStore.inFlight(AWS.dynamo.client(), table));
-  }
-
-  private List<Message> receiveAll(URI queue) {
-    return AWS.sqs
-        .client()
-        .receiveMessage(
-            b ->
-                b.queueUrl(queue.toString())
-                    .maxNumberOfMessages(10)
-                    .waitTimeSeconds(0)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNamesWithStrings("All"))
-        .messages();
-  }
-
   @Test
   void invoke_startsTheNamedExecutionWithTheEventAsInput() throws Exception {
     startSfn(LocalStepFunctions.builder().executionDuration(Duration.ofMinutes(5)));
-    SluiceMessage m = message("in/a b.csv", 1);
+    SluiceMessage m = LocalAws.message("in/a b.csv", 1);
 
     List<String> failed = invoke(handler(), record("m1", m.toJson(), 1));
 
@@ -164,31 +136,31 @@ class InvokeHandlerTest {
   void invoke_whenTheSameMessageComesTwice_startsOneExecutionAndKeepsItsSlotWhileItRuns()
       throws Exception {
     startSfn(LocalStepFunctions.builder().executionDuration(Duration.ofMinutes(5)));
-    SluiceMessage m = message("a.csv", 1);
-    slots().reserve(T0, List.of(m.executionName()));
+    SluiceMessage m = LocalAws.message("a.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(m.executionName()));
 
     invoke(handler(), record("m1", m.toJson(), 1));
     List<String> failed = invoke(handler(), record("m2", m.toJson(), 1));
 
     assertThat(failed).isEmpty();
     assertThat(sfn.recording().executions()).hasSize(1);
-    assertThat(slots().load(T0).state().holds(m.executionName())).isTrue();
+    assertThat(AWS.slots(table).load(T0).state().holds(m.executionName())).isTrue();
   }
 
   @Test
   void invoke_whenTheExecutionAlreadyEnded_freesItsSlot() throws Exception {
     startSfn(LocalStepFunctions.builder().executionDuration(Duration.ZERO));
-    SluiceMessage m = message("a.csv", 1);
-    SluiceMessage other = message("b.csv", 1);
+    SluiceMessage m = LocalAws.message("a.csv", 1);
+    SluiceMessage other = LocalAws.message("b.csv", 1);
     invoke(handler(), record("m1", m.toJson(), 1));
     Awaitility.await()
         .until(() -> sfn.recording().executions().get(0).status() == ExecutionStatus.SUCCEEDED);
     // The scheduler moved a duplicate of m: it took m's slot again.
-    slots().reserve(T0, List.of(m.executionName(), other.executionName()));
+    AWS.slots(table).reserve(T0, List.of(m.executionName(), other.executionName()));
 
     invoke(handler(), record("m2", m.toJson(), 1));
 
-    InFlightSlots after = slots().load(T0).state();
+    InFlightSlots after = AWS.slots(table).load(T0).state();
     assertThat(after.holds(m.executionName())).isFalse();
     assertThat(after.holds(other.executionName())).isTrue();
     assertThat(sfn.recording().executions()).hasSize(1);
@@ -200,8 +172,8 @@ class InvokeHandlerTest {
         LocalStepFunctions.builder()
             .executionDuration(Duration.ofMinutes(5))
             .startExecutionRate(1, 0.001));
-    SluiceMessage first = message("a.csv", 1);
-    SluiceMessage second = message("b.csv", 1);
+    SluiceMessage first = LocalAws.message("a.csv", 1);
+    SluiceMessage second = LocalAws.message("b.csv", 1);
 
     List<String> failed =
         invoke(handler(), record("m1", first.toJson(), 1), record("m2", second.toJson(), 4));
@@ -212,7 +184,7 @@ class InvokeHandlerTest {
     List<Message> back = new java.util.ArrayList<>();
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> back.addAll(receiveAll(invocations)) && !back.isEmpty());
+        .until(() -> back.addAll(AWS.receiveVisible(invocations)) && !back.isEmpty());
     assertThat(back)
         .singleElement()
         .satisfies(
@@ -240,8 +212,8 @@ class InvokeHandlerTest {
       List<String> failed =
           invoke(
               handler(),
-              record("m1", message("a.csv", 1).toJson(), 1),
-              record("m2", message("b.csv", 1).toJson(), 1));
+              record("m1", LocalAws.message("a.csv", 1).toJson(), 1),
+              record("m2", LocalAws.message("b.csv", 1).toJson(), 1));
 
       assertThat(failed).containsExactly("m2");
     } finally {
@@ -253,8 +225,8 @@ class InvokeHandlerTest {
   void invoke_whenTheStateMachineDoesNotExist_deadLettersWithTheErrorAndFreesTheSlot()
       throws Exception {
     startSfn(LocalStepFunctions.builder());
-    SluiceMessage m = message("a.csv", 1);
-    slots().reserve(T0, List.of(m.executionName()));
+    SluiceMessage m = LocalAws.message("a.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(m.executionName()));
 
     List<String> failed =
         invoke(
@@ -262,7 +234,7 @@ class InvokeHandlerTest {
             record("m1", m.toJson(), 1));
 
     assertThat(failed).isEmpty();
-    assertThat(receiveAll(deadLetters))
+    assertThat(AWS.receiveVisible(deadLetters))
         .singleElement()
         .satisfies(
             d -> {
@@ -270,7 +242,7 @@ class InvokeHandlerTest {
               assertThat(d.messageAttributes().get(Invoker.ERROR).stringValue())
                   .contains("StateMachineDoesNotExist");
             });
-    assertThat(slots().load(T0).state().holds(m.executionName())).isFalse();
+    assertThat(AWS.slots(table).load(T0).state().holds(m.executionName())).isFalse();
   }
 
   @Test
@@ -279,14 +251,14 @@ class InvokeHandlerTest {
     startSfn(LocalStepFunctions.builder());
     String arn = sfn.stateMachineArn("process");
     sfn.close(); // nothing answers on its port now
-    SluiceMessage m = message("a.csv", 1);
+    SluiceMessage m = LocalAws.message("a.csv", 1);
 
     List<String> early = invoke(handler(arn), record("m1", m.toJson(), 1));
     List<String> last = invoke(handler(arn), record("m1", m.toJson(), 3));
 
     assertThat(early).containsExactly("m1");
     assertThat(last).isEmpty();
-    assertThat(receiveAll(deadLetters))
+    assertThat(AWS.receiveVisible(deadLetters))
         .singleElement()
         .satisfies(
             d ->
@@ -302,7 +274,7 @@ class InvokeHandlerTest {
     List<String> failed = invoke(handler(), record("m1", "{\"hello\":1}", 1));
 
     assertThat(failed).isEmpty();
-    assertThat(receiveAll(deadLetters))
+    assertThat(AWS.receiveVisible(deadLetters))
         .singleElement()
         .satisfies(
             d ->

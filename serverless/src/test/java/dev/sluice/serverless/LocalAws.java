@@ -1,5 +1,9 @@
 package dev.sluice.serverless;
 
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.gate.stored.ConcurrencyPolicy;
+import dev.sluice.core.gate.stored.InFlightSlots;
+import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.localaws.LocalClients;
 import dev.sluice.localaws.LocalDynamo;
 import dev.sluice.localaws.LocalSqs;
@@ -7,8 +11,11 @@ import dev.sluice.localaws.SqsProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The local AWS pieces the tests share, started once per test JVM: ElasticMQ, a proxy in front of
@@ -56,6 +63,36 @@ final class LocalAws {
     String name = unique("limits");
     dynamo.createTable(name);
     return name;
+  }
+
+  /**
+   * Receives what is visible on {@code queue} now (up to 10), with every message attribute and
+   * SQS's own attributes (sent and first-receive timestamps), without deleting it.
+   */
+  List<Message> receiveVisible(URI queue) {
+    return sqs.client()
+        .receiveMessage(
+            b ->
+                b.queueUrl(queue.toString())
+                    .maxNumberOfMessages(10)
+                    .waitTimeSeconds(0)
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNamesWithStrings("All"))
+        .messages();
+  }
+
+  /** The in-flight slots kept in {@code table}, as the functions keep them. */
+  StoredLimit<InFlightSlots> slots(String table) {
+    return new StoredLimit<>(
+        new ConcurrencyPolicy(100, java.time.Duration.ofDays(1)),
+        DynamoLimitStateStore.inFlight(dynamo.client(), table));
+  }
+
+  /** Attempt {@code attempt} of an event of {@code key} in bucket {@code data}, named. */
+  static SluiceMessage message(String key, int attempt) {
+    ObjectEvent event =
+        new ObjectEvent("data", key, 12L, "e1", null, "0A1B", "ObjectCreated:Put", null, "s3");
+    return new SluiceMessage(event, attempt, null).named();
   }
 
   static String fixture(String name) {

@@ -2,6 +2,8 @@ package dev.sluice.targets.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -22,31 +24,25 @@ public final class AwsClients {
    * @param timeout how long one call may take, retries included
    */
   public static SfnClient stepFunctions(String region, URI endpoint, Duration timeout) {
-    var b =
-        SfnClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(timeout))
-            .overrideConfiguration(c -> c.apiCallTimeout(timeout));
-    if (region != null) {
-      b.region(Region.of(region));
-    }
-    if (endpoint != null) {
-      b.endpointOverride(endpoint);
-    }
-    return b.build();
+    return build(SfnClient.builder(), region, endpoint, timeout);
   }
 
   /** As {@link #stepFunctions}, for Lambda. */
   public static LambdaClient lambda(String region, URI endpoint, Duration timeout) {
-    var b =
-        LambdaClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(timeout))
-            .overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    return build(LambdaClient.builder(), region, endpoint, timeout);
+  }
+
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      B builder, String region, URI endpoint, Duration timeout) {
+    builder
+        .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(timeout))
+        .overrideConfiguration(c -> c.apiCallTimeout(timeout));
     if (region != null) {
-      b.region(Region.of(region));
+      builder.region(Region.of(region));
     }
     if (endpoint != null) {
-      b.endpointOverride(endpoint);
+      builder.endpointOverride(endpoint);
     }
-    return b.build();
+    return builder.build();
   }
 }
