@@ -55,7 +55,20 @@ public final class LocalDynamo implements AutoCloseable {
    */
   public static LocalDynamo start(Path nodeDir) {
     Path cli = ensureInstalled(nodeDir);
-    int port = freePort();
+    RuntimeException last = null;
+    // A free port is free when asked, not when node binds it: another process may take it in
+    // between, and then dynalite exits. A new port, a few times, makes that harmless.
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return startOn(cli, freePort());
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static LocalDynamo startOn(Path cli, int port) {
     ProcessBuilder pb =
         new ProcessBuilder(
                 "node",

@@ -29,11 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP proxy between an SQS client and a local SQS server, on 127.0.0.1: point the client's
- * endpoint override at {@link #endpoint()}. It counts calls per SQS operation (from the {@code
- * X-Amz-Target} header of the JSON protocol the SDK speaks) and can fail a seeded random fraction
- * of the entries of {@code SendMessageBatch} calls to one queue, as SQS reports a partial batch
- * failure: a failed entry is taken out of the request before it is forwarded, and listed in the
- * response's {@code Failed} with {@code SenderFault: false} and code {@code InternalError}.
+ * endpoint override at {@link #endpoint()}. It counts the calls SQS answered, per operation (from
+ * the {@code X-Amz-Target} header of the JSON protocol the SDK speaks) and can fail a seeded random
+ * fraction of the entries of {@code SendMessageBatch} calls to one queue, as SQS reports a partial
+ * batch failure: a failed entry is taken out of the request before it is forwarded, and listed in
+ * the response's {@code Failed} with {@code SenderFault: false} and code {@code InternalError}.
  */
 public final class SqsProxy implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,7 +87,7 @@ public final class SqsProxy implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Calls seen per operation ({@code ReceiveMessage}, {@code SendMessageBatch}, ...). */
+  /** Calls answered per operation ({@code ReceiveMessage}, {@code SendMessageBatch}, ...). */
   public Map<String, Long> calls() {
     Map<String, Long> out = new TreeMap<>();
     calls.forEach((op, n) -> out.put(op, n.get()));
@@ -100,7 +100,7 @@ public final class SqsProxy implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
-  /** Calls seen of every operation. */
+  /** Calls answered, of every operation. */
   public long totalCalls() {
     return calls.values().stream().mapToLong(AtomicLong::get).sum();
   }
@@ -155,7 +155,6 @@ public final class SqsProxy implements AutoCloseable {
         body = in.readAllBytes();
       }
       String operation = operation(exchange);
-      calls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
       FaultPlan plan = faults;
       ArrayNode failed = null;
       if (plan != null && operation.equals("SendMessageBatch")) {
@@ -195,8 +194,13 @@ public final class SqsProxy implements AutoCloseable {
         all.addAll(failed);
         responseBody = JSON.writeValueAsBytes(merged);
       }
+      if (response.statusCode() / 100 == 2) {
+        // Counted once answered: a call the SDK has to send again (a dropped connection on a
+        // loaded machine) counts once, so the counts are the code's calls, not the network's luck.
+        calls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
+      }
       respond(exchange, response.statusCode(), response.headers().map(), responseBody);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       // Answered as a server error, which the SDK retries: a proxy bug must not pass as success.
       respond(exchange, 500, Map.of(), ("proxy error: " + e).getBytes(StandardCharsets.UTF_8));
     } finally {

@@ -80,6 +80,14 @@ class IntakeHandlerTest {
     invoke(handler, fixture("a-s3-put-aws-doc-example"));
 
     assertThat(AWS.sqs.messagesOn(queue)).isZero();
+    URI other = AWS.sqs.createQueue(LocalAws.unique("events"), 30);
+    IntakeHandler happy =
+        new IntakeHandler(
+            Map.of("EVENT_QUEUE_URL", other.toString(), "KEY_PREFIX", "Happy"),
+            AWS.proxiedSqs,
+            new PrintStream(logged, true));
+    invoke(happy, fixture("a-s3-put-aws-doc-example"));
+    assertThat(AWS.sqs.messagesOn(other)).isEqualTo(1); // HappyFace.jpg is under "Happy"
   }
 
   @Test

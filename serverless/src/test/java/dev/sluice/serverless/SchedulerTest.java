@@ -343,8 +343,23 @@ class SchedulerTest {
   @Test
   void runTick_smooth_delaysEachReleaseByItsShareOfTheTick() {
     enqueue(0, 10);
+    // A 15-minute tick: the delays are 90 s apart, far longer than this test can take.
+    SchedulerSettings smooth =
+        new SchedulerSettings(
+            events.queue().toString(),
+            invocations.toString(),
+            table,
+            10,
+            Duration.ofMinutes(15),
+            null,
+            null,
+            true,
+            "",
+            "",
+            "test",
+            0);
 
-    TickReport report = scheduler(settings(10, null, true), QUIET).runTick(T0, () -> true);
+    TickReport report = scheduler(smooth, QUIET).runTick(T0, () -> true);
 
     var attributes =
         AWS.sqs
@@ -357,7 +372,7 @@ class SchedulerTest {
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
             .attributes();
     assertThat(report.released()).isEqualTo(10);
-    // The first goes at once; the other nine wait 6, 12, ... 54 seconds.
+    // The first goes at once; the other nine wait 90, 180, ... 810 seconds.
     assertThat(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).isEqualTo("1");
     assertThat(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
         .isEqualTo("9");

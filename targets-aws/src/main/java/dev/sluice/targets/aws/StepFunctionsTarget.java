@@ -145,6 +145,12 @@ public final class StepFunctionsTarget implements Target {
     return new Outcome.Started(executionArn, settings.maxExecutionTime(), duplicate);
   }
 
+  /** Executions watched for their end now; 0 when completion is not polled. */
+  int watching() {
+    ExecutionWatch w = watch;
+    return w == null ? 0 : w.watching();
+  }
+
   @Override
   public String describe() {
     return "step-functions " + settings.stateMachineArn();

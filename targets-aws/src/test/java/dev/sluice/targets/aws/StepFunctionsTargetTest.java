@@ -10,7 +10,11 @@ import dev.sluice.sfnlocal.ExecutionOutcome;
 import dev.sluice.sfnlocal.ExecutionStatus;
 import dev.sluice.sfnlocal.LocalStepFunctions;
 import dev.sluice.sfnlocal.RecordedExecution;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,11 +38,20 @@ class StepFunctionsTargetTest {
   private StepFunctionsTarget target;
 
   private void start(Duration runFor, Function<String, ExecutionOutcome> byName, int bucket) {
+    start(runFor, byName, bucket, null);
+  }
+
+  /** With {@code clock}, executions end only when the test moves it (read at each call). */
+  private void start(
+      Duration runFor, Function<String, ExecutionOutcome> byName, int bucket, Clock clock) {
     var b =
         LocalStepFunctions.builder()
             .stateMachine("process")
             .executionDuration(runFor)
             .outcome(e -> byName.apply(e.name()));
+    if (clock != null) {
+      b.clock(clock).finishInBackground(false);
+    }
     if (bucket > 0) {
       b.startExecutionRate(bucket, 0.001);
     }
@@ -117,21 +130,48 @@ class StepFunctionsTargetTest {
 
   @Test
   void deliver_whenALaterAttemptFindsAnEarlierOneRunningOrDone_startsNothingNew() {
-    start(Duration.ofMillis(300), StepFunctionsTargetTest::ok, 0);
+    MovableClock clock = new MovableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    start(Duration.ofMinutes(5), StepFunctionsTargetTest::ok, 0, clock);
     StepFunctionsTarget t = target(StepFunctionsSettings.Completion.POLL);
     t.deliver(TestJobs.job("a.csv", 1, 1));
 
     // A crash or an expired lease: the backlog counts another attempt of the same work.
     Outcome whileRunning = t.deliver(TestJobs.job("a.csv", 2, 2));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> local.recording().executions().get(0).status() == ExecutionStatus.SUCCEEDED);
+    clock.advance(Duration.ofMinutes(10));
     Outcome afterSuccess = t.deliver(TestJobs.job("a.csv", 3, 3));
 
     assertThat(whileRunning)
         .isInstanceOfSatisfying(Outcome.Started.class, s -> assertThat(s.duplicate()).isTrue());
     assertThat(afterSuccess).isInstanceOf(Outcome.Completed.class);
     assertThat(local.recording().startedNames()).hasSize(1);
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   @Test
@@ -211,7 +251,7 @@ class StepFunctionsTargetTest {
   }
 
   @Test
-  void watch_reportsEachEndOnceWithTheExecutionsErrorAndCause() throws InterruptedException {
+  void watch_reportsEachEndOnceWithTheExecutionsErrorAndCause() {
     start(
         Duration.ofMillis(200),
         n -> n.startsWith("bad") ? ExecutionOutcome.fail("Boom", "row 7 is not a number") : ok(n),
@@ -229,7 +269,8 @@ class StepFunctionsTargetTest {
     t.deliver(TestJobs.job("good.csv", 1, 1));
     t.deliver(TestJobs.job("bad.csv", 1, 2));
     await().atMost(Duration.ofSeconds(10)).until(() -> ends.size() == 2);
-    Thread.sleep(200); // a few more polls: nothing is reported again
+    // An end is reported as its execution leaves the watch: nothing is left to report again.
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.watching() == 0);
 
     assertThat(ends.get(1L)).isInstanceOf(Outcome.Completed.class);
     assertThat(ends.get(2L)).isEqualTo(Outcome.retryable("FAILED: Boom: row 7 is not a number"));
