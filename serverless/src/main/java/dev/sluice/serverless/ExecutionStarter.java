@@ -1,6 +1,5 @@
 package dev.sluice.serverless;
 
-import dev.sluice.core.Outcome;
 import dev.sluice.targets.ExecutionInput;
 import dev.sluice.targets.aws.AwsOutcomes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,21 +12,10 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * Starts the execution a message names: {@code StartExecution} with the message's execution name
  * and the event as input. An answer that the name exists is a duplicate (a redelivered message, a
  * notification sent twice), never a failure: the existing execution is described to tell whether it
- * still runs.
+ * still runs. Starts run one after the other, in the batch's order: each takes a moment, and a
+ * burst would only meet Step Functions' {@code StartExecution} quota sooner.
  */
-final class ExecutionStarter {
-
-  /** What became of one start. */
-  sealed interface Start {}
-
-  /** A new execution began. */
-  record Began(String executionArn) implements Start {}
-
-  /** The execution of this name already exists: running, or closed ({@code running} false). */
-  record Duplicate(String executionArn, boolean running) implements Start {}
-
-  /** No execution began: throttled, or failed (retryable or not). */
-  record Refused(Outcome outcome) implements Start {}
+final class ExecutionStarter implements JobStarter {
 
   private final SfnClient sfn;
   private final String stateMachineArn;
@@ -37,7 +25,8 @@ final class ExecutionStarter {
     this.stateMachineArn = stateMachineArn;
   }
 
-  Start start(SluiceMessage message) {
+  @Override
+  public Start start(SluiceMessage message) {
     String name = message.named().executionName();
     String input = ExecutionInput.of(message.event(), message.attempt());
     try {

@@ -2,6 +2,7 @@ package dev.sluice.serverless;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.SluiceException;
 import dev.sluice.core.gate.stored.InFlightSlots;
 import dev.sluice.core.gate.stored.StoredLimit;
 import java.io.IOException;
@@ -9,14 +10,21 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The invoke function's work on one batch of invocation-queue messages: one {@code StartExecution}
- * per message, and an answer per message that SQS acts on.
+ * The invoke function's work on one batch of invocation-queue messages: the job of each message is
+ * started at the target (a {@link JobStarter}: an execution, or a Lambda invocation), and each
+ * message gets an answer that SQS acts on.
  *
  * <ul>
- *   <li>Started, or a duplicate of a running execution: done (the message is deleted; the slot is
+ *   <li>Began, or a duplicate of a running execution: done (the message is deleted; the slot is
  *       held until the completion function frees it).
+ *   <li>Done (an invocation answered): done, and its in-flight slot is freed here, since no
+ *       completion will ever come for it.
  *   <li>A duplicate of a closed execution: done, and its in-flight slot is freed here, since that
  *       execution's end already came (freeing a name twice changes nothing).
  *   <li>Throttled: sent back to the invocation queue as a new message with a growing delay and the
@@ -53,17 +61,20 @@ final class Invoker {
   /**
    * What one batch came to.
    *
+   * @param started jobs that began and hold their slot (executions)
+   * @param completed jobs the target did and answered (invocations)
    * @param failedMessageIds messages SQS must hand out again
    */
   record Report(
       int started,
+      int completed,
       int duplicates,
       int throttled,
       int deadLettered,
       int retriedLater,
       List<String> failedMessageIds) {}
 
-  private final ExecutionStarter starter;
+  private final JobStarter starter;
   private final StoredLimit<InFlightSlots> slots;
   private final BatchSender invocationQueue;
   private final BatchSender deadLetters;
@@ -71,7 +82,7 @@ final class Invoker {
   private final Clock clock;
 
   Invoker(
-      ExecutionStarter starter,
+      JobStarter starter,
       StoredLimit<InFlightSlots> slots,
       BatchSender invocationQueue,
       BatchSender deadLetters,
@@ -87,6 +98,7 @@ final class Invoker {
 
   Report invoke(List<QueueRecord> records) {
     int started = 0;
+    int completed = 0;
     int duplicates = 0;
     int retriedLater = 0;
     List<String> failed = new ArrayList<>();
@@ -97,27 +109,39 @@ final class Invoker {
     List<String> deadNames = new ArrayList<>();
     List<BatchSender.Outgoing> deadMessages = new ArrayList<>();
 
+    List<SluiceMessage> messages = new ArrayList<>(records.size());
     for (QueueRecord r : records) {
-      SluiceMessage message;
       try {
-        message = SluiceMessage.fromJson(JSON.readTree(r.body()));
+        messages.add(SluiceMessage.fromJson(JSON.readTree(r.body())));
       } catch (IOException | IllegalArgumentException e) {
+        messages.add(null);
         dead.add(r);
         deadNames.add(null);
         deadMessages.add(deadLetter(r.body(), "unreadable message: " + e.getMessage()));
+      }
+    }
+    List<JobStarter.Start> starts = startAll(messages);
+
+    for (int i = 0; i < records.size(); i++) {
+      QueueRecord r = records.get(i);
+      SluiceMessage message = messages.get(i);
+      if (message == null) {
         continue;
       }
       String name = message.named().executionName();
-      ExecutionStarter.Start start = starter.start(message);
-      if (start instanceof ExecutionStarter.Began) {
+      JobStarter.Start start = starts.get(i);
+      if (start instanceof JobStarter.Began) {
         started++;
-      } else if (start instanceof ExecutionStarter.Duplicate d) {
+      } else if (start instanceof JobStarter.Done) {
+        completed++;
+        freed.add(name);
+      } else if (start instanceof JobStarter.Duplicate d) {
         duplicates++;
         if (!d.running()) {
           freed.add(name);
         }
       } else {
-        Outcome o = ((ExecutionStarter.Refused) start).outcome();
+        Outcome o = ((JobStarter.Refused) start).outcome();
         if (o instanceof Outcome.Throttled) {
           backOff.add(r);
           int throttles = r.throttles() + 1;
@@ -159,11 +183,56 @@ final class Invoker {
     }
     return new Report(
         started,
+        completed,
         duplicates,
         backOff.size(),
         dead.size() - unsentDead.size(),
         retriedLater,
         List.copyOf(failed));
+  }
+
+  /**
+   * The start of each message, in order (null for an unreadable one): one after the other, or up to
+   * the starter's parallelism at once.
+   */
+  private List<JobStarter.Start> startAll(List<SluiceMessage> messages) {
+    List<JobStarter.Start> starts = new ArrayList<>(messages.size());
+    int threads = Math.min(starter.parallelism(), messages.size());
+    if (threads <= 1) {
+      for (SluiceMessage m : messages) {
+        starts.add(m == null ? null : starter.start(m));
+      }
+      return starts;
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "sluice-start");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<JobStarter.Start>> pending = new ArrayList<>(messages.size());
+      for (SluiceMessage m : messages) {
+        pending.add(m == null ? null : pool.submit(() -> starter.start(m)));
+      }
+      for (Future<JobStarter.Start> p : pending) {
+        starts.add(p == null ? null : p.get());
+      }
+      return starts;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SluiceException("interrupted while starting a batch", e);
+    } catch (ExecutionException e) {
+      // A starter answers every refusal as a value: what is thrown is a bug, and fails the batch.
+      if (e.getCause() instanceof RuntimeException bug) {
+        throw bug;
+      }
+      throw new SluiceException("a start failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** 1 s, 2 s, 4 s ... up to the settings' most. */

@@ -46,9 +46,10 @@ final class HandlerPermissions {
   }
 
   /**
-   * invoke: consumed by its event source mapping (the three actions Lambda's SQS poller needs),
-   * sends a throttled start back to the invocation queue with a delay and a hopeless one to the
-   * invocation DLQ, starts and describes executions, and records in-flight executions.
+   * invoke with a state machine as the target: consumed by its event source mapping (the three
+   * actions Lambda's SQS poller needs), sends a throttled start back to the invocation queue with a
+   * delay and a hopeless one to the invocation DLQ, starts and describes executions, and records
+   * in-flight executions.
    */
   static void invoke(
       Role role,
@@ -57,6 +58,37 @@ final class HandlerPermissions {
       IStateMachine stateMachine,
       String executionsArn,
       ITable table) {
+    consumeJobs(role, invocationQueue, invocationDeadLetterQueue);
+    role.addToPolicy(
+        allow(
+            "StartExecutions",
+            List.of("states:StartExecution"),
+            stateMachine.getStateMachineArn()));
+    role.addToPolicy(
+        allow("DescribeExecutions", List.of("states:DescribeExecution"), executionsArn));
+    trackInFlight(role, table);
+  }
+
+  /**
+   * invoke with a Lambda function as the target: as {@link #invoke}, but it invokes the function
+   * instead of starting executions. The grant names exactly the ARN the function is invoked by:
+   * Lambda authorizes an invocation against the ARN it names, so an alias ARN needs a grant on the
+   * alias (a grant on the function would not cover it) and is all the role gets — not the
+   * function's other versions and aliases, nor $LATEST.
+   */
+  static void invokeFunction(
+      Role role,
+      IQueue invocationQueue,
+      IQueue invocationDeadLetterQueue,
+      String functionArn,
+      ITable table) {
+    consumeJobs(role, invocationQueue, invocationDeadLetterQueue);
+    role.addToPolicy(allow("InvokeTarget", List.of("lambda:InvokeFunction"), functionArn));
+    trackInFlight(role, table);
+  }
+
+  private static void consumeJobs(
+      Role role, IQueue invocationQueue, IQueue invocationDeadLetterQueue) {
     role.addToPolicy(
         allow(
             "ConsumeJobs",
@@ -68,13 +100,9 @@ final class HandlerPermissions {
             List.of("sqs:SendMessage"),
             invocationQueue.getQueueArn(),
             invocationDeadLetterQueue.getQueueArn()));
-    role.addToPolicy(
-        allow(
-            "StartExecutions",
-            List.of("states:StartExecution"),
-            stateMachine.getStateMachineArn()));
-    role.addToPolicy(
-        allow("DescribeExecutions", List.of("states:DescribeExecution"), executionsArn));
+  }
+
+  private static void trackInFlight(Role role, ITable table) {
     role.addToPolicy(
         allow(
             "TrackInFlight",

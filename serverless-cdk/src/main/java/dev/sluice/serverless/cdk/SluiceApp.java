@@ -81,7 +81,12 @@ public final class SluiceApp {
             app,
             stackName,
             StackProps.builder()
-                .description("Sluice: S3 object events released to Step Functions, N per tick")
+                .description(
+                    "Sluice: S3 object events released to "
+                        + (settings.targetFunction() == null
+                            ? "Step Functions"
+                            : "a Lambda function")
+                        + ", N per tick")
                 .build(),
             settings);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -23,7 +23,8 @@ import software.constructs.Construct;
  * What the operator watches: alarms on both dead-letter queues and on the age of the oldest waiting
  * event, optionally mailed through an SNS topic, and a dashboard of releases per tick, backlog, in
  * flight, failures and dead letters. The {@code Sluice} metrics are the ones the handlers print in
- * embedded metric format, by {@code Pipeline}.
+ * embedded metric format, by {@code Pipeline}; a state machine's own failed and throttled
+ * executions join the failures when the target is one.
  */
 final class SluiceMonitoring extends Construct {
 
@@ -34,6 +35,9 @@ final class SluiceMonitoring extends Construct {
   private final List<Alarm> alarms = new ArrayList<>();
   private final Topic topic;
 
+  /**
+   * @param stateMachine the target state machine, or null when the target is a function
+   */
   SluiceMonitoring(
       Construct scope,
       String id,
@@ -53,7 +57,9 @@ final class SluiceMonitoring extends Construct {
         deadLetterAlarm(
             "InvocationDeadLettersAlarm",
             queues.invocationDeadLetterQueue(),
-            "Jobs dead-lettered: executions that could not be started or kept failing"));
+            stateMachine == null
+                ? "Jobs dead-lettered: invocations that failed for good or kept failing"
+                : "Jobs dead-lettered: executions that could not be started or kept failing"));
     alarms.add(
         Alarm.Builder.create(this, "OldestEventAlarm")
             .alarmDescription(
@@ -107,25 +113,29 @@ final class SluiceMonitoring extends Construct {
                 sluice("Backlog", settings, "Maximum", tick)),
             minute),
         graph("In flight", List.of(sluice("InFlight", settings, "Maximum", tick)), tick));
-    dashboard.addWidgets(
-        graph(
-            "Failures",
+    List<IMetric> failures =
+        new ArrayList<>(
             List.of(
                 sluice("Failed", settings, "Sum", minute),
-                sluice("DeadLettered", settings, "Sum", minute),
-                stateMachine.metricFailed(
-                    MetricOptions.builder()
-                        .label("executions failed")
-                        .statistic("Sum")
-                        .period(minute)
-                        .build()),
-                stateMachine.metricThrottled(
-                    MetricOptions.builder()
-                        .label("executions throttled")
-                        .statistic("Sum")
-                        .period(minute)
-                        .build())),
-            minute),
+                sluice("DeadLettered", settings, "Sum", minute)));
+    if (stateMachine != null) {
+      failures.add(
+          stateMachine.metricFailed(
+              MetricOptions.builder()
+                  .label("executions failed")
+                  .statistic("Sum")
+                  .period(minute)
+                  .build()));
+      failures.add(
+          stateMachine.metricThrottled(
+              MetricOptions.builder()
+                  .label("executions throttled")
+                  .statistic("Sum")
+                  .period(minute)
+                  .build()));
+    }
+    dashboard.addWidgets(
+        graph("Failures", failures, minute),
         graph(
             "Starts and retries",
             List.of(

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * InvalidSettingException}).
  *
  * <p>Optional values are null when not given: {@code bucketName} (a new bucket is created), {@code
- * stateMachineArn} (a sample state machine is created), {@code maxInFlight} (no cap), {@code
+ * stateMachineArn} (a sample state machine is created, unless {@code targetFunction} is given),
+ * {@code targetFunction} (the target is a state machine), {@code maxInFlight} (no cap), {@code
  * alarmEmail} (no topic), {@code schedulerReservedConcurrency} (the scheduler shares the account's
  * unreserved pool).
  *
@@ -31,7 +32,9 @@ import java.util.regex.Pattern;
  * @param maxInFlight the cap on executions in flight, or null for none
  * @param smooth whether the scheduler spreads a tick's releases over the tick
  * @param maxAttempts executions of one event before it is dead-lettered
- * @param stateMachineArn an existing target state machine, or null for the sample one
+ * @param stateMachineArn an existing target state machine, or null for the sample one (or none,
+ *     when the target is a function)
+ * @param targetFunction a Lambda function as the target instead of a state machine, or null
  * @param oldestMessageAlarmSeconds the age of the oldest waiting event that raises an alarm
  * @param alarmEmail where alarm notifications go, or null for none
  * @param schedulerReservedConcurrency the scheduler's reserved concurrency, or null for none
@@ -52,6 +55,7 @@ public record SluiceSettings(
     boolean smooth,
     int maxAttempts,
     String stateMachineArn,
+    TargetFunction targetFunction,
     int oldestMessageAlarmSeconds,
     String alarmEmail,
     Integer schedulerReservedConcurrency) {
@@ -104,6 +108,12 @@ public record SluiceSettings(
           "must be arn:<partition>:states:<region>:<account>:stateMachine:<name>",
           stateMachineArn);
     }
+    if (stateMachineArn != null && targetFunction != null) {
+      throw new InvalidSettingException(
+          "targetFunctionArn",
+          "and stateMachineArn are both given: the invoke function starts one target, a Lambda"
+              + " function or a state machine; give only one of them");
+    }
     if (alarmEmail != null && !EMAIL.matcher(alarmEmail).matches()) {
       throw new InvalidSettingException("alarmEmail", "must be an email address", alarmEmail);
     }
@@ -147,6 +157,7 @@ public record SluiceSettings(
         read.bool("smooth", false),
         read.integer("maxAttempts", DEFAULT_MAX_ATTEMPTS),
         read.string("stateMachineArn", null),
+        TargetFunction.fromContext(read),
         read.integer("oldestMessageAlarmSeconds", DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS),
         read.string("alarmEmail", null),
         read.integerOrNone("schedulerReservedConcurrency", DEFAULT_SCHEDULER_RESERVED_CONCURRENCY));

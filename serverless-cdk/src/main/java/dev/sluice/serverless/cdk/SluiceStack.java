@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
@@ -45,8 +47,11 @@ import software.constructs.Construct;
  * function on an EventBridge Scheduler schedule, which reserves each tick's budget in DynamoDB and
  * moves at most N events per tick → invocation queue → invoke function → Step Functions; a
  * completion function fed by the state machine's status-change events frees in-flight slots and
- * retries or dead-letters failed executions. Built from {@link SluiceSettings}; the handlers come
- * from the handler jar, as the handler contract describes.
+ * retries or dead-letters failed executions. With a Lambda function as the target ({@link
+ * TargetFunction}) the invoke function invokes it instead, and there is no state machine, no
+ * status-change rule and no completion function: an invocation's answer is its end. Built from
+ * {@link SluiceSettings}; the handlers come from the handler jar, as the handler contract
+ * describes.
  */
 public final class SluiceStack extends Stack {
 
@@ -54,7 +59,10 @@ public final class SluiceStack extends Stack {
   static final String PIPELINE = "PIPELINE";
 
   private static final Duration INTAKE_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The invoke function's timeout when each start is quick (an execution, an Event). */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Duration COMPLETION_TIMEOUT = Duration.ofSeconds(30);
 
   private final SluiceSettings settings;
@@ -76,12 +84,17 @@ public final class SluiceStack extends Stack {
     this.settings = settings;
     Code code = Code.fromAsset(settings.handlerJar().toString());
 
+    Duration invokeTimeout =
+        settings.targetFunction() == null
+            ? START_TIMEOUT
+            : settings.targetFunction().invokeTimeout(START_TIMEOUT);
     this.queues =
         new SluiceQueues(
-            this, "Queues", settings, cdk(settings.schedulerTimeout()), cdk(INVOKE_TIMEOUT));
+            this, "Queues", settings, cdk(settings.schedulerTimeout()), cdk(invokeTimeout));
     this.table = ledgerTable();
-    this.target = new TargetStateMachine(this, "Target", settings);
-    IStateMachine stateMachine = target.stateMachine();
+    this.target =
+        settings.targetFunction() == null ? new TargetStateMachine(this, "Target", settings) : null;
+    IStateMachine stateMachine = target == null ? null : target.stateMachine();
 
     this.scheduler =
         new HandlerFunction(
@@ -104,30 +117,34 @@ public final class SluiceStack extends Stack {
             settings,
             code,
             "InvokeHandler",
-            "Sluice invoke: starts one Step Functions execution per released event",
-            cdk(INVOKE_TIMEOUT),
-            environment(
-                "STATE_MACHINE_ARN", stateMachine.getStateMachineArn(),
-                "TABLE_NAME", table.getTableName(),
-                "INVOCATION_QUEUE_URL", queues.invocationQueue().getQueueUrl(),
-                "INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl(),
-                // At its last receive a start that keeps failing is dead-lettered with its error
-                // by the function, not silently by the queue's redrive.
-                "MAX_RECEIVES", Integer.toString(settings.maxReceiveCount())),
+            target == null
+                ? "Sluice invoke: invokes the target Lambda function once per released event"
+                : "Sluice invoke: starts one Step Functions execution per released event",
+            cdk(invokeTimeout),
+            invokeEnvironment(stateMachine),
             null);
-    HandlerPermissions.invoke(
-        invoke.role(),
-        queues.invocationQueue(),
-        queues.invocationDeadLetterQueue(),
-        stateMachine,
-        target.executionsArn(),
-        table);
-    Nag.acknowledge(
-        invoke.role(),
-        target.executionsWildcardFinding(),
-        "states:DescribeExecution is granted on the executions of the target machine only"
-            + " (execution:<machine>:*); execution names are made per event, so they cannot be"
-            + " listed in advance.");
+    if (target == null) {
+      HandlerPermissions.invokeFunction(
+          invoke.role(),
+          queues.invocationQueue(),
+          queues.invocationDeadLetterQueue(),
+          settings.targetFunction().arn(),
+          table);
+    } else {
+      HandlerPermissions.invoke(
+          invoke.role(),
+          queues.invocationQueue(),
+          queues.invocationDeadLetterQueue(),
+          stateMachine,
+          target.executionsArn(),
+          table);
+      Nag.acknowledge(
+          invoke.role(),
+          target.executionsWildcardFinding(),
+          "states:DescribeExecution is granted on the executions of the target machine only"
+              + " (execution:<machine>:*); execution names are made per event, so they cannot be"
+              + " listed in advance.");
+    }
     invoke
         .alias()
         .addEventSourceMapping(
@@ -138,25 +155,31 @@ public final class SluiceStack extends Stack {
                 .reportBatchItemFailures(true)
                 .build());
 
-    this.completion =
-        new HandlerFunction(
-            this,
-            "Completion",
-            settings,
-            code,
-            "CompletionHandler",
-            "Sluice completion: frees in-flight slots, retries or dead-letters failed executions",
-            cdk(COMPLETION_TIMEOUT),
-            environment(
-                "TABLE_NAME", table.getTableName(),
-                "EVENT_QUEUE_URL", queues.eventQueue().getQueueUrl(),
-                "INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl(),
-                "STATE_MACHINE_ARN", stateMachine.getStateMachineArn(),
-                "MAX_ATTEMPTS", Integer.toString(settings.maxAttempts())),
-            null);
-    HandlerPermissions.completion(
-        completion.role(), queues.eventQueue(), queues.invocationDeadLetterQueue(), table);
-    this.statusChangeRule = statusChangeRule(stateMachine);
+    if (target == null) {
+      // An invocation's answer is its end: nothing would feed a completion function.
+      this.completion = null;
+      this.statusChangeRule = null;
+    } else {
+      this.completion =
+          new HandlerFunction(
+              this,
+              "Completion",
+              settings,
+              code,
+              "CompletionHandler",
+              "Sluice completion: frees in-flight slots, retries or dead-letters failed executions",
+              cdk(COMPLETION_TIMEOUT),
+              environment(
+                  "TABLE_NAME", table.getTableName(),
+                  "EVENT_QUEUE_URL", queues.eventQueue().getQueueUrl(),
+                  "INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl(),
+                  "STATE_MACHINE_ARN", stateMachine.getStateMachineArn(),
+                  "MAX_ATTEMPTS", Integer.toString(settings.maxAttempts())),
+              null);
+      HandlerPermissions.completion(
+          completion.role(), queues.eventQueue(), queues.invocationDeadLetterQueue(), table);
+      this.statusChangeRule = statusChangeRule(stateMachine);
+    }
 
     this.bucket = bucket();
     if (settings.wiring() == Wiring.INTAKE_FUNCTION) {
@@ -198,6 +221,22 @@ public final class SluiceStack extends Stack {
         // hold their slots when the stack comes back.
         .removalPolicy(RemovalPolicy.RETAIN)
         .build();
+  }
+
+  private Map<String, String> invokeEnvironment(IStateMachine stateMachine) {
+    Map<String, String> env =
+        stateMachine == null
+            ? environment(
+                "TARGET_FUNCTION", settings.targetFunction().arn(),
+                "INVOCATION_TYPE", settings.targetFunction().invocationType().contextValue())
+            : environment("STATE_MACHINE_ARN", stateMachine.getStateMachineArn());
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("INVOCATION_QUEUE_URL", queues.invocationQueue().getQueueUrl());
+    env.put("INVOCATION_DLQ_URL", queues.invocationDeadLetterQueue().getQueueUrl());
+    // At its last receive a start that keeps failing is dead-lettered with its error by the
+    // function, not silently by the queue's redrive.
+    env.put("MAX_RECEIVES", Integer.toString(settings.maxReceiveCount()));
+    return env;
   }
 
   private Map<String, String> schedulerEnvironment() {
@@ -373,10 +412,17 @@ public final class SluiceStack extends Stack {
         queues.invocationDeadLetterQueue().getQueueUrl(),
         "Dead letters: jobs that exhausted their attempts");
     output("TableName", table.getTableName(), "Tick budgets and the in-flight ledger");
-    output(
-        "StateMachineArn",
-        target.stateMachine().getStateMachineArn(),
-        "The target each released event starts");
+    if (target != null) {
+      output(
+          "StateMachineArn",
+          target.stateMachine().getStateMachineArn(),
+          "The target each released event starts");
+    } else {
+      output(
+          "TargetFunctionArn",
+          settings.targetFunction().arn(),
+          "The target each released event invokes");
+    }
     output("DashboardName", monitoring.dashboard().getDashboardName(), "The CloudWatch dashboard");
   }
 
@@ -389,9 +435,7 @@ public final class SluiceStack extends Stack {
   }
 
   List<HandlerFunction> handlers() {
-    return intake == null
-        ? List.of(scheduler, invoke, completion)
-        : List.of(intake, scheduler, invoke, completion);
+    return Stream.of(intake, scheduler, invoke, completion).filter(Objects::nonNull).toList();
   }
 
   SluiceSettings settings() {
@@ -406,6 +450,7 @@ public final class SluiceStack extends Stack {
     return table;
   }
 
+  /** The target state machine, or null when the target is a function. */
   TargetStateMachine target() {
     return target;
   }
@@ -423,6 +468,7 @@ public final class SluiceStack extends Stack {
     return invoke;
   }
 
+  /** The completion function, or null when the target is a function. */
   HandlerFunction completion() {
     return completion;
   }
@@ -435,6 +481,7 @@ public final class SluiceStack extends Stack {
     return schedule;
   }
 
+  /** The status-change rule, or null when the target is a function. */
   Rule statusChangeRule() {
     return statusChangeRule;
   }

@@ -54,11 +54,31 @@ final class HandlerContract {
               "sqs:SendMessage@eventQueue",
               "sqs:SendMessage@invocationDeadLetterQueue"));
 
+  /**
+   * The invoke function's grants when its target is a Lambda function: invoking that function (by
+   * the ARN it is given) instead of starting and describing executions.
+   */
+  static final Set<String> FUNCTION_TARGET_INVOKE_GRANTS =
+      Set.of(
+          "sqs:ReceiveMessage@invocationQueue",
+          "sqs:DeleteMessage@invocationQueue",
+          "sqs:GetQueueAttributes@invocationQueue",
+          "sqs:SendMessage@invocationQueue",
+          "sqs:SendMessage@invocationDeadLetterQueue",
+          "lambda:InvokeFunction@targetFunction",
+          "dynamodb:GetItem@table",
+          "dynamodb:UpdateItem@table");
+
   /** Asserts that every handler role in the stack holds exactly its contract grants. */
   static void assertGrantsMatchContract(SynthesizedSluice synth) {
+    boolean functionTarget = synth.stack.settings().targetFunction() != null;
     for (HandlerFunction handler : synth.stack.handlers()) {
       String handlerClass = handlerClass(synth, handler);
-      Set<String> expected = new TreeSet<>(GRANTS.get(handlerClass));
+      Set<String> expected =
+          new TreeSet<>(
+              functionTarget && handlerClass.equals("InvokeHandler")
+                  ? FUNCTION_TARGET_INVOKE_GRANTS
+                  : GRANTS.get(handlerClass));
       expected.addAll(LOGS);
       assertThat(grants(synth, handler))
           .as("grants of %s's role", handlerClass)
@@ -119,8 +139,12 @@ final class HandlerContract {
         synth.resolve(stack.queues().invocationDeadLetterQueue().getQueueArn()),
         "invocationDeadLetterQueue");
     names.put(synth.resolve(stack.table().getTableArn()), "table");
-    names.put(synth.resolve(stack.target().stateMachine().getStateMachineArn()), "stateMachine");
-    names.put(synth.resolve(stack.target().executionsArn()), "executions");
+    if (stack.target() != null) {
+      names.put(synth.resolve(stack.target().stateMachine().getStateMachineArn()), "stateMachine");
+      names.put(synth.resolve(stack.target().executionsArn()), "executions");
+    } else {
+      names.put(stack.settings().targetFunction().arn(), "targetFunction");
+    }
     names.put(synth.resolve(handler.logGroup().getLogGroupArn()), "ownLogs");
     return names;
   }

@@ -153,6 +153,93 @@ class SluiceSettingsTest {
     assertThat(rejected(Map.of("alarmEmail", "ops")).key()).isEqualTo("alarmEmail");
   }
 
+  private static final String FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:f";
+
+  @Test
+  void fromContext_whenNoTargetFunctionGiven_theTargetIsAStateMachine() {
+    assertThat(read(Map.of()).targetFunction()).isNull();
+  }
+
+  @Test
+  void fromContext_whenTargetFunctionGiven_requestResponseWaitingUpToLambdasLongestRun() {
+    TargetFunction target = read(Map.of("targetFunctionArn", FUNCTION + ":live")).targetFunction();
+
+    assertThat(target)
+        .isEqualTo(
+            new TargetFunction(
+                FUNCTION + ":live", TargetFunction.InvocationType.REQUEST_RESPONSE, 900));
+    assertThat(target.invokeTimeout(Duration.ofSeconds(60))).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void fromContext_whenEventOrAShortFunction_theInvokeTimeoutFollows() {
+    TargetFunction event =
+        read(Map.of("targetFunctionArn", FUNCTION, "invocationType", "Event")).targetFunction();
+    TargetFunction quick =
+        read(Map.of("targetFunctionArn", FUNCTION, "targetFunctionTimeoutSeconds", 10))
+            .targetFunction();
+    TargetFunction slow =
+        read(Map.of("targetFunctionArn", FUNCTION, "targetFunctionTimeoutSeconds", "300"))
+            .targetFunction();
+
+    assertThat(event.invocationType()).isEqualTo(TargetFunction.InvocationType.EVENT);
+    assertThat(event.invokeTimeout(Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(60));
+    assertThat(quick.invokeTimeout(Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(60));
+    assertThat(slow.invokeTimeout(Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(330));
+  }
+
+  @Test
+  void fromContext_whenBothTargetsGiven_messageNamesBothKeys() {
+    InvalidSettingException e =
+        rejected(
+            Map.of(
+                "targetFunctionArn",
+                FUNCTION,
+                "stateMachineArn",
+                "arn:aws:states:eu-west-1:123456789012:stateMachine:orders"));
+
+    assertThat(e.getMessage())
+        .startsWith("context targetFunctionArn and stateMachineArn are both given")
+        .contains("give only one of them");
+  }
+
+  @Test
+  void fromContext_whenTargetFunctionSettingsWrong_eachNamesItsKey() {
+    assertThat(rejected(Map.of("invocationType", "Event")).getMessage())
+        .isEqualTo("context invocationType applies only with targetFunctionArn");
+    assertThat(rejected(Map.of("targetFunctionTimeoutSeconds", "60")).key())
+        .isEqualTo("targetFunctionTimeoutSeconds");
+    assertThat(
+            rejected(Map.of("targetFunctionArn", FUNCTION, "invocationType", "DryRun"))
+                .getMessage())
+        .isEqualTo("context invocationType must be RequestResponse or Event, got \"DryRun\"");
+    assertThat(
+            rejected(
+                    Map.of(
+                        "targetFunctionArn",
+                        "arn:aws:states:eu-west-1:123456789012:stateMachine:orders"))
+                .key())
+        .isEqualTo("targetFunctionArn");
+    assertThat(rejected(Map.of("targetFunctionArn", "process-object")).key())
+        .as("a name alone cannot be granted: the ARN is required")
+        .isEqualTo("targetFunctionArn");
+    assertThat(
+            rejected(Map.of("targetFunctionArn", FUNCTION, "targetFunctionTimeoutSeconds", "901"))
+                .getMessage())
+        .isEqualTo("context targetFunctionTimeoutSeconds must be between 1 and 900, got 901");
+    assertThat(
+            rejected(
+                    Map.of(
+                        "targetFunctionArn",
+                        FUNCTION,
+                        "invocationType",
+                        "Event",
+                        "targetFunctionTimeoutSeconds",
+                        "60"))
+                .key())
+        .isEqualTo("targetFunctionTimeoutSeconds");
+  }
+
   @Test
   void fromContext_whenNoneGivenForReservedConcurrency_noReservation() {
     assertThat(read(Map.of("schedulerReservedConcurrency", "none")).schedulerReservedConcurrency())

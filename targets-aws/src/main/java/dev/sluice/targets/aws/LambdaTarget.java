@@ -48,6 +48,19 @@ public final class LambdaTarget implements Target {
 
   @Override
   public Outcome deliver(Job job, Arrival arrival) {
+    return invoke(JobJson.toJson(job), arrival);
+  }
+
+  /**
+   * Invokes the function with {@code payload} (JSON text) and reads the answer as {@link
+   * #deliver(Job)} does: for callers whose payload is not a job of {@code sluice serve}, such as
+   * the serverless invoke function, which sends the execution input of one attempt.
+   */
+  public Outcome invoke(String payload) {
+    return invoke(payload, Arrival.IGNORED);
+  }
+
+  private Outcome invoke(String payload, Arrival arrival) {
     InvokeResponse r;
     try {
       r =
@@ -55,7 +68,7 @@ public final class LambdaTarget implements Target {
               b ->
                   b.functionName(settings.functionName())
                       .invocationType(settings.invocationType().wire)
-                      .payload(SdkBytes.fromUtf8String(JobJson.toJson(job))));
+                      .payload(SdkBytes.fromUtf8String(payload)));
     } catch (TooManyRequestsException e) {
       Duration wait = null;
       if (e.retryAfterSeconds() != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
+import dev.sluice.localaws.LocalLambda;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +23,8 @@ class LambdaTargetTest {
   private LambdaClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    local = new LocalLambda();
+  void start() {
+    local = LocalLambda.start();
     client =
         LambdaClient.builder()
             .httpClientBuilder(UrlConnectionHttpClient.builder())
@@ -52,8 +53,8 @@ class LambdaTargetTest {
     Outcome outcome = target(LambdaSettings.of(LocalLambda.FUNCTION)).deliver(job);
 
     assertThat(outcome).isInstanceOf(Outcome.Completed.class);
-    assertThat(local.refused).isEmpty();
-    assertThat(local.invocations)
+    assertThat(local.refused()).isEmpty();
+    assertThat(local.invocations())
         .singleElement()
         .satisfies(
             i -> {
@@ -105,7 +106,7 @@ class LambdaTargetTest {
               assertThat(t.retryAfter()).isEqualTo(Duration.ofSeconds(7));
               assertThat(t.detail()).contains("TooManyRequestsException");
             });
-    assertThat(local.invocations).isEmpty();
+    assertThat(local.invocations()).isEmpty();
   }
 
   @Test
@@ -117,7 +118,7 @@ class LambdaTargetTest {
     Outcome outcome = target(event).deliver(TestJobs.job("a", 1));
 
     assertThat(outcome).isInstanceOf(Outcome.Completed.class);
-    assertThat(local.invocations)
+    assertThat(local.invocations())
         .extracting(LocalLambda.Invocation::invocationType)
         .containsExactly("Event");
   }

@@ -119,7 +119,7 @@ public final class StoredLimit<S> {
 
   /**
    * Replaces the state that governs {@code now} with {@code change} applied to it, retrying on
-   * conflict; writes nothing when the change returns an equal state.
+   * conflict; writes nothing when the change returns a state equal to the stored one.
    *
    * @return the state after the change
    * @throws StateConflictException if every attempt met a conflict
@@ -127,19 +127,28 @@ public final class StoredLimit<S> {
   public S update(Instant now, UnaryOperator<S> change) {
     String key = policy.key(now);
     Versioned<S> current = key.equals(lastKey) ? last : null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+    boolean fresh = false;
+    for (int attempt = 1; attempt <= maxAttempts; ) {
       if (current == null) {
         current = remember(key, store.load(key));
+        fresh = true;
       }
       S next = change.apply(current.state());
       if (next.equals(current.state())) {
-        return next;
+        if (fresh) {
+          return next;
+        }
+        // "Nothing to change" on a remembered state may be stale (another process took the slot
+        // being freed since): only the stored state can say so.
+        current = null;
+        continue;
       }
       if (store.replace(key, current.version(), next)) {
         remember(key, new Versioned<>(next, current.version() + 1));
         return next;
       }
       current = null;
+      attempt++;
     }
     throw new StateConflictException(key, maxAttempts);
   }

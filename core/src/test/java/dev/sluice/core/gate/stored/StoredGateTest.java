@@ -120,6 +120,21 @@ class StoredGateTest {
   }
 
   @Test
+  void update_whenAnotherProcessTookTheSlotSinceTheLastWrite_freesIt() {
+    ConcurrencyPolicy inFlight = new ConcurrencyPolicy(5, Duration.ofHours(1));
+    // A warm function: frees slots batch after batch with one StoredLimit.
+    StoredLimit<InFlightSlots> freer = new StoredLimit<>(inFlight, slots);
+    new StoredLimit<>(inFlight, slots).reserve(TICK0, List.of("a"));
+    freer.update(TICK0, s -> s.freed(List.of("a")));
+    // The scheduler, another process, takes "b" after that write.
+    new StoredLimit<>(inFlight, slots).reserve(TICK0, List.of("b"));
+
+    freer.update(TICK0.plusSeconds(1), s -> s.freed(List.of("b")));
+
+    assertThat(slots.load(ConcurrencyPolicy.KEY).state().holders()).isEmpty();
+  }
+
+  @Test
   void reserve_whenAHolderVanished_itsSlotExpires() {
     ConcurrencyPolicy inFlight = new ConcurrencyPolicy(1, Duration.ofMinutes(30));
     StoredLimit<InFlightSlots> limit = new StoredLimit<>(inFlight, slots);
