@@ -92,6 +92,15 @@ public final class LocalLambda implements AutoCloseable {
       return refusal(404, "ResourceNotFoundException", "Function not found");
     }
 
+    /** The function is being updated (a deploy of it is running): 409. */
+    public static Answer pending() {
+      return refusal(
+          409,
+          "ResourceConflictException",
+          "The operation cannot be performed at this time. The function is currently in the"
+              + " following state: Pending");
+    }
+
     /** Lambda failed on its side: 500. */
     public static Answer serviceError() {
       return refusal(500, "ServiceException", "internal error");

@@ -29,6 +29,14 @@ public final class AwsOutcomes {
           "ProvisionedThroughputExceededException",
           "SlowDown");
 
+  /**
+   * 4xx codes that mean "not yet" rather than "never": a Lambda function being updated or not yet
+   * active answers 409 {@code ResourceConflictException} / {@code ResourceNotReadyException} during
+   * a deploy of the target; dead-lettering every job of that minute would be wrong.
+   */
+  private static final Set<String> TRANSIENT_CODES =
+      Set.of("ResourceConflictException", "ResourceNotReadyException");
+
   private static final int MAX_DETAIL = 1000;
 
   private AwsOutcomes() {}
@@ -43,7 +51,7 @@ public final class AwsOutcomes {
       if (isThrottling(s)) {
         return Outcome.throttled(retryAfter(s), detail);
       }
-      if (s.statusCode() >= 500) {
+      if (s.statusCode() >= 500 || TRANSIENT_CODES.contains(code)) {
         return Outcome.retryable(detail);
       }
       return Outcome.permanent(detail);

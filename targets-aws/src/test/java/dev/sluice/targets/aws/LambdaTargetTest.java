@@ -139,6 +139,21 @@ class LambdaTargetTest {
   }
 
   @Test
+  void deliver_whenTheFunctionIsBeingUpdated_failsRetryably() {
+    local.script(p -> LocalLambda.Answer.pending());
+
+    Outcome outcome = target(LambdaSettings.of(LocalLambda.FUNCTION)).deliver(TestJobs.job("a", 1));
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Failed.class,
+            f -> {
+              assertThat(f.retryable()).isTrue();
+              assertThat(f.error()).contains("ResourceConflictException");
+            });
+  }
+
+  @Test
   void settings_whenInvocationTypeUnknown_namesTheKey() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> LambdaSettings.InvocationType.parse("DryRun"))
