@@ -119,7 +119,8 @@ public final class StoredLimit<S> {
 
   /**
    * Replaces the state that governs {@code now} with {@code change} applied to it, retrying on
-   * conflict; writes nothing when the change returns an equal state.
+   * conflict; writes nothing when the change returns a state equal to the stored one, read afresh
+   * (a remembered state may be stale).
    *
    * @return the state after the change
    * @throws StateConflictException if every attempt met a conflict
@@ -127,19 +128,29 @@ public final class StoredLimit<S> {
   public S update(Instant now, UnaryOperator<S> change) {
     String key = policy.key(now);
     Versioned<S> current = key.equals(lastKey) ? last : null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+    boolean fresh = false;
+    for (int attempt = 1; attempt <= maxAttempts; ) {
       if (current == null) {
         current = remember(key, store.load(key));
+        fresh = true;
       }
       S next = change.apply(current.state());
       if (next.equals(current.state())) {
-        return next;
+        if (fresh) {
+          return next;
+        }
+        // A remembered state may be stale: what the change would remove may have been added since
+        // by another process (a slot the scheduler took after this function last wrote). Read
+        // before concluding there is nothing to do, or the slot would never be freed.
+        current = null;
+        continue;
       }
       if (store.replace(key, current.version(), next)) {
         remember(key, new Versioned<>(next, current.version() + 1));
         return next;
       }
       current = null;
+      attempt++;
     }
     throw new StateConflictException(key, maxAttempts);
   }
