@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       dev.sluice.cli.demo.DemoCommand.class,
+      ServerlessLocalCommand.class,
       StatusCommand.class,
       PauseCommand.class,
       ResumeCommand.class,

@@ -205,4 +205,19 @@ class CompletionHandlerTest {
         .extracting(a -> s.retryDelayAfter(a).toSeconds())
         .containsExactly(30L, 60L, 120L, 480L, 900L, 900L);
   }
+
+  @Test
+  void complete_inAWarmContainer_freesASlotTakenSinceItsLastInvocation() throws Exception {
+    CompletionHandler warm = handler();
+    SluiceMessage first = LocalAws.message("first.csv", 1);
+    SluiceMessage second = LocalAws.message("second.csv", 1);
+    AWS.slots(table).reserve(T0, List.of(first.executionName()));
+    complete(warm, runToEnd(first));
+    // The scheduler takes another slot after this container last wrote the slots.
+    AWS.slots(table).reserve(T0, List.of(second.executionName()));
+
+    complete(warm, runToEnd(second));
+
+    assertThat(AWS.slots(table).load(T0).state().size()).isZero();
+  }
 }

@@ -119,7 +119,8 @@ public final class StoredLimit<S> {
 
   /**
    * Replaces the state that governs {@code now} with {@code change} applied to it, retrying on
-   * conflict; writes nothing when the change returns a state equal to the stored one.
+   * conflict; writes nothing when the change returns a state equal to the stored one, read afresh
+   * (a remembered state may be stale).
    *
    * @return the state after the change
    * @throws StateConflictException if every attempt met a conflict
@@ -138,8 +139,9 @@ public final class StoredLimit<S> {
         if (fresh) {
           return next;
         }
-        // "Nothing to change" on a remembered state may be stale (another process took the slot
-        // being freed since): only the stored state can say so.
+        // A remembered state may be stale: what the change would remove may have been added since
+        // by another process (a slot the scheduler took after this function last wrote). Read
+        // before concluding there is nothing to do, or the slot would never be freed.
         current = null;
         continue;
       }
