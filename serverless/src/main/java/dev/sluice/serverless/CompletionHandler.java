@@ -4,14 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.gate.stored.ConcurrencyPolicy;
-import dev.sluice.core.gate.stored.StoredLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,10 +44,7 @@ public final class CompletionHandler implements RequestStreamHandler {
     CompletionSettings settings = CompletionSettings.fromEnvironment(env);
     this.completer =
         new Completer(
-            new StoredLimit<>(
-                // Only frees slots here: the limit's size is the scheduler's to check.
-                new ConcurrencyPolicy(Integer.MAX_VALUE, Duration.ofDays(365)),
-                DynamoLimitStateStore.inFlight(dynamo, settings.tableName())),
+            DynamoLimitStateStore.slotsToFree(dynamo, settings.tableName()),
             new BatchSender(sqs, settings.eventQueueUrl()),
             new BatchSender(sqs, settings.deadLetterQueueUrl()),
             settings,

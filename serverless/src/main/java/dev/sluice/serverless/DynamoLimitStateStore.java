@@ -1,10 +1,13 @@
 package dev.sluice.serverless;
 
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.gate.stored.ConcurrencyPolicy;
 import dev.sluice.core.gate.stored.InFlightSlots;
 import dev.sluice.core.gate.stored.LimitStateStore;
+import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.core.gate.stored.TickUsage;
 import dev.sluice.core.gate.stored.Versioned;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +54,15 @@ public final class DynamoLimitStateStore<S> implements LimitStateStore<S> {
   /** The store of in-flight slots (the {@code inflight} item). */
   public static DynamoLimitStateStore<InFlightSlots> inFlight(DynamoDbClient dynamo, String table) {
     return new DynamoLimitStateStore<>(dynamo, table, new InFlightSlotsCodec());
+  }
+
+  /**
+   * The in-flight slots as the invoke and completion functions see them: they only free slots by
+   * name (the limit's size is the scheduler's to check), so the policy they hold is unbounded.
+   */
+  public static StoredLimit<InFlightSlots> slotsToFree(DynamoDbClient dynamo, String table) {
+    return new StoredLimit<>(
+        new ConcurrencyPolicy(Integer.MAX_VALUE, Duration.ofDays(365)), inFlight(dynamo, table));
   }
 
   @Override

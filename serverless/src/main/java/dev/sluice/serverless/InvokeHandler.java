@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.gate.stored.ConcurrencyPolicy;
-import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.targets.aws.AwsClients;
 import dev.sluice.targets.aws.LambdaTarget;
 import java.io.IOException;
@@ -101,10 +99,7 @@ public final class InvokeHandler implements RequestStreamHandler {
     this.invoker =
         new Invoker(
             starter(settings, sfn, lambda),
-            new StoredLimit<>(
-                // Only frees slots here: the limit's size is the scheduler's to check.
-                new ConcurrencyPolicy(Integer.MAX_VALUE, Duration.ofDays(365)),
-                DynamoLimitStateStore.inFlight(dynamo, settings.tableName())),
+            DynamoLimitStateStore.slotsToFree(dynamo, settings.tableName()),
             new BatchSender(sqs, settings.invocationQueueUrl()),
             new BatchSender(sqs, settings.deadLetterQueueUrl()),
             settings,

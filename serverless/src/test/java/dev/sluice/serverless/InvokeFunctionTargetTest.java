@@ -2,9 +2,7 @@ package dev.sluice.serverless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.gate.stored.ConcurrencyPolicy;
@@ -13,8 +11,6 @@ import dev.sluice.core.gate.stored.StoredLimit;
 import dev.sluice.localaws.LocalClients;
 import dev.sluice.localaws.LocalLambda;
 import dev.sluice.targets.ExecutionInput;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -94,28 +90,7 @@ class InvokeFunctionTargetTest {
   }
 
   private static ObjectNode record(String id, SluiceMessage m, int receiveCount) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("messageId", id);
-    r.put("receiptHandle", "handle-" + id);
-    r.put("body", m.toJson());
-    r.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(receiveCount));
-    r.putObject("messageAttributes");
-    r.put("eventSource", "aws:sqs");
-    return r;
-  }
-
-  /** Runs the handler on a Lambda SQS event; returns the ids it reports failed. */
-  private static List<String> invoke(InvokeHandler handler, ObjectNode... records)
-      throws Exception {
-    ObjectNode event = JSON.createObjectNode();
-    ArrayNode list = event.putArray("Records");
-    for (ObjectNode r : records) {
-      list.add(r);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
-    JsonNode answer = JSON.readTree(out.toByteArray());
-    return answer.get("batchItemFailures").findValuesAsText("itemIdentifier");
+    return LocalAws.sqsRecord(id, m.toJson(), receiveCount);
   }
 
   private StoredLimit<InFlightSlots> slots() {
@@ -152,7 +127,7 @@ class InvokeFunctionTargetTest {
     SluiceMessage other = message("other.csv", 1);
     slots().reserve(T0, List.of(m.executionName(), other.executionName()));
 
-    List<String> failed = invoke(handler(), record("m1", m, 1));
+    List<String> failed = LocalAws.invoke(handler(), record("m1", m, 1));
 
     assertThat(failed).isEmpty();
     assertThat(lambda.refused()).isEmpty();
@@ -178,11 +153,11 @@ class InvokeFunctionTargetTest {
     SluiceMessage first = message("first.csv", 1);
     SluiceMessage second = message("second.csv", 1);
     slots().reserve(T0, List.of(first.executionName()));
-    invoke(warm, record("m1", first, 1));
+    LocalAws.invoke(warm, record("m1", first, 1));
     // The scheduler releases the next event after the handler's last write.
     slots().reserve(T0, List.of(second.executionName()));
 
-    invoke(warm, record("m2", second, 1));
+    LocalAws.invoke(warm, record("m2", second, 1));
 
     assertThat(slots().load(T0).state().size()).isZero();
   }
@@ -193,13 +168,13 @@ class InvokeFunctionTargetTest {
     SluiceMessage m = message("a.csv", 1);
     slots().reserve(T0, List.of(m.executionName()));
 
-    List<String> early = invoke(handler(), record("m1", m, 1));
+    List<String> early = LocalAws.invoke(handler(), record("m1", m, 1));
 
     assertThat(early).containsExactly("m1");
     assertThat(holds(m)).as("it will be tried again: it keeps its slot").isTrue();
     assertThat(AWS.sqs.messagesOn(deadLetters)).isZero();
 
-    List<String> last = invoke(handler(), record("m1", m, 3));
+    List<String> last = LocalAws.invoke(handler(), record("m1", m, 3));
 
     assertThat(last).isEmpty();
     assertThat(receiveAll(deadLetters))
@@ -218,7 +193,7 @@ class InvokeFunctionTargetTest {
     lambda.script(p -> LocalLambda.Answer.serviceError());
     SluiceMessage m = message("a.csv", 1);
 
-    List<String> failed = invoke(handler(), record("m1", m, 1));
+    List<String> failed = LocalAws.invoke(handler(), record("m1", m, 1));
 
     assertThat(failed).containsExactly("m1");
     assertThat(AWS.sqs.messagesOn(deadLetters)).isZero();
@@ -236,7 +211,7 @@ class InvokeFunctionTargetTest {
     slots().reserve(T0, List.of(bad.executionName(), flaky.executionName()));
 
     List<String> failed =
-        invoke(
+        LocalAws.invoke(
             handler(Map.of("PERMANENT_ERROR_TYPES", "SchemaError, ValidationError")),
             record("m1", bad, 1),
             record("m2", flaky, 1));
@@ -259,7 +234,7 @@ class InvokeFunctionTargetTest {
     SluiceMessage m = message("a.csv", 1);
 
     List<String> failed =
-        invoke(handler(Map.of("RETRY_FUNCTION_ERRORS", "false")), record("m1", m, 1));
+        LocalAws.invoke(handler(Map.of("RETRY_FUNCTION_ERRORS", "false")), record("m1", m, 1));
 
     assertThat(failed).isEmpty();
     assertThat(receiveAll(deadLetters))
@@ -274,7 +249,7 @@ class InvokeFunctionTargetTest {
     SluiceMessage m = message("a.csv", 1);
     slots().reserve(T0, List.of(m.executionName()));
 
-    List<String> failed = invoke(handler(), record("m1", m, 1));
+    List<String> failed = LocalAws.invoke(handler(), record("m1", m, 1));
 
     assertThat(failed).isEmpty();
     assertThat(receiveAll(deadLetters))
@@ -299,7 +274,8 @@ class InvokeFunctionTargetTest {
     SluiceMessage second = message("b.csv", 1);
     slots().reserve(T0, List.of(first.executionName(), second.executionName()));
 
-    List<String> failed = invoke(handler(), record("m1", first, 1), record("m2", second, 3));
+    List<String> failed =
+        LocalAws.invoke(handler(), record("m1", first, 1), record("m2", second, 3));
 
     // Reported done, so the original (already at its last receive) is deleted, not dead-lettered.
     assertThat(failed).isEmpty();
@@ -330,7 +306,8 @@ class InvokeFunctionTargetTest {
     SluiceMessage m = message("a.csv", 1);
     slots().reserve(T0, List.of(m.executionName()));
 
-    List<String> failed = invoke(handler(Map.of("INVOCATION_TYPE", "Event")), record("m1", m, 1));
+    List<String> failed =
+        LocalAws.invoke(handler(Map.of("INVOCATION_TYPE", "Event")), record("m1", m, 1));
 
     assertThat(failed).isEmpty();
     assertThat(lambda.invocations())
@@ -358,7 +335,7 @@ class InvokeFunctionTargetTest {
         });
 
     List<String> failed =
-        invoke(
+        LocalAws.invoke(
             handler(),
             record("m1", message("a.csv", 1), 1),
             record("m2", message("b.csv", 1), 1),

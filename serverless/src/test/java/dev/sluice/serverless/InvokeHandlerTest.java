@@ -2,18 +2,13 @@ package dev.sluice.serverless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ExecutionName;
 import dev.sluice.core.gate.stored.InFlightSlots;
 import dev.sluice.localaws.LocalClients;
 import dev.sluice.sfnlocal.ExecutionStatus;
 import dev.sluice.sfnlocal.LocalStepFunctions;
 import dev.sluice.targets.ExecutionInput;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -90,37 +85,12 @@ class InvokeHandlerTest {
     return handler(sfn.stateMachineArn("process"));
   }
 
-  private static ObjectNode record(String id, String body, int receiveCount) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("messageId", id);
-    r.put("receiptHandle", "handle-" + id);
-    r.put("body", body);
-    r.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(receiveCount));
-    r.putObject("messageAttributes");
-    r.put("eventSource", "aws:sqs");
-    return r;
-  }
-
-  /** Runs the handler on a Lambda SQS event; returns the ids it reports failed. */
-  private static List<String> invoke(InvokeHandler handler, ObjectNode... records)
-      throws Exception {
-    ObjectNode event = JSON.createObjectNode();
-    ArrayNode list = event.putArray("Records");
-    for (ObjectNode r : records) {
-      list.add(r);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
-    JsonNode answer = JSON.readTree(out.toByteArray());
-    return answer.get("batchItemFailures").findValuesAsText("itemIdentifier");
-  }
-
   @Test
   void invoke_startsTheNamedExecutionWithTheEventAsInput() throws Exception {
     startSfn(LocalStepFunctions.builder().executionDuration(Duration.ofMinutes(5)));
     SluiceMessage m = LocalAws.message("in/a b.csv", 1);
 
-    List<String> failed = invoke(handler(), record("m1", m.toJson(), 1));
+    List<String> failed = LocalAws.invoke(handler(), LocalAws.sqsRecord("m1", m.toJson(), 1));
 
     assertThat(failed).isEmpty();
     assertThat(sfn.recording().executions())
@@ -139,8 +109,8 @@ class InvokeHandlerTest {
     SluiceMessage m = LocalAws.message("a.csv", 1);
     AWS.slots(table).reserve(T0, List.of(m.executionName()));
 
-    invoke(handler(), record("m1", m.toJson(), 1));
-    List<String> failed = invoke(handler(), record("m2", m.toJson(), 1));
+    LocalAws.invoke(handler(), LocalAws.sqsRecord("m1", m.toJson(), 1));
+    List<String> failed = LocalAws.invoke(handler(), LocalAws.sqsRecord("m2", m.toJson(), 1));
 
     assertThat(failed).isEmpty();
     assertThat(sfn.recording().executions()).hasSize(1);
@@ -152,13 +122,13 @@ class InvokeHandlerTest {
     startSfn(LocalStepFunctions.builder().executionDuration(Duration.ZERO));
     SluiceMessage m = LocalAws.message("a.csv", 1);
     SluiceMessage other = LocalAws.message("b.csv", 1);
-    invoke(handler(), record("m1", m.toJson(), 1));
+    LocalAws.invoke(handler(), LocalAws.sqsRecord("m1", m.toJson(), 1));
     Awaitility.await()
         .until(() -> sfn.recording().executions().get(0).status() == ExecutionStatus.SUCCEEDED);
     // The scheduler moved a duplicate of m: it took m's slot again.
     AWS.slots(table).reserve(T0, List.of(m.executionName(), other.executionName()));
 
-    invoke(handler(), record("m2", m.toJson(), 1));
+    LocalAws.invoke(handler(), LocalAws.sqsRecord("m2", m.toJson(), 1));
 
     InFlightSlots after = AWS.slots(table).load(T0).state();
     assertThat(after.holds(m.executionName())).isFalse();
@@ -176,7 +146,10 @@ class InvokeHandlerTest {
     SluiceMessage second = LocalAws.message("b.csv", 1);
 
     List<String> failed =
-        invoke(handler(), record("m1", first.toJson(), 1), record("m2", second.toJson(), 4));
+        LocalAws.invoke(
+            handler(),
+            LocalAws.sqsRecord("m1", first.toJson(), 1),
+            LocalAws.sqsRecord("m2", second.toJson(), 4));
 
     // Reported done, so the original (already received 4 times) is deleted, not dead-lettered.
     assertThat(failed).isEmpty();
@@ -210,10 +183,10 @@ class InvokeHandlerTest {
         invocations.toString().substring(invocations.toString().lastIndexOf('/') + 1), 1.0, 1);
     try {
       List<String> failed =
-          invoke(
+          LocalAws.invoke(
               handler(),
-              record("m1", LocalAws.message("a.csv", 1).toJson(), 1),
-              record("m2", LocalAws.message("b.csv", 1).toJson(), 1));
+              LocalAws.sqsRecord("m1", LocalAws.message("a.csv", 1).toJson(), 1),
+              LocalAws.sqsRecord("m2", LocalAws.message("b.csv", 1).toJson(), 1));
 
       assertThat(failed).containsExactly("m2");
     } finally {
@@ -229,9 +202,9 @@ class InvokeHandlerTest {
     AWS.slots(table).reserve(T0, List.of(m.executionName()));
 
     List<String> failed =
-        invoke(
+        LocalAws.invoke(
             handler(sfn.stateMachineArn("process").replace("process", "gone")),
-            record("m1", m.toJson(), 1));
+            LocalAws.sqsRecord("m1", m.toJson(), 1));
 
     assertThat(failed).isEmpty();
     assertThat(AWS.receiveVisible(deadLetters))
@@ -253,8 +226,8 @@ class InvokeHandlerTest {
     sfn.close(); // nothing answers on its port now
     SluiceMessage m = LocalAws.message("a.csv", 1);
 
-    List<String> early = invoke(handler(arn), record("m1", m.toJson(), 1));
-    List<String> last = invoke(handler(arn), record("m1", m.toJson(), 3));
+    List<String> early = LocalAws.invoke(handler(arn), LocalAws.sqsRecord("m1", m.toJson(), 1));
+    List<String> last = LocalAws.invoke(handler(arn), LocalAws.sqsRecord("m1", m.toJson(), 3));
 
     assertThat(early).containsExactly("m1");
     assertThat(last).isEmpty();
@@ -271,7 +244,7 @@ class InvokeHandlerTest {
   void invoke_whenTheBodyIsNotASluiceMessage_deadLettersIt() throws Exception {
     startSfn(LocalStepFunctions.builder());
 
-    List<String> failed = invoke(handler(), record("m1", "{\"hello\":1}", 1));
+    List<String> failed = LocalAws.invoke(handler(), LocalAws.sqsRecord("m1", "{\"hello\":1}", 1));
 
     assertThat(failed).isEmpty();
     assertThat(AWS.receiveVisible(deadLetters))

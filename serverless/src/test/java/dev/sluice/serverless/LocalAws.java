@@ -1,5 +1,8 @@
 package dev.sluice.serverless;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.gate.stored.ConcurrencyPolicy;
 import dev.sluice.core.gate.stored.InFlightSlots;
@@ -8,6 +11,8 @@ import dev.sluice.localaws.LocalClients;
 import dev.sluice.localaws.LocalDynamo;
 import dev.sluice.localaws.LocalSqs;
 import dev.sluice.localaws.SqsProxy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +28,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * dynalite. Tests create their own queues and tables, named uniquely.
  */
 final class LocalAws {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static LocalAws instance;
 
   final LocalSqs sqs;
@@ -93,6 +99,32 @@ final class LocalAws {
     ObjectEvent event =
         new ObjectEvent("data", key, 12L, "e1", null, "0A1B", "ObjectCreated:Put", null, "s3");
     return new SluiceMessage(event, attempt, null).named();
+  }
+
+  /** One message of a Lambda SQS event, as the event source mapping builds it. */
+  static ObjectNode sqsRecord(String id, String body, int receiveCount) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("messageId", id);
+    r.put("receiptHandle", "handle-" + id);
+    r.put("body", body);
+    r.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(receiveCount));
+    r.putObject("messageAttributes");
+    r.put("eventSource", "aws:sqs");
+    return r;
+  }
+
+  /** Runs the invoke function on a Lambda SQS event; returns the ids it reports failed. */
+  static List<String> invoke(InvokeHandler handler, ObjectNode... records) throws IOException {
+    ObjectNode event = JSON.createObjectNode();
+    ArrayNode list = event.putArray("Records");
+    for (ObjectNode r : records) {
+      list.add(r);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+    return JSON.readTree(out.toByteArray())
+        .get("batchItemFailures")
+        .findValuesAsText("itemIdentifier");
   }
 
   static String fixture(String name) {
