@@ -606,6 +606,79 @@ public abstract class BacklogContract {
     assertThat(backlog.stats(T0.plusSeconds(1)).waiting()).isEqualTo(1);
   }
 
+  // --------------------------------------------------------- purge
+
+  @Test
+  void purge_whenIdsGiven_removesOnlyThoseFromTheDeadLetters() {
+    List<Long> ids = killAll(numbered(1, 3), T0);
+
+    int purged = backlog.purge(List.of(ids.get(0), ids.get(2)));
+
+    assertThat(purged).isEqualTo(2);
+    assertThat(backlog.deadLetters(0, 10))
+        .extracting(DeadLetter::eventId)
+        .containsExactly(ids.get(1));
+    assertThat(backlog.stats(T0.plusSeconds(100)).dead()).isEqualTo(1);
+    // A purged letter cannot be redriven: it is gone from the dead list for good.
+    assertThat(backlog.redrive(List.of(ids.get(0)), T0.plusSeconds(100))).isZero();
+  }
+
+  @Test
+  void purge_whenEmptyList_removesEveryDeadLetterAndNothingElse() {
+    List<Long> deadIds = killAll(numbered(1, 3), T0);
+    backlog.append(numbered(4, 2), T0);
+    Instant now = T0.plusSeconds(100);
+
+    assertThat(backlog.purge(List.of())).isEqualTo(3);
+
+    assertThat(backlog.deadLetters(0, 10)).isEmpty();
+    BacklogStats stats = backlog.stats(now);
+    assertThat(stats.dead()).isZero();
+    assertThat(stats.waiting()).isEqualTo(2);
+    assertThat(backlog.redrive(List.of(), now)).isZero();
+    assertThat(backlog.claim(10, LEASE, now))
+        .extracting(Job::event)
+        .containsExactly(numbered(4), numbered(5));
+    assertThat(deadIds).hasSize(3);
+  }
+
+  @Test
+  void purge_whenEventIsNotDead_leavesItAlone() {
+    backlog.append(numbered(1, 2), T0);
+    List<Job> jobs = backlog.claim(1, LEASE, T0);
+    backlog.settle(List.of(Settlement.done(jobs.get(0))), T0);
+
+    assertThat(backlog.purge(List.of(jobs.get(0).eventId(), 999_999L))).isZero();
+
+    BacklogStats stats = backlog.stats(T0.plusSeconds(1));
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void purge_thenSameObjectDeliveredAgain_isADuplicate() {
+    killAll(numbered(1, 1), T0);
+    backlog.purge(List.of());
+
+    AppendResult again = backlog.append(numbered(1, 1), T0.plusSeconds(100));
+
+    assertThat(again.duplicates()).isEqualTo(1);
+    assertThat(backlog.stats(T0.plusSeconds(100)).waiting()).isZero();
+  }
+
+  @Test
+  void purge_survivesReopen() {
+    List<Long> ids = killAll(numbered(1, 2), T0);
+    backlog.purge(List.of(ids.get(0)));
+
+    backlog = reopen(backlog);
+
+    assertThat(backlog.deadLetters(0, 10))
+        .extracting(DeadLetter::eventId)
+        .containsExactly(ids.get(1));
+    assertThat(backlog.stats(T0.plusSeconds(1)).dead()).isEqualTo(1);
+  }
+
   // --------------------------------------------------------- abandonLeases
 
   @Test

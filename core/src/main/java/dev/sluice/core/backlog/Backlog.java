@@ -70,6 +70,14 @@ public interface Backlog extends AutoCloseable {
    */
   int redrive(List<Long> eventIds, Instant now);
 
+  /**
+   * Deletes dead letters for good: they leave the dead list and are never released again. Their
+   * identities stay known, so a later delivery of the same object change is still a duplicate, and
+   * their releases stay in the release log. An empty list purges every dead letter; an id that is
+   * not a dead letter is left alone. Returns how many were purged.
+   */
+  int purge(List<Long> eventIds);
+
   /** Releases recorded at or after {@code since}, in release order, at most {@code limit}. */
   List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);
 

@@ -32,7 +32,8 @@ public final class InMemoryBacklog implements Backlog {
     WAITING,
     LEASED,
     DONE,
-    DEAD
+    DEAD,
+    PURGED
   }
 
   /** Where an event stands in a claim queue: due time (or lease end), then arrival. */
@@ -328,6 +329,22 @@ public final class InMemoryBacklog implements Backlog {
       moved++;
     }
     return moved;
+  }
+
+  @Override
+  public synchronized int purge(List<Long> eventIds) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    open();
+    List<Long> ids = eventIds.isEmpty() ? List.copyOf(dead.keySet()) : eventIds;
+    int purged = 0;
+    for (Long id : ids) {
+      Entry entry = dead.remove(Objects.requireNonNull(id, "event id"));
+      if (entry != null) {
+        entry.state = State.PURGED;
+        purged++;
+      }
+    }
+    return purged;
   }
 
   @Override

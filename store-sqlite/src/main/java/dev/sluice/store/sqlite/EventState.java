@@ -10,5 +10,8 @@ final class EventState {
   static final int DONE = 2;
   static final int DEAD = 3;
 
+  /** A dead letter an operator purged: never released, still known by identity. */
+  static final int PURGED = 4;
+
   private EventState() {}
 }

@@ -111,6 +111,8 @@ public final class SqliteBacklog implements Backlog {
           + " WHERE id = ? AND state = 3";
   private static final String REDRIVE_ALL =
       "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
+  private static final String PURGE_ONE = "UPDATE events SET state = 4 WHERE id = ? AND state = 3";
+  private static final String PURGE_ALL = "UPDATE events SET state = 4 WHERE state = 3";
   private static final String ADD_TO_COUNTS =
       "UPDATE counts SET waiting = waiting + ?, leased = leased + ?, done = done + ?,"
           + " dead = dead + ?, releases = releases + ? WHERE id = 1";
@@ -480,6 +482,49 @@ public final class SqliteBacklog implements Backlog {
           addToCounts(s, moved, 0, 0, -moved, 0);
           return moved;
         });
+  }
+
+  @Override
+  public int purge(List<Long> eventIds) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    return write(
+        "purge",
+        s -> {
+          int purged;
+          if (eventIds.isEmpty()) {
+            purged = s.get(PURGE_ALL).executeUpdate();
+          } else {
+            PreparedStatement one = s.get(PURGE_ONE);
+            for (Long id : eventIds) {
+              one.setLong(1, Objects.requireNonNull(id, "event id"));
+              one.addBatch();
+            }
+            purged = 0;
+            for (int changed : one.executeBatch()) {
+              purged += changed;
+            }
+          }
+          addToCounts(s, 0, 0, 0, -purged, 0);
+          return purged;
+        });
+  }
+
+  /**
+   * The pause flag and the audit trail, kept in this backlog's file and written through its one
+   * writer.
+   */
+  public SqliteControlStore controlStore() {
+    return new SqliteControlStore(this);
+  }
+
+  /** An operator write: committed at the configured level, like intake. */
+  <T> T writeControl(String operation, SqlWork<T> work) {
+    return write(operation, work);
+  }
+
+  /** A read on the reading connection, in one snapshot. */
+  <T> T readControl(String operation, SqlWork<T> work) {
+    return read(operation, () -> work.run(reader));
   }
 
   @Override

@@ -1,0 +1,122 @@
+package dev.sluice.store.sqlite;
+
+import dev.sluice.core.control.AuditEntry;
+import dev.sluice.core.control.ControlStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@link ControlStore} in a backlog's SQLite file ({@code control_settings} and {@code audit}),
+ * written through the backlog's one writer so an operator's action and the events it concerns never
+ * race for the file.
+ */
+public final class SqliteControlStore implements ControlStore {
+  private static final String PAUSED = "paused";
+  private static final String READ_SETTING = "SELECT value FROM control_settings WHERE name = ?";
+  private static final String WRITE_SETTING =
+      "INSERT INTO control_settings (name, value) VALUES (?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+  private static final String INSERT_AUDIT =
+      "INSERT INTO audit (at, action, via, client, before_value, after_value)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String AUDIT_NEWEST =
+      "SELECT id, at, action, via, client, before_value, after_value FROM audit"
+          + " ORDER BY id DESC LIMIT ?";
+  private static final String AUDIT_BEFORE =
+      "SELECT id, at, action, via, client, before_value, after_value FROM audit"
+          + " WHERE id < ? ORDER BY id DESC LIMIT ?";
+
+  private final SqliteBacklog backlog;
+
+  SqliteControlStore(SqliteBacklog backlog) {
+    this.backlog = Objects.requireNonNull(backlog, "backlog");
+  }
+
+  @Override
+  public boolean paused() {
+    return backlog.readControl(
+        "paused",
+        s -> {
+          PreparedStatement q = s.get(READ_SETTING);
+          q.setString(1, PAUSED);
+          try (ResultSet rs = q.executeQuery()) {
+            return rs.next() && Boolean.parseBoolean(rs.getString(1));
+          }
+        });
+  }
+
+  @Override
+  public AuditEntry record(AuditEntry entry) {
+    Objects.requireNonNull(entry, "entry");
+    return backlog.writeControl("audit", s -> insert(s, entry));
+  }
+
+  @Override
+  public AuditEntry recordPause(boolean paused, AuditEntry entry) {
+    Objects.requireNonNull(entry, "entry");
+    return backlog.writeControl(
+        "pause",
+        s -> {
+          PreparedStatement set = s.get(WRITE_SETTING);
+          set.setString(1, PAUSED);
+          set.setString(2, Boolean.toString(paused));
+          set.executeUpdate();
+          return insert(s, entry);
+        });
+  }
+
+  @Override
+  public List<AuditEntry> audit(long beforeId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return backlog.readControl(
+        "audit",
+        s -> {
+          PreparedStatement q;
+          if (beforeId > 0) {
+            q = s.get(AUDIT_BEFORE);
+            q.setLong(1, beforeId);
+            q.setInt(2, limit);
+          } else {
+            q = s.get(AUDIT_NEWEST);
+            q.setInt(1, limit);
+          }
+          List<AuditEntry> page = new ArrayList<>();
+          try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+              page.add(
+                  new AuditEntry(
+                      rs.getLong(1),
+                      Micros.toInstant(rs.getLong(2)),
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getString(5),
+                      rs.getString(6),
+                      rs.getString(7)));
+            }
+          }
+          return page;
+        });
+  }
+
+  private static AuditEntry insert(StatementCache s, AuditEntry entry) throws SQLException {
+    PreparedStatement ins = s.get(INSERT_AUDIT);
+    ins.setLong(1, Micros.of(entry.at()));
+    ins.setString(2, entry.action());
+    ins.setString(3, entry.via());
+    ins.setString(4, entry.client());
+    ins.setString(5, entry.before());
+    ins.setString(6, entry.after());
+    ins.executeUpdate();
+    try (var st = s.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      return entry.withId(rs.getLong(1));
+    }
+  }
+}
