@@ -3,7 +3,6 @@ package dev.sluice.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
-import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
@@ -17,7 +16,9 @@ import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.SourceOptions;
 import dev.sluice.s3endpoint.EmbeddedS3Config;
 import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
+import dev.sluice.service.config.ProtectedMode;
 import dev.sluice.service.config.SluiceConfig;
+import dev.sluice.service.control.Operator;
 import dev.sluice.service.http.HttpApi;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -48,6 +50,10 @@ public final class SluiceService implements AutoCloseable {
   private final HttpApi api;
   private final EmbeddedS3Endpoint s3;
   private final SluiceConfig config;
+  private final Operator operator;
+  private final boolean restoredPaused;
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile boolean closed;
 
   /** Options that are not configuration: what the CLI demo and tests vary. */
   public record Options(Target target, PrintStream stdout, boolean startPaused, Duration idlePoll) {
@@ -67,11 +73,16 @@ public final class SluiceService implements AutoCloseable {
   private SluiceService(SluiceConfig config, Options options) {
     this.config = config;
     TimeSource time = TimeSource.system();
+    ProtectedMode.refusal(config)
+        .ifPresent(
+            why -> {
+              throw new SluiceException(why);
+            });
     try {
       Files.createDirectories(config.dataDir());
       closeInOrder.add(lockDataDir(config.dataDir()));
 
-      Backlog backlog =
+      SqliteBacklog backlog =
           SqliteBacklog.open(
               config.backlogFile(),
               SqliteOptions.defaults()
@@ -105,9 +116,6 @@ public final class SluiceService implements AutoCloseable {
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
-      if (options.startPaused()) {
-        dispatcher.pause();
-      }
 
       EventIntake intake =
           new EventIntake(
@@ -116,6 +124,13 @@ public final class SluiceService implements AutoCloseable {
               time,
               dispatcher::wake);
       this.sluice = new Sluice(backlog, dispatcher, intake, target, time);
+      this.operator = new Operator(sluice, backlog.controlStore());
+      // A pause an operator left in force outlives the restart; the demo's own pause is not
+      // recorded, since no operator asked for it.
+      this.restoredPaused = operator.restore();
+      if (options.startPaused()) {
+        dispatcher.pause();
+      }
 
       if (config.s3Endpoint().enabled()) {
         var s3c = config.s3Endpoint();
@@ -134,32 +149,34 @@ public final class SluiceService implements AutoCloseable {
                     s3c.accessKey(),
                     s3c.secretKey(),
                     s3c.region()),
-                events -> intake.appendEvents(events, s3Filter));
+                events -> {
+                  if (operator.draining()) {
+                    throw new SluiceException("sluice is draining: it takes no new events");
+                  }
+                  intake.appendEvents(events, s3Filter);
+                });
         closeInOrder.add(0, s3);
       } else {
         this.s3 = null;
       }
 
       if (config.sqsSource().enabled()) {
-        closeInOrder.add(
-            0,
+        AutoCloseable sqs =
             SqsSource.start(
                 SqsClients.builder(config.sqsSource()),
                 config.sqsSource().settings(),
                 new SqsIntake(
                     intake,
                     new NotificationParser(
-                        config.sources().sqsDecoding().sourceOptions().withSource("sqs")))));
+                        config.sources().sqsDecoding().sourceOptions().withSource("sqs"))));
+        closeInOrder.add(0, sqs);
+        // A drain takes no new events: the queue keeps them for whoever reads it next.
+        // Closing waits for the poller; the drain's caller need not.
+        operator.onDrain(() -> new Thread(() -> closeQuietly(sqs), "sluice-drain-sqs").start());
       }
+      operator.onDrain(() -> watchDrain(time, options.idlePoll()));
 
-      this.api =
-          HttpApi.start(
-              sluice,
-              new ObjectMapper(),
-              config.http().maxBody(),
-              config.webhookAuth(),
-              config.http().host(),
-              config.http().port());
+      this.api = HttpApi.start(operator, new ObjectMapper(), config.http(), config.webhookAuth());
       closeInOrder.add(0, api);
       dispatcher.start();
     } catch (IOException e) {
@@ -204,8 +221,65 @@ public final class SluiceService implements AutoCloseable {
     };
   }
 
+  /**
+   * Completes the {@code drained} future once the backlog holds nothing waiting and nothing in
+   * flight (dead letters stay). A drain while paused waits for a resume.
+   */
+  private void watchDrain(TimeSource time, Duration poll) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!closed && !drained.isDone()) {
+                try {
+                  var stats = sluice.backlog().stats(time.now());
+                  if (stats.waiting() == 0 && stats.leased() == 0) {
+                    drained.complete(null);
+                    return;
+                  }
+                  Thread.sleep(Math.max(10, poll.toMillis()));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                } catch (RuntimeException e) {
+                  if (closed) {
+                    return;
+                  }
+                  System.getLogger(SluiceService.class.getName())
+                      .log(System.Logger.Level.WARNING, "drain watch: " + e.getMessage(), e);
+                }
+              }
+            },
+            "sluice-drain");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.getLogger(SluiceService.class.getName())
+          .log(System.Logger.Level.WARNING, "error while closing " + c, e);
+    }
+  }
+
   public Sluice sluice() {
     return sluice;
+  }
+
+  /** Every operator action goes through here. */
+  public Operator operator() {
+    return operator;
+  }
+
+  /** Whether the service started paused because an operator had left it paused. */
+  public boolean restoredPaused() {
+    return restoredPaused;
+  }
+
+  /** Completes when a drain has finished the backlog; the caller then closes the service. */
+  public CompletableFuture<Void> drained() {
+    return drained;
   }
 
   public SluiceConfig config() {
@@ -222,7 +296,8 @@ public final class SluiceService implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     for (AutoCloseable c : closeInOrder) {
       try {
         c.close();

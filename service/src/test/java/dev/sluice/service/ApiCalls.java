@@ -79,6 +79,17 @@ final class ApiCalls {
         "PUT", path, HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Any method with a JSON body (or none, for null) and extra request headers. */
+  Answer call(String method, String path, String body, Map<String, String> headers) {
+    return send(
+        method,
+        path,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)),
+        headers);
+  }
+
   /** POST with extra request headers, e.g. credentials. */
   Answer post(String path, byte[] body, Map<String, String> headers) {
     return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), headers);

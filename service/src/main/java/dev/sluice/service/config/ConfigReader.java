@@ -102,11 +102,13 @@ final class ConfigReader {
   }
 
   private static HttpConfig http(YamlSection s) {
-    s.allowOnly("host", "port", "max-body");
+    s.allowOnly("host", "port", "max-body", "control-token", "allow-unprotected");
     String host = s.string("host", HttpConfig.DEFAULT_HOST);
     int port = s.integer("port", HttpConfig.DEFAULT_PORT);
     long maxBody = s.byteSize("max-body", HttpConfig.DEFAULT_MAX_BODY);
-    return s.build(() -> new HttpConfig(host, port, maxBody));
+    String controlToken = s.string("control-token", null);
+    boolean allowUnprotected = s.bool("allow-unprotected", false);
+    return s.build(() -> new HttpConfig(host, port, maxBody, controlToken, allowUnprotected));
   }
 
   private static S3EndpointConfig s3Endpoint(YamlSection s) {
@@ -119,7 +121,8 @@ final class ConfigReader {
         "secret-key",
         "region",
         "prefix",
-        "suffix");
+        "suffix",
+        "allow-unprotected");
     boolean enabled = s.bool("enabled", true);
     String host = s.string("host", S3EndpointConfig.DEFAULT_HOST);
     int port = s.integer("port", S3EndpointConfig.DEFAULT_PORT);
@@ -129,10 +132,20 @@ final class ConfigReader {
     String region = s.string("region", S3EndpointConfig.DEFAULT_REGION);
     String prefix = s.string("prefix", "");
     String suffix = s.string("suffix", "");
+    boolean allowUnprotected = s.bool("allow-unprotected", false);
     return s.build(
         () ->
             new S3EndpointConfig(
-                enabled, host, port, buckets, accessKey, secretKey, region, prefix, suffix));
+                enabled,
+                host,
+                port,
+                buckets,
+                accessKey,
+                secretKey,
+                region,
+                prefix,
+                suffix,
+                allowUnprotected));
   }
 
   /** A limits document on its own, as {@code PUT /v1/limits} receives it. */

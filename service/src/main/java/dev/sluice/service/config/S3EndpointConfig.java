@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * @param accessKey access key clients must sign with, or null for no authentication
  * @param secretKey secret key paired with {@code accessKey}, or null
  * @param region region clients sign for
+ * @param prefix only keys that start with this become events
+ * @param suffix only keys that end with this become events
+ * @param allowUnprotected whether to serve on an address beyond loopback without credentials;
+ *     without it such a service refuses to start
  */
 public record S3EndpointConfig(
     boolean enabled,
@@ -25,7 +29,8 @@ public record S3EndpointConfig(
     String secretKey,
     String region,
     String prefix,
-    String suffix) {
+    String suffix,
+    boolean allowUnprotected) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 9000;
@@ -76,7 +81,21 @@ public record S3EndpointConfig(
       String accessKey,
       String secretKey,
       String region) {
-    this(enabled, host, port, buckets, accessKey, secretKey, region, "", "");
+    this(enabled, host, port, buckets, accessKey, secretKey, region, "", "", false);
+  }
+
+  /** With key filters, and protected mode on. */
+  public S3EndpointConfig(
+      boolean enabled,
+      String host,
+      int port,
+      List<String> buckets,
+      String accessKey,
+      String secretKey,
+      String region,
+      String prefix,
+      String suffix) {
+    this(enabled, host, port, buckets, accessKey, secretKey, region, prefix, suffix, false);
   }
 
   public static S3EndpointConfig defaults() {
@@ -106,6 +125,12 @@ public record S3EndpointConfig(
         + (secretKey == null ? null : "****")
         + ", region="
         + region
+        + ", prefix="
+        + prefix
+        + ", suffix="
+        + suffix
+        + ", allowUnprotected="
+        + allowUnprotected
         + "]";
   }
 }

@@ -95,6 +95,17 @@ public record SluiceConfig(
     return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s);
   }
 
+  /** This configuration with another HTTP API section. */
+  public SluiceConfig withHttp(HttpConfig h) {
+    return new SluiceConfig(
+        dataDir, h, s3Endpoint, limits, retry, dispatcher, target, store, sources);
+  }
+
+  /** This configuration with another S3 endpoint section. */
+  public SluiceConfig withS3Endpoint(S3EndpointConfig s) {
+    return new SluiceConfig(dataDir, http, s, limits, retry, dispatcher, target, store, sources);
+  }
+
   /** The SQS source ({@code sources.sqs}). */
   public SqsSourceConfig sqsSource() {
     return sources.sqs();

@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.control.AuditEntry;
+import dev.sluice.core.gate.Limits;
 import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.MalformedBodyException;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.ConfigException;
+import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.LimitsPatch;
 import dev.sluice.service.config.WebhookAuthConfig;
+import dev.sluice.service.control.Caller;
+import dev.sluice.service.control.Operator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -25,31 +31,37 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * The HTTP API: intake ({@code POST /v1/events}) and control (status, pause, resume, limits, dead
- * letters, release log). Every error is JSON {@code {"error": "..."}} naming the problem.
+ * The HTTP API: intake ({@code POST /v1/events}), views (status, limits, dead letters, release log,
+ * audit trail) and actions, each a thin call to the {@link Operator}. Every error is JSON {@code
+ * {"error": "..."}} naming the problem.
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
 
+  private static final int AUDIT_PAGE = 100;
+
+  /** The header the CLI and the dashboard name themselves in, for the audit trail. */
+  public static final String CLIENT_HEADER = "X-Sluice-Client";
+
+  private final Operator operator;
   private final Sluice sluice;
   private final ObjectMapper json;
   private final long maxBodyBytes;
   private final WebhookAuth auth;
+  private final ControlAccess control;
   private final Javalin app;
 
   private HttpApi(
-      Sluice sluice,
-      ObjectMapper json,
-      long maxBodyBytes,
-      WebhookAuthConfig authConfig,
-      String host,
-      int port) {
-    this.sluice = sluice;
+      Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig authConfig) {
+    this.operator = operator;
+    this.sluice = operator.sluice();
     this.json = json;
-    this.maxBodyBytes = maxBodyBytes;
+    this.maxBodyBytes = http.maxBody();
     this.auth = new WebhookAuth(authConfig);
+    this.control = new ControlAccess(http, auth);
     this.app =
         Javalin.create(
                 c -> {
@@ -60,17 +72,20 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get(
                       "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
-                  c.routes.get(
-                      "/v1/status", guarded(ctx -> send(ctx, 200, StatusJson.of(sluice, json))));
-                  c.routes.post("/v1/pause", guarded(this::pause));
-                  c.routes.post("/v1/resume", guarded(this::resume));
+                  c.routes.get("/v1/status", view(ctx -> send(ctx, 200, status())));
+                  c.routes.post("/v1/pause", action(this::pause));
+                  c.routes.post("/v1/resume", action(this::resume));
+                  c.routes.post("/v1/drain", action(this::drain));
                   c.routes.get(
                       "/v1/limits",
-                      guarded(ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json))));
-                  c.routes.put("/v1/limits", guarded(this::putLimits));
-                  c.routes.get("/v1/dead", guarded(this::getDead));
-                  c.routes.post("/v1/dead/redrive", guarded(this::redrive));
-                  c.routes.get("/v1/releases", guarded(this::getReleases));
+                      view(ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json))));
+                  c.routes.put("/v1/limits", action(this::putLimits));
+                  c.routes.patch("/v1/limits", action(this::patchLimits));
+                  c.routes.get("/v1/dead", view(this::getDead));
+                  c.routes.delete("/v1/dead", action(this::purge));
+                  c.routes.post("/v1/dead/redrive", action(this::redrive));
+                  c.routes.get("/v1/releases", view(this::getReleases));
+                  c.routes.get("/v1/audit", view(this::getAudit));
                   c.routes.exception(
                       ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
                   // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
@@ -93,24 +108,16 @@ public final class HttpApi implements AutoCloseable {
                           error(
                               ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
                 })
-            .start(host, port);
+            .start(http.host(), http.port());
   }
 
-  /** Starts the API on host:port (port 0 picks a free one), with an open webhook. */
+  /**
+   * Starts the API on {@code http.host:http.port} (port 0 picks a free one): the webhook guarded by
+   * {@code auth}, control by {@code http.control-token} (or {@code auth.protect-control}).
+   */
   public static HttpApi start(
-      Sluice sluice, ObjectMapper json, long maxBodyBytes, String host, int port) {
-    return start(sluice, json, maxBodyBytes, WebhookAuthConfig.none(), host, port);
-  }
-
-  /** Starts the API on host:port (port 0 picks a free one), guarded by {@code auth}. */
-  public static HttpApi start(
-      Sluice sluice,
-      ObjectMapper json,
-      long maxBodyBytes,
-      WebhookAuthConfig auth,
-      String host,
-      int port) {
-    return new HttpApi(sluice, json, maxBodyBytes, auth, host, port);
+      Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig auth) {
+    return new HttpApi(operator, json, http, auth);
   }
 
   public int port() {
@@ -120,6 +127,10 @@ public final class HttpApi implements AutoCloseable {
   private void postEvents(Context ctx) throws IOException {
     // The size limit comes first: an oversized body is 413 before any work is done on it.
     byte[] body = readBody(ctx);
+    if (operator.draining()) {
+      throw new ApiError(
+          503, "sluice is draining: it takes no new events and exits when the backlog is done");
+    }
     Optional<String> denied =
         auth.checkPost(ctx.header("Authorization"), ctx.header(auth.signatureHeader()), body);
     if (denied.isPresent()) {
@@ -144,18 +155,34 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  /** A control endpoint that needs the bearer token when {@code protect-control} is on. */
-  private Handler guarded(Handler handler) {
-    if (!auth.protectsControl()) {
-      return handler;
-    }
+  /** A control endpoint that changes something: it needs the control token when one is set. */
+  private Handler action(Handler handler) {
     return ctx -> {
-      Optional<String> denied = auth.checkControl(ctx.header("Authorization"));
+      Optional<String> denied = control.checkAction(ctx.header("Authorization"));
       if (denied.isPresent()) {
         throw unauthorized(ctx, denied.get());
       }
       handler.handle(ctx);
     };
+  }
+
+  /** A read-only control endpoint: open on loopback, the control token from elsewhere. */
+  private Handler view(Handler handler) {
+    return ctx -> {
+      Optional<String> denied = control.checkView(ctx.header("Authorization"), ctx.ip());
+      if (denied.isPresent()) {
+        throw unauthorized(ctx, denied.get());
+      }
+      handler.handle(ctx);
+    };
+  }
+
+  private static Caller caller(Context ctx) {
+    return Caller.overHttp(ctx.header(CLIENT_HEADER), ctx.ip());
+  }
+
+  private ObjectNode status() {
+    return StatusJson.of(sluice, operator.draining(), json);
   }
 
   private static ApiError unauthorized(Context ctx, String problem) {
@@ -220,28 +247,51 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void pause(Context ctx) {
-    sluice.dispatcher().pause();
-    send(ctx, 200, StatusJson.of(sluice, json));
+    operator.pause(caller(ctx));
+    send(ctx, 200, status());
   }
 
   private void resume(Context ctx) {
-    sluice.dispatcher().resume();
-    send(ctx, 200, StatusJson.of(sluice, json));
+    operator.resume(caller(ctx));
+    send(ctx, 200, status());
   }
 
+  private void drain(Context ctx) {
+    operator.drain(caller(ctx));
+    send(ctx, 202, status());
+  }
+
+  /** Replaces every limit: a part absent or null is no longer limited. */
   private void putLimits(Context ctx) throws IOException {
-    JsonNode node;
+    JsonNode node = jsonBody(ctx);
+    Operator.LimitsChange change = changeLimits(ctx, current -> LimitsDocument.read(node));
+    send(ctx, 200, LimitsDocument.write(change.after(), json));
+  }
+
+  /** Changes the parts named and keeps the rest; answers the limits before and after. */
+  private void patchLimits(Context ctx) throws IOException {
+    JsonNode node = jsonBody(ctx);
+    Operator.LimitsChange change = changeLimits(ctx, current -> LimitsPatch.apply(current, node));
+    ObjectNode out = json.createObjectNode();
+    out.set("before", LimitsDocument.write(change.before(), json));
+    out.set("after", LimitsDocument.write(change.after(), json));
+    send(ctx, 200, out);
+  }
+
+  private Operator.LimitsChange changeLimits(Context ctx, UnaryOperator<Limits> change) {
     try {
-      node = json.readTree(readBody(ctx));
-    } catch (IOException e) {
-      throw new ApiError(400, "body is not JSON: " + firstLine(e.getMessage()));
-    }
-    try {
-      sluice.dispatcher().setLimits(LimitsDocument.read(node));
+      return operator.changeLimits(change, caller(ctx));
     } catch (ConfigException e) {
       throw new ApiError(400, e.getMessage());
     }
-    send(ctx, 200, LimitsDocument.write(sluice.limits(), json));
+  }
+
+  private JsonNode jsonBody(Context ctx) throws IOException {
+    try {
+      return json.readTree(readBody(ctx));
+    } catch (IOException e) {
+      throw new ApiError(400, "body is not JSON: " + firstLine(e.getMessage()));
+    }
   }
 
   private void getDead(Context ctx) {
@@ -271,6 +321,48 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void redrive(Context ctx) throws IOException {
+    int moved = operator.redrive(ids(ctx), caller(ctx)).count();
+    send(ctx, 200, json.createObjectNode().put("redriven", moved));
+  }
+
+  /** {@code DELETE /v1/dead}: ids in the query ({@code ?ids=1,2}) or the body; none means all. */
+  private void purge(Context ctx) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    String query = ctx.queryParam("ids");
+    if (query != null && !query.isBlank()) {
+      for (String id : query.split(",")) {
+        try {
+          ids.add(Long.parseLong(id.strip()));
+        } catch (NumberFormatException e) {
+          throw new ApiError(400, "ids must be integers separated by commas, got " + query);
+        }
+      }
+    }
+    ids.addAll(ids(ctx));
+    int purged = operator.purge(ids, caller(ctx)).count();
+    send(ctx, 200, json.createObjectNode().put("purged", purged));
+  }
+
+  /** {@code GET /v1/audit?before=ID&limit=N}: the audit trail, newest first. */
+  private void getAudit(Context ctx) {
+    long before = longParam(ctx, "before", 0);
+    long requested = longParam(ctx, "limit", AUDIT_PAGE);
+    if (requested < 1) {
+      throw new ApiError(400, "limit must be >= 1, got " + requested);
+    }
+    int limit = (int) Math.min(requested, 1000);
+    List<AuditEntry> page = operator.audit(before, limit);
+    ObjectNode out = json.createObjectNode();
+    ArrayNode arr = out.putArray("entries");
+    page.forEach(e -> arr.add(AuditJson.of(e, json)));
+    if (page.size() == limit) {
+      out.put("next", page.get(page.size() - 1).id());
+    }
+    send(ctx, 200, out);
+  }
+
+  /** The {@code ids} of a JSON body {@code {"ids": [..]}}; empty for no body or no ids. */
+  private List<Long> ids(Context ctx) throws IOException {
     byte[] body = readBody(ctx);
     List<Long> ids = new ArrayList<>();
     if (body.length > 0) {
@@ -293,9 +385,7 @@ public final class HttpApi implements AutoCloseable {
         }
       }
     }
-    int moved = sluice.backlog().redrive(ids, sluice.time().now());
-    sluice.dispatcher().wake();
-    send(ctx, 200, json.createObjectNode().put("redriven", moved));
+    return ids;
   }
 
   /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */

@@ -14,12 +14,13 @@ import java.time.Instant;
 final class StatusJson {
   private StatusJson() {}
 
-  static ObjectNode of(Sluice sluice, ObjectMapper json) {
+  static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
     BacklogStats b = sluice.backlog().stats(now);
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
     o.put("paused", d.paused());
+    o.put("draining", draining);
     o.put("backlog", b.waiting());
     o.put("due", b.due());
     o.put("inFlight", b.leased());

@@ -115,7 +115,8 @@ class ConfigErrorsTest {
     assertThat(errorOf("limits:\n  window: { limit: 5, evry: 1m }\n"))
         .isEqualTo("unknown key 'evry' in limits.window (did you mean 'every'?)");
     assertThat(errorOf("http: { colour: blue }\n"))
-        .isEqualTo("unknown key 'colour' in http (expected one of host, port, max-body)");
+        .isEqualTo(
+            "unknown key 'colour' in http (expected one of host, port, max-body, control-token, allow-unprotected)");
   }
 
   @Test

@@ -1,0 +1,203 @@
+package dev.sluice.service.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.control.AuditEntry;
+import dev.sluice.core.control.ControlStore;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.service.Sluice;
+import dev.sluice.service.config.LimitsDocument;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every action an operator takes on a running service — pause, resume, drain, change the limits,
+ * redrive and purge dead letters — in one place that the HTTP API, the CLI (through the API) and
+ * the dashboard all call. Each action is recorded in the audit trail with the state before and
+ * after it, as JSON.
+ *
+ * <p>Actions are serialized, so two operators changing different limits at once both keep their
+ * change, and the stored pause flag always matches the dispatcher's.
+ */
+public final class Operator {
+  private final Sluice sluice;
+  private final ControlStore store;
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+  private volatile boolean draining;
+
+  /** The state of the limits before and after a change, and its audit entry. */
+  public record LimitsChange(Limits before, Limits after, AuditEntry entry) {}
+
+  /** How many dead letters an action moved, and its audit entry. */
+  public record DeadLettersChange(int count, AuditEntry entry) {}
+
+  public Operator(Sluice sluice, ControlStore store) {
+    this.sluice = Objects.requireNonNull(sluice, "sluice");
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /**
+   * Applies what the store kept from before a restart: a service left paused starts paused. Returns
+   * whether it did.
+   */
+  public boolean restore() {
+    synchronized (lock) {
+      if (store.paused()) {
+        sluice.dispatcher().pause();
+        return true;
+      }
+      return false;
+    }
+  }
+
+  public AuditEntry pause(Caller caller) {
+    return setPaused(true, caller);
+  }
+
+  public AuditEntry resume(Caller caller) {
+    return setPaused(false, caller);
+  }
+
+  private AuditEntry setPaused(boolean paused, Caller caller) {
+    synchronized (lock) {
+      boolean was = sluice.dispatcher().isPaused();
+      // Stored first: if the store cannot commit, the dispatcher is left as it was.
+      AuditEntry entry =
+          store.recordPause(
+              paused,
+              entry(paused ? "pause" : "resume", caller, pausedJson(was), pausedJson(paused)));
+      if (paused) {
+        sluice.dispatcher().pause();
+      } else {
+        sluice.dispatcher().resume();
+      }
+      return entry;
+    }
+  }
+
+  /**
+   * Changes the limits with {@code change}, applied to the limits in force at this moment (so a
+   * partial change never undoes another made meanwhile). An exception from {@code change} leaves
+   * the limits as they were and records nothing.
+   */
+  public LimitsChange changeLimits(UnaryOperator<Limits> change, Caller caller) {
+    synchronized (lock) {
+      Limits before = sluice.limits();
+      Limits after = Objects.requireNonNull(change.apply(before), "new limits");
+      AuditEntry entry =
+          store.record(entry("limits", caller, limitsJson(before), limitsJson(after)));
+      sluice.dispatcher().setLimits(after);
+      return new LimitsChange(before, after, entry);
+    }
+  }
+
+  /** Moves dead letters back to the backlog: these ids, or all for an empty list. */
+  public DeadLettersChange redrive(List<Long> eventIds, Caller caller) {
+    synchronized (lock) {
+      long deadBefore = dead();
+      int moved = sluice.backlog().redrive(List.copyOf(eventIds), sluice.time().now());
+      sluice.dispatcher().wake();
+      AuditEntry entry =
+          store.record(
+              entry(
+                  "redrive",
+                  caller,
+                  deadJson(deadBefore, null, 0, null),
+                  deadJson(dead(), "redriven", moved, eventIds)));
+      return new DeadLettersChange(moved, entry);
+    }
+  }
+
+  /** Deletes dead letters for good: these ids, or all for an empty list. */
+  public DeadLettersChange purge(List<Long> eventIds, Caller caller) {
+    synchronized (lock) {
+      long deadBefore = dead();
+      int purged = sluice.backlog().purge(List.copyOf(eventIds));
+      AuditEntry entry =
+          store.record(
+              entry(
+                  "purge",
+                  caller,
+                  deadJson(deadBefore, null, 0, null),
+                  deadJson(dead(), "purged", purged, eventIds)));
+      return new DeadLettersChange(purged, entry);
+    }
+  }
+
+  /**
+   * Stops taking new events; what is in the backlog is still released, and then the service ends
+   * (see {@code SluiceService#drained()}). A drain is not undone; asking again records nothing new.
+   */
+  public AuditEntry drain(Caller caller) {
+    synchronized (lock) {
+      boolean was = draining;
+      AuditEntry entry =
+          store.record(entry("drain", caller, drainingJson(was), drainingJson(true)));
+      draining = true;
+      if (!was) {
+        drainListeners.forEach(Runnable::run);
+      }
+      return entry;
+    }
+  }
+
+  /** Whether intake is closed because the service drains. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Runs {@code listener} once when a drain begins. */
+  public void onDrain(Runnable listener) {
+    drainListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The audit trail, newest first, before the given entry id (0 for the newest page). */
+  public List<AuditEntry> audit(long beforeId, int limit) {
+    return store.audit(beforeId, limit);
+  }
+
+  /** The running parts this operator steers. */
+  public Sluice sluice() {
+    return sluice;
+  }
+
+  private long dead() {
+    return sluice.backlog().stats(sluice.time().now()).dead();
+  }
+
+  private AuditEntry entry(String action, Caller caller, String before, String after) {
+    return AuditEntry.of(
+        sluice.time().now(), action, caller.via(), caller.address(), before, after);
+  }
+
+  private String pausedJson(boolean paused) {
+    return json.createObjectNode().put("paused", paused).toString();
+  }
+
+  private String drainingJson(boolean d) {
+    return json.createObjectNode().put("draining", d).toString();
+  }
+
+  private String limitsJson(Limits limits) {
+    return LimitsDocument.write(limits, json).toString();
+  }
+
+  /** The dead-letter count, and for the state after an action what it moved and which ids. */
+  private String deadJson(long dead, String moved, int count, List<Long> ids) {
+    ObjectNode o = json.createObjectNode().put("dead", dead);
+    if (moved != null) {
+      o.put(moved, count);
+      if (ids.isEmpty()) {
+        o.put("ids", "all");
+      } else {
+        var arr = o.putArray("ids");
+        ids.forEach(arr::add);
+      }
+    }
+    return o.toString();
+  }
+}
