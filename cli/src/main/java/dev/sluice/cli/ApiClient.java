@@ -47,6 +47,8 @@ final class ApiClient {
     if (token != null && !token.isBlank()) {
       b.header("Authorization", "Bearer " + token);
     }
+    // The audit trail records which interface an action came through.
+    b.header("X-Sluice-Client", "cli");
     b.method(
         method,
         jsonBody == null

@@ -9,8 +9,12 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice dead}: list dead letters, or redrive them. */
 @Command(
     name = "dead",
-    description = "List dead letters (default) or redrive them.",
-    subcommands = {DeadCommand.ListLetters.class, DeadCommand.Redrive.class})
+    description = "List dead letters (default), redrive them or purge them.",
+    subcommands = {
+      DeadCommand.ListLetters.class,
+      DeadCommand.Redrive.class,
+      DeadCommand.Purge.class
+    })
 final class DeadCommand implements Runnable {
   @Mixin ServiceUrl service;
 
@@ -76,6 +80,34 @@ final class DeadCommand implements Runnable {
           Json.MAPPER.createObjectNode().set("ids", Json.MAPPER.valueToTree(ids)).toString();
       JsonNode r = Json.read(service.client().call("POST", "v1/dead/redrive", body));
       System.out.println("redriven " + r.path("redriven").asLong());
+    }
+  }
+
+  @Command(
+      name = "purge",
+      description =
+          "Delete dead letters for good (the ids given, or --all); they cannot be redriven.")
+  static final class Purge implements Runnable {
+    @Mixin ServiceUrl service;
+
+    @Parameters(arity = "0..*", paramLabel = "EVENT_ID", description = "Event ids.")
+    java.util.List<Long> ids = new java.util.ArrayList<>();
+
+    @Option(names = "--all", description = "Purge every dead letter.")
+    boolean all;
+
+    @Override
+    public void run() {
+      if (ids.isEmpty() != all) {
+        throw new CliException(
+            all
+                ? "give either event ids or --all, not both"
+                : "name the event ids to purge, or --all to purge every dead letter");
+      }
+      String body =
+          Json.MAPPER.createObjectNode().set("ids", Json.MAPPER.valueToTree(ids)).toString();
+      JsonNode r = Json.read(service.client().call("DELETE", "v1/dead", body));
+      System.out.println("purged " + r.path("purged").asLong());
     }
   }
 }

@@ -1,13 +1,14 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice limits}: show the limits, or change some of them at runtime. Parts not named keep
- * their current value.
+ * {@code sluice limits}: show the limits, or change some of them at runtime ({@code PATCH
+ * /v1/limits}). Parts and fields not named keep their current value.
  */
 @Command(
     name = "limits",
@@ -47,13 +48,10 @@ final class LimitsCommand implements Runnable {
   @Override
   public void run() {
     ApiClient api = service.client();
-    ObjectNode limits = (ObjectNode) Json.read(api.call("GET", "v1/limits", null));
-    boolean change = false;
+    ObjectNode patch = Json.MAPPER.createObjectNode();
+    JsonNode current = null;
     if (limit != null || every != null || aligned != null) {
-      ObjectNode w =
-          limits.path("window").isObject()
-              ? (ObjectNode) limits.get("window")
-              : limits.putObject("window");
+      ObjectNode w = patch.putObject("window");
       if (limit != null) {
         w.put("limit", limit);
       }
@@ -63,48 +61,56 @@ final class LimitsCommand implements Runnable {
       if (aligned != null) {
         w.put("aligned", aligned);
       }
-      if (!w.has("limit") || !w.has("every")) {
-        throw new CliException("a new window limit needs both --limit and --every");
+      if (limit == null || every == null) {
+        current = current(api, current);
+        if (!current.path("window").isObject()) {
+          throw new CliException("a new window limit needs both --limit and --every");
+        }
       }
-      change = true;
     }
     if (rate != null || burst != null) {
-      ObjectNode r =
-          limits.path("rate").isObject()
-              ? (ObjectNode) limits.get("rate")
-              : limits.putObject("rate");
+      ObjectNode r = patch.putObject("rate");
       if (rate != null) {
         r.put("per-second", rate);
       }
       if (burst != null) {
         r.put("burst", burst);
-      } else if (!r.has("burst") && rate != null) {
-        r.put("burst", Math.max(1, (int) Math.floor(rate)));
       }
-      if (!r.has("per-second")) {
-        throw new CliException("a new rate limit needs --rate");
+      if (rate == null || burst == null) {
+        current = current(api, current);
+        boolean hasRate = current.path("rate").isObject();
+        if (rate == null && !hasRate) {
+          throw new CliException("a new rate limit needs --rate");
+        }
+        if (burst == null && !hasRate) {
+          r.put("burst", Math.max(1, (int) Math.floor(rate)));
+        }
       }
-      change = true;
     }
     if (maxInFlight != null) {
-      limits.putObject("concurrency").put("max-in-flight", maxInFlight);
-      change = true;
+      patch.putObject("concurrency").put("max-in-flight", maxInFlight);
     }
     if (noWindow) {
-      limits.putNull("window");
-      change = true;
+      patch.putNull("window");
     }
     if (noRate) {
-      limits.putNull("rate");
-      change = true;
+      patch.putNull("rate");
     }
     if (noConcurrency) {
-      limits.putNull("concurrency");
-      change = true;
+      patch.putNull("concurrency");
     }
-    if (change) {
-      limits = (ObjectNode) Json.read(api.call("PUT", "v1/limits", limits.toString()));
+    JsonNode shown;
+    if (patch.isEmpty()) {
+      shown = current(api, current);
+    } else {
+      // A partial update: the service applies it to the limits in force at that moment, so a
+      // change made meanwhile by someone else is kept.
+      shown = Json.read(api.call("PATCH", "v1/limits", patch.toString())).get("after");
     }
-    System.out.println(LimitsText.render(limits));
+    System.out.println(LimitsText.render((ObjectNode) shown));
+  }
+
+  private static JsonNode current(ApiClient api, JsonNode known) {
+    return known != null ? known : Json.read(api.call("GET", "v1/limits", null));
   }
 }

@@ -48,7 +48,18 @@ final class ServeCommand implements Callable<Integer> {
         LimitsText.render(
             dev.sluice.service.config.LimitsDocument.write(cfg.limits(), Json.MAPPER)),
         service.sluice().target().describe());
+    if (service.restoredPaused()) {
+      System.err.println(
+          "sluice: paused, as an operator left it before the restart; `sluice resume` releases"
+              + " again");
+    }
+    // Ends on a signal (the hook closes the service) or when a drain has emptied the backlog.
+    service.drained().thenRun(stopped::countDown);
     stopped.await();
+    if (service.drained().isDone()) {
+      service.close();
+      System.err.println("sluice: drained: the backlog is done; exiting");
+    }
     return 0;
   }
 }

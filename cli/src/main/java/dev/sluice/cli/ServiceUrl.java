@@ -13,8 +13,8 @@ final class ServiceUrl {
   @Option(
       names = "--token",
       description =
-          "Bearer token, when the service protects its control endpoints"
-              + " (sources.webhook.auth.protect-control; default: $SLUICE_TOKEN)")
+          "Control token, when the service has one (http.control-token, or the webhook's"
+              + " token with sources.webhook.auth.protect-control; default: $SLUICE_TOKEN)")
   String token;
 
   ApiClient client() {

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
       ResumeCommand.class,
       LimitsCommand.class,
       DeadCommand.class,
-      ReleasesCommand.class
+      ReleasesCommand.class,
+      DrainCommand.class,
+      AuditCommand.class
     })
 final class SluiceCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
