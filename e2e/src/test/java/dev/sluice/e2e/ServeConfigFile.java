@@ -21,6 +21,16 @@ final class ServeConfigFile {
    *     above their own length, so only the restart's abandoning of leases can bring a job back
    */
   static Path write(Path dir, int apiPort, URI targetUrl, String limitsYaml, String lease) {
+    return write(dir, apiPort, "", targetUrl, limitsYaml, lease);
+  }
+
+  /**
+   * As {@link #write(Path, int, URI, String, String)}, with more keys of the {@code http:} section.
+   *
+   * @param httpYaml lines inside {@code http:}, each indented by two spaces
+   */
+  static Path write(
+      Path dir, int apiPort, String httpYaml, URI targetUrl, String limitsYaml, String lease) {
     String yaml =
         "data-dir: "
             + dir.resolve("data")
@@ -30,6 +40,7 @@ final class ServeConfigFile {
             + "  port: "
             + apiPort
             + "\n"
+            + httpYaml
             + "s3-endpoint:\n"
             + "  enabled: false\n"
             + limitsYaml

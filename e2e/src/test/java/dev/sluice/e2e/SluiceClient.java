@@ -64,6 +64,11 @@ final class SluiceClient {
     }
   }
 
+  /** GET of a view that must answer 2xx. */
+  JsonNode get(String path) {
+    return expectOk(request(path).GET());
+  }
+
   JsonNode status() {
     return expectOk(request("/v1/status").GET());
   }

@@ -98,6 +98,25 @@ final class SluiceServeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the process to end by itself; returns its exit code. */
+  int awaitExit(long timeoutMillis) {
+    try {
+      if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(
+            name + " still running after " + timeoutMillis + " ms\n" + output());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + name + " to end", e);
+    }
+    return process.exitValue();
+  }
+
+  /** What the process wrote to stderr so far. */
+  String stderr() {
+    return tail(stderr);
+  }
+
   /** How long the process took from start to a healthy {@code /healthz}. */
   long millisToHealthy() {
     return millisToHealthy;
