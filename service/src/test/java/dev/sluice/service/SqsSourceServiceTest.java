@@ -130,6 +130,46 @@ class SqsSourceServiceTest {
     }
   }
 
+  @Test
+  void drain_stopsReceivingSoLaterMessagesStayInTheQueue(@TempDir Path dir) throws Exception {
+    URI queue = URI.create(sqs.createQueue(b -> b.queueName("drained")).queueUrl());
+    sqs.sendMessage(
+        b ->
+            b.queueUrl(queue.toString())
+                .messageBody(Notifications.forKeys(Notifications.keys("early", 0, 3))));
+    SqsSourceConfig source =
+        new SqsSourceConfig(
+            true,
+            queue,
+            endpoint,
+            null,
+            "x",
+            "x",
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            10);
+    try (SluiceService service =
+        SluiceService.start(
+            config(dir, source),
+            SluiceService.Options.defaults()
+                .withTarget(dev.sluice.testkit.RecordingTarget.completing()))) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> messagesOn(queue) == 0);
+
+      service.operator().drain(dev.sluice.service.control.Caller.local());
+      await().atMost(Duration.ofSeconds(20)).until(() -> service.drained().isDone());
+      sqs.sendMessage(
+          b ->
+              b.queueUrl(queue.toString())
+                  .messageBody(Notifications.forKeys(Notifications.keys("late", 0, 1))));
+      // Several of the source's 1 s polls: a running source would have committed and deleted it.
+      Thread.sleep(3_000);
+
+      assertThat(messagesOn(queue)).isEqualTo(1);
+      var stats = service.sluice().backlog().stats(service.sluice().time().now());
+      assertThat(stats.waiting() + stats.leased() + stats.done()).isEqualTo(3);
+    }
+  }
+
   private long messagesOn(URI queue) {
     var a =
         sqs.getQueueAttributes(
