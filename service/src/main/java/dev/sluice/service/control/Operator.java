@@ -130,7 +130,8 @@ public final class Operator {
 
   /**
    * Stops taking new events; what is in the backlog is still released, and then the service ends
-   * (see {@code SluiceService#drained()}). A drain is not undone; asking again records nothing new.
+   * (see {@code SluiceService#drained()}). A drain is not undone; asking again is recorded and
+   * changes nothing.
    */
   public AuditEntry drain(Caller caller) {
     synchronized (lock) {

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pause flag and the audit trail in the backlog's file. */
+/** The control tables in a backlog file an older release wrote, and purge beside the dispatcher. */
 class SqliteControlStoreTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
@@ -28,59 +28,6 @@ class SqliteControlStoreTest {
 
   private static AuditEntry entry(int second, String action, String before, String after) {
     return AuditEntry.of(T0.plusSeconds(second), action, "cli", "127.0.0.1", before, after);
-  }
-
-  @Test
-  void paused_whenNeverRecorded_isFalse() {
-    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
-      assertThat(backlog.controlStore().paused()).isFalse();
-      assertThat(backlog.controlStore().audit(0, 10)).isEmpty();
-    }
-  }
-
-  @Test
-  void recordPause_thenReopen_keepsTheFlagAndTheTrailNewestFirst() {
-    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
-      var store = backlog.controlStore();
-      store.recordPause(true, entry(1, "pause", "running", "paused"));
-      store.record(entry(2, "limits", "{\"a\":1}", "{\"a\":2}"));
-    }
-
-    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
-      var store = backlog.controlStore();
-      assertThat(store.paused()).isTrue();
-      List<AuditEntry> trail = store.audit(0, 10);
-      assertThat(trail).extracting(AuditEntry::action).containsExactly("limits", "pause");
-      AuditEntry pause = trail.get(1);
-      assertThat(pause.at()).isEqualTo(T0.plusSeconds(1));
-      assertThat(pause.via()).isEqualTo("cli");
-      assertThat(pause.client()).isEqualTo("127.0.0.1");
-      assertThat(pause.before()).isEqualTo("running");
-      assertThat(pause.after()).isEqualTo("paused");
-      assertThat(trail.get(0).id()).isGreaterThan(pause.id());
-
-      store.recordPause(false, entry(3, "resume", "paused", "running"));
-      assertThat(store.paused()).isFalse();
-    }
-  }
-
-  @Test
-  void audit_whenPaged_walksBackwardsWithoutRepeats() {
-    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
-      var store = backlog.controlStore();
-      for (int i = 1; i <= 5; i++) {
-        store.record(entry(i, "a" + i, null, null));
-      }
-
-      List<AuditEntry> first = store.audit(0, 2);
-      List<AuditEntry> second = store.audit(first.get(1).id(), 2);
-      List<AuditEntry> third = store.audit(second.get(1).id(), 2);
-
-      assertThat(first).extracting(AuditEntry::action).containsExactly("a5", "a4");
-      assertThat(second).extracting(AuditEntry::action).containsExactly("a3", "a2");
-      assertThat(third).extracting(AuditEntry::action).containsExactly("a1");
-      assertThat(third.get(0).before()).isNull();
-    }
   }
 
   @Test
