@@ -304,4 +304,23 @@ class OperatorApiTest {
           .containsExactly("resume", "drain");
     }
   }
+
+  @Test
+  void drain_whenNothingWaits_answersBeforeTheServiceCloses() {
+    for (int run = 0; run < 5; run++) {
+      try (RunningSluice sluice =
+          RunningSluice.start(
+              dataDir.resolve("run-" + run),
+              RecordingTarget.completing(),
+              Limits.none(),
+              RunningSluice.fastRetry(3))) {
+        // As `sluice serve` does: close the moment the drain is done.
+        sluice.service.drained().thenRun(sluice.service::close);
+
+        assertThat(sluice.api.post("/v1/drain", "").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sluice.service.drained().isDone());
+      }
+    }
+  }
 }

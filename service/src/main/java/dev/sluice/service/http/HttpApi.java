@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The HTTP API: intake ({@code POST /v1/events}), views (status, limits, dead letters, release log,
@@ -42,6 +43,7 @@ public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
 
   private static final int AUDIT_PAGE = 100;
+  private static final long STOP_GRACE_MILLIS = 5_000;
 
   /** The header the CLI and the dashboard name themselves in, for the audit trail. */
   public static final String CLIENT_HEADER = "X-Sluice-Client";
@@ -69,6 +71,12 @@ public final class HttpApi implements AutoCloseable {
                   // stays above it so it never answers first.
                   c.http.maxRequestSize = drainLimit();
                   c.startup.showJavalinBanner = false;
+                  // A drain ends the service right after its last release, which may be while
+                  // the answer to POST /v1/drain is still being written: stopping waits for the
+                  // requests in progress.
+                  c.jetty.modifyServer(server -> server.setStopTimeout(STOP_GRACE_MILLIS));
+                  c.jetty.modifyServletContextHandler(
+                      context -> context.insertHandler(new GracefulHandler()));
                   c.routes.get(
                       "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
