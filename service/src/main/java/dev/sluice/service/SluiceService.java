@@ -233,6 +233,7 @@ public final class SluiceService implements AutoCloseable {
                 try {
                   var stats = sluice.backlog().stats(time.now());
                   if (stats.waiting() == 0 && stats.leased() == 0) {
+                    api.stopGracefully();
                     drained.complete(null);
                     return;
                   }

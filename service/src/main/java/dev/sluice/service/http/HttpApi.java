@@ -31,7 +31,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
@@ -55,6 +57,7 @@ public final class HttpApi implements AutoCloseable {
   private final WebhookAuth auth;
   private final ControlAccess control;
   private final Javalin app;
+  private final AtomicReference<Server> jetty = new AtomicReference<>();
 
   private HttpApi(
       Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig authConfig) {
@@ -71,10 +74,9 @@ public final class HttpApi implements AutoCloseable {
                   // stays above it so it never answers first.
                   c.http.maxRequestSize = drainLimit();
                   c.startup.showJavalinBanner = false;
-                  // A drain ends the service right after its last release, which may be while
-                  // the answer to POST /v1/drain is still being written: stopping waits for the
-                  // requests in progress.
-                  c.jetty.modifyServer(server -> server.setStopTimeout(STOP_GRACE_MILLIS));
+                  // Tracks requests in progress, so that a stop after a drain can wait for them
+                  // (see stopGracefully); an ordinary stop does not wait.
+                  c.jetty.modifyServer(server -> jetty.set(server));
                   c.jetty.modifyServletContextHandler(
                       context -> context.insertHandler(new GracefulHandler()));
                   c.routes.get(
@@ -126,6 +128,18 @@ public final class HttpApi implements AutoCloseable {
   public static HttpApi start(
       Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig auth) {
     return new HttpApi(operator, json, http, auth);
+  }
+
+  /**
+   * Makes the coming stop wait (up to 5 s) for the requests in progress. A drain ends the service
+   * right after its last release, which may be while the answer to {@code POST /v1/drain} is still
+   * being written.
+   */
+  public void stopGracefully() {
+    Server server = jetty.get();
+    if (server != null) {
+      server.setStopTimeout(STOP_GRACE_MILLIS);
+    }
   }
 
   public int port() {
