@@ -104,7 +104,7 @@ class EventIntakeTest {
 
     assertThat(told)
         .containsExactly(
-            "webhook +1 =1", "dropped event-name", "rejected 1", "s3-endpoint +1 =0", "sqs +1 =0");
+            "webhook +1 =1", "dropped event-name", "rejected 1", "s3-endpoint +1 =0", "sqs +2 =0");
   }
 
   @Test
