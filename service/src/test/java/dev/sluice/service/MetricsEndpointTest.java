@@ -1,22 +1,17 @@
 package dev.sluice.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.testkit.RecordingTarget;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * it, and the numbers agree with what was posted and what the target received.
  */
 class MetricsEndpointTest {
-  private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
   private static final String TEST_EVENT =
       "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
           + "\"Bucket\":\"landing\",\"RequestId\":\"R\",\"HostId\":\"H\"}";
@@ -57,7 +51,7 @@ class MetricsEndpointTest {
           .atMost(Duration.ofSeconds(20))
           .until(
               () -> {
-                Map<String, Double> m = samples(sluice.api.get("/metrics").body());
+                Map<String, Double> m = Promtool.samples(sluice.api.get("/metrics").body());
                 return m.getOrDefault("sluice_in_flight_releases", -1.0) == 0
                     && m.getOrDefault("sluice_backlog_waiting_events", -1.0) == 0
                     && m.getOrDefault("sluice_dead_lettered_events_total", 0.0) == 2;
@@ -71,10 +65,10 @@ class MetricsEndpointTest {
       Files.createDirectories(out.getParent());
       Files.writeString(out, text);
 
-      String problems = promtoolCheck(text);
+      String problems = Promtool.check(text);
       assertThat(problems).as("promtool check metrics on %s", out.toAbsolutePath()).isEmpty();
 
-      Map<String, Double> m = samples(text);
+      Map<String, Double> m = Promtool.samples(text);
       assertThat(m)
           .containsEntry("sluice_accepted_events_total{source=\"webhook\"}", 12.0)
           .containsEntry("sluice_duplicate_events_total{source=\"webhook\"}", 12.0)
@@ -114,40 +108,5 @@ class MetricsEndpointTest {
         assertThat(text).containsPattern("(?m)^# HELP " + family + " \\S");
       }
     }
-  }
-
-  /**
-   * Runs {@code promtool check metrics} on the text; returns what it found wrong (empty when
-   * nothing). Fails, never skips, when promtool is not installed: .ci/run installs it.
-   */
-  private static String promtoolCheck(String text) throws IOException, InterruptedException {
-    if (!Files.isExecutable(PROMTOOL)) {
-      fail(PROMTOOL + " is missing: install the Debian package prometheus (.ci/run does)");
-    }
-    Process p =
-        new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("promtool did not finish");
-    }
-    return p.exitValue() == 0 ? output.strip() : "exit " + p.exitValue() + ": " + output;
-  }
-
-  /** Each sample line as {@code name{labels}} to its value. */
-  private static Map<String, Double> samples(String text) {
-    Map<String, Double> out = new HashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
-    return out;
   }
 }
