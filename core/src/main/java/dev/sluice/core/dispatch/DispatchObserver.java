@@ -19,7 +19,9 @@ import java.util.List;
  * <p>Each release is reported once by {@link #released}; each call to the target once by {@link
  * #answered}; the end of work answered {@link Outcome.Started} once by {@link #ended}; each outcome
  * once more in a {@link #settled} batch, after it is durable. A release is closed by exactly one
- * settlement with {@link Settlement#closesRelease()}.
+ * settlement with {@link Settlement#closesRelease()}. For one job, released comes before answered
+ * and answered before settled; the end of started work is told by ended once its settlement is
+ * committed, just before the settled batch that holds it.
  */
 public interface DispatchObserver {
 

@@ -267,9 +267,10 @@ public final class Dispatcher implements AutoCloseable {
             : Duration.ofNanos(now - gateRefusedSince);
     gateRefusedSince = NOT_TIMED;
     if (!jobs.isEmpty()) {
-      handOut(jobs, grantedAt);
+      // Told before the hand-over, so a worker's answer never reaches an observer first.
       List<Job> releasedJobs = List.copyOf(jobs);
       report(o -> o.released(releasedJobs, at, heldByGate));
+      handOut(jobs, grantedAt);
     }
     return jobs.size();
   }
