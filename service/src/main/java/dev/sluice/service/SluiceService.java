@@ -19,6 +19,7 @@ import dev.sluice.s3endpoint.EmbeddedS3Config;
 import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.http.HttpApi;
+import dev.sluice.service.metrics.SluiceMetrics;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import dev.sluice.store.sqlite.SqliteOptions;
@@ -105,6 +106,8 @@ public final class SluiceService implements AutoCloseable {
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
+      SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
+      dispatcher.addObserver(metrics);
       if (options.startPaused()) {
         dispatcher.pause();
       }
@@ -114,8 +117,9 @@ public final class SluiceService implements AutoCloseable {
               new NotificationParser(config.webhook().sourceOptions()),
               backlog,
               time,
-              dispatcher::wake);
-      this.sluice = new Sluice(backlog, dispatcher, intake, target, time);
+              dispatcher::wake,
+              metrics);
+      this.sluice = new Sluice(backlog, dispatcher, intake, target, time, metrics);
 
       if (config.s3Endpoint().enabled()) {
         var s3c = config.s3Endpoint();
@@ -141,15 +145,16 @@ public final class SluiceService implements AutoCloseable {
       }
 
       if (config.sqsSource().enabled()) {
-        closeInOrder.add(
-            0,
+        SqsSource sqs =
             SqsSource.start(
                 SqsClients.builder(config.sqsSource()),
                 config.sqsSource().settings(),
                 new SqsIntake(
                     intake,
                     new NotificationParser(
-                        config.sources().sqsDecoding().sourceOptions().withSource("sqs")))));
+                        config.sources().sqsDecoding().sourceOptions().withSource("sqs"))));
+        closeInOrder.add(0, sqs);
+        metrics.watch(sqs);
       }
 
       this.api =

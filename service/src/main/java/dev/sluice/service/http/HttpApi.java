@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The HTTP API: intake ({@code POST /v1/events}) and control (status, pause, resume, limits, dead
- * letters, release log). Every error is JSON {@code {"error": "..."}} naming the problem.
+ * The HTTP API: intake ({@code POST /v1/events}), control (status, pause, resume, limits, dead
+ * letters, release log) and Prometheus metrics ({@code GET /metrics}). Every error is JSON {@code
+ * {"error": "..."}} naming the problem.
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
@@ -62,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.post("/v1/events", this::postEvents);
                   c.routes.get(
                       "/v1/status", guarded(ctx -> send(ctx, 200, StatusJson.of(sluice, json))));
+                  c.routes.get("/metrics", guarded(this::getMetrics));
                   c.routes.post("/v1/pause", guarded(this::pause));
                   c.routes.post("/v1/resume", guarded(this::resume));
                   c.routes.get(
@@ -217,6 +219,13 @@ public final class HttpApi implements AutoCloseable {
       }
     }
     return new ApiError(413, "body is larger than the limit of " + maxBodyBytes + " bytes");
+  }
+
+  /** Every meter in the Prometheus text exposition format (version 0.0.4). */
+  private void getMetrics(Context ctx) {
+    ctx.status(200)
+        .contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(sluice.metrics().scrape());
   }
 
   private void pause(Context ctx) {
