@@ -18,6 +18,7 @@
     needsToken: false,
     windowMs: 1000,
     limit: null,
+    limitHistory: [], // {t, limit}: the window limit as polls saw it change
     spanMs: 60000,
     releases: new Map(), // releaseId -> release line
     releaseWindows: [],
@@ -144,23 +145,46 @@
   // ---- the release log, bucketed by window ---------------------------------------------------
 
   // Windows of the window limit's length, laid end to end from the first release shown; after a
-  // pause of a window or more, the next window starts at the next release. Each window is an
-  // interval of the limit's length, so under the limit none holds more than it: the bars show
-  // the 50, 50, 15 a burst of 115 gives under "50 per minute".
-  function bucket(times, windowMs) {
+  // pause of a window or more, the next window starts at the next release, and a window of none
+  // closes each side of the gap. Each window is an interval of the limit's length, so under the
+  // limit none holds more than it: the bars show the 50, 50, 15 a burst of 115 gives under
+  // "50 per minute". times must be sorted; add(window, i) counts the i-th item in.
+  function chain(times, windowMs, empty, add) {
     const windows = [];
     let current = null;
-    for (const t of times) {
-      if (current === null || t >= current.startMs + 2 * windowMs) {
-        current = { startMs: t, count: 0 };
-        windows.push(current);
+    const open = (startMs) => {
+      current = Object.assign({ startMs: startMs }, empty());
+      windows.push(current);
+    };
+    times.forEach((t, i) => {
+      if (current === null) {
+        open(t);
+      } else if (t >= current.startMs + 2 * windowMs) {
+        const end = current.startMs + windowMs;
+        open(end);
+        if (t - windowMs > end) {
+          open(t - windowMs);
+        }
+        open(t);
       } else if (t >= current.startMs + windowMs) {
-        current = { startMs: current.startMs + windowMs, count: 0 };
-        windows.push(current);
+        open(current.startMs + windowMs);
       }
-      current.count++;
-    }
+      add(current, i);
+    });
     return windows;
+  }
+
+  // The window limit in force at t, as far as the polls saw it: the line a bar is measured against
+  // is the limit of its own time, not today's.
+  function limitAt(t) {
+    const h = state.limitHistory;
+    let limit = h.length > 0 ? h[0].limit : state.limit;
+    for (const entry of h) {
+      if (entry.t <= t) {
+        limit = entry.limit;
+      }
+    }
+    return limit;
   }
 
   function outcomeKind(outcome) {
@@ -179,28 +203,22 @@
   function rebuildWindows() {
     const all = Array.from(state.releases.values());
     const released = all.map((r) => r.releasedMs).sort((a, b) => a - b);
-    state.releaseWindows = bucket(released, state.windowMs).map((w) => ({
-      start: new Date(w.startMs).toISOString(),
-      startMs: w.startMs,
-      count: w.count,
-    }));
+    state.releaseWindows = chain(released, state.windowMs, () => ({ count: 0 }), (w) => w.count++).map(
+      (w) => ({
+        start: new Date(w.startMs).toISOString(),
+        startMs: w.startMs,
+        count: w.count,
+        limit: limitAt(w.startMs),
+      }));
     const finished = all
       .filter((r) => r.outcome && r.finishedMs !== null)
       .sort((a, b) => a.finishedMs - b.finishedMs);
-    const windows = [];
-    let current = null;
-    for (const r of finished) {
-      const t = r.finishedMs;
-      if (current === null || t >= current.startMs + 2 * state.windowMs) {
-        current = { startMs: t, completed: 0, failed: 0, throttled: 0, lost: 0 };
-        windows.push(current);
-      } else if (t >= current.startMs + state.windowMs) {
-        current = { startMs: current.startMs + state.windowMs, completed: 0, failed: 0, throttled: 0, lost: 0 };
-        windows.push(current);
-      }
-      current[outcomeKind(r.outcome)]++;
-    }
-    state.outcomeWindows = windows.map((w) => Object.assign({ start: new Date(w.startMs).toISOString() }, w));
+    state.outcomeWindows = chain(
+      finished.map((r) => r.finishedMs),
+      state.windowMs,
+      () => ({ completed: 0, failed: 0, throttled: 0, lost: 0 }),
+      (w, i) => w[outcomeKind(finished[i].outcome)]++,
+    ).map((w) => Object.assign({ start: new Date(w.startMs).toISOString() }, w));
   }
 
   async function pollReleases() {
@@ -266,6 +284,10 @@
     state.status = status;
     const windowLimit = status.limits && status.limits.window;
     state.limit = windowLimit ? windowLimit.limit : null;
+    const h = state.limitHistory;
+    if (h.length === 0 || h[h.length - 1].limit !== state.limit) {
+      h.push({ t: serverNow(), limit: state.limit });
+    }
     const windowMs = windowLimit ? everyMs(windowLimit.every) : 1000;
     if (windowMs !== state.windowMs) {
       state.windowMs = windowMs;
@@ -422,7 +444,14 @@
       "chart-releases",
       [
         { label: "released", stroke: "#2c5fa8", fill: "rgba(44,95,168,0.35)" },
-        { label: "limit", stroke: "#b3261e", width: 2, dash: [6, 4], points: { show: false } },
+        {
+          label: "limit",
+          stroke: "#b3261e",
+          width: 2,
+          dash: [6, 4],
+          points: { show: false },
+          paths: uPlot.paths.stepped({ align: 1 }),
+        },
       ],
       true);
     charts.backlog = makeChart("chart-backlog", [
@@ -450,7 +479,7 @@
       return;
     }
     const w = state.releaseWindows;
-    const limitLine = w.map(() => state.limit);
+    const limitLine = w.map((x) => x.limit);
     charts.releases.setData([w.map((x) => x.startMs / 1000), w.map((x) => x.count), limitLine]);
     const b = state.backlogSeries;
     charts.backlog.setData([

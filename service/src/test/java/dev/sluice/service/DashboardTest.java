@@ -66,7 +66,7 @@ class DashboardTest {
       assertThat(early.get("limit").asInt()).isEqualTo(20);
       assertThat(early.get("windowMs").asLong()).isEqualTo(WINDOW.toMillis());
       List<Integer> earlyCounts = counts(early.get("releaseWindows"));
-      assertThat(earlyCounts).allSatisfy(c -> assertThat(c).isBetween(1, 20));
+      assertThat(earlyCounts).allSatisfy(c -> assertThat(c).isBetween(0, 20));
       assertThat(earlyCounts.stream().mapToInt(Integer::intValue).max().orElseThrow())
           .as("a window of the burst holds more than the limit set below")
           .isGreaterThan(5);
@@ -76,6 +76,7 @@ class DashboardTest {
       assertThat(text(chromium, "#dead tbody tr")).contains("422 cannot read " + POISON);
 
       // A limit change through the page takes effect within one window.
+      Instant beforeChange = Instant.now();
       WebElement windowLimit = chromium.driver.findElement(By.id("lim-window-limit"));
       windowLimit.clear();
       windowLimit.sendKeys("5");
@@ -91,6 +92,18 @@ class DashboardTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> releasedAfter(sluice, changed.plus(WINDOW)).size() >= 8);
+
+      // Each bar is drawn against the limit of its own time.
+      JsonNode sinceChange = chartData(chromium).get("releaseWindows");
+      for (JsonNode w : sinceChange) {
+        Instant start = Instant.parse(w.get("start").asText());
+        if (!start.plus(WINDOW).isAfter(beforeChange)) {
+          assertThat(w.get("limit").asInt()).as("limit line at %s", start).isEqualTo(20);
+        } else if (!start.isBefore(changed.plus(WINDOW))) {
+          assertThat(w.get("limit").asInt()).as("limit line at %s", start).isEqualTo(5);
+          assertThat(w.get("count").asInt()).isLessThanOrEqualTo(5);
+        }
+      }
 
       // Pause through the page: once it has taken effect, the release log stops growing.
       chromium.driver.findElement(By.id("pause")).click();
@@ -165,6 +178,33 @@ class DashboardTest {
   }
 
   @Test
+  void dashboard_whenABurstOf115GoesOutUnder50PerWindow_drawsBarsOf50And50And15() {
+    Duration every = Duration.ofSeconds(2);
+    try (RunningSluice sluice =
+            RunningSluice.start(
+                dataDir,
+                RecordingTarget.completing(),
+                Limits.window(50, every),
+                RunningSluice.fastRetry(3));
+        HeadlessChromium chromium = HeadlessChromium.start(profile, 1366, 768)) {
+      chromium.driver.get(sluice.service.apiUrl().toString());
+      awaitPolls(chromium, 1);
+
+      sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("b", 0, 115))).ok();
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> sum(chartData(chromium).get("releaseWindows"), "count") == 115);
+      JsonNode page = chartData(chromium);
+      List<Integer> bars = counts(page.get("releaseWindows")).stream().filter(c -> c > 0).toList();
+      assertThat(bars).containsExactly(50, 50, 15);
+      assertThat(page.get("releaseWindows"))
+          .allSatisfy(w -> assertThat(w.get("limit").asInt()).isEqualTo(50));
+      assertThat(page.get("windowMs").asLong()).isEqualTo(every.toMillis());
+    }
+  }
+
+  @Test
   void dashboard_whenLoaded_fetchesNothingFromOutsideTheService() {
     try (RunningSluice sluice =
             RunningSluice.start(
@@ -212,6 +252,10 @@ class DashboardTest {
       chromium.driver.findElement(By.cssSelector("#token-form button")).click();
       awaitPolls(chromium, 1);
       assertThat(form.isDisplayed()).isFalse();
+      // Asked once: the page keeps the token for the tab, across a reload.
+      chromium.driver.navigate().refresh();
+      awaitPolls(chromium, 2);
+      assertThat(chromium.driver.findElement(By.id("token-form")).isDisplayed()).isFalse();
 
       chromium.driver.findElement(By.id("pause")).click();
       await().atMost(Duration.ofSeconds(10)).until(() -> bannerState(chromium).equals("paused"));

@@ -61,8 +61,18 @@ final class HeadlessChromium implements AutoCloseable {
     return chromium;
   }
 
+  /**
+   * Makes the page's viewport {@code width} × {@code height}: the window is set, then grown by what
+   * the browser's own frame takes from it.
+   */
   void resize(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
+    long innerWidth = ((Number) script("return window.innerWidth")).longValue();
+    long innerHeight = ((Number) script("return window.innerHeight")).longValue();
+    driver
+        .manage()
+        .window()
+        .setSize(new Dimension((int) (2L * width - innerWidth), (int) (2L * height - innerHeight)));
   }
 
   /** Runs {@code script} in the page; it must return a JSON text, read here as a tree. */
