@@ -366,11 +366,27 @@
     }
   }
 
+  // A table is redrawn only when what it shows has changed, so a button is not replaced under the
+  // operator's pointer.
+  const drawn = {};
+
+  function changed(table, rows) {
+    const signature = JSON.stringify(rows);
+    if (drawn[table] === signature) {
+      return false;
+    }
+    drawn[table] = signature;
+    return true;
+  }
+
   function renderReleasesTable() {
     const body = document.querySelector("#releases tbody");
     const recent = Array.from(state.releases.values())
       .sort((a, b) => b.releaseId - a.releaseId)
       .slice(0, RECENT_ROWS);
+    if (!changed("releases", recent.map((r) => [r.releaseId, r.outcome, r.answeredAt]))) {
+      return;
+    }
     body.replaceChildren();
     for (const r of recent) {
       const row = document.createElement("tr");
@@ -389,6 +405,10 @@
 
   function renderDeadTable() {
     const body = document.querySelector("#dead tbody");
+    el("redrive-all").disabled = state.dead.length === 0;
+    if (!changed("dead", state.dead)) {
+      return;
+    }
     body.replaceChildren();
     for (const d of state.dead) {
       const row = document.createElement("tr");
@@ -408,7 +428,6 @@
       td.appendChild(button);
       body.appendChild(row);
     }
-    el("redrive-all").disabled = state.dead.length === 0;
   }
 
   // ---- charts ---------------------------------------------------------------------------------

@@ -73,7 +73,9 @@ class DashboardTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> rowKeys(chromium, "#dead tbody tr").contains(POISON));
-      assertThat(text(chromium, "#dead tbody tr")).contains("422 cannot read " + POISON);
+      assertThat(chromium.script("return document.querySelector('#dead tbody tr').textContent"))
+          .asString()
+          .contains("422 cannot read " + POISON);
 
       // A limit change through the page takes effect within one window.
       Instant beforeChange = Instant.now();
@@ -110,7 +112,16 @@ class DashboardTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> bannerState(chromium).equals("paused"));
       assertThat(chromium.driver.findElement(By.id("banner")).getText()).startsWith("Paused");
       assertThat(sluice.status().get("paused").asBoolean()).isTrue();
-      sleep(Duration.ofMillis(300)); // a step of the loop that began before the pause ends
+      // A step of the loop that began before the pause may still claim its jobs: the pause has
+      // taken effect once the log holds still (were releases going on, it never would).
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                int before = releaseLog(sluice).size();
+                sleep(Duration.ofMillis(400));
+                return releaseLog(sluice).size() == before;
+              });
       int atPause = releaseLog(sluice).size();
       sleep(WINDOW.multipliedBy(2)); // the limit would let 10 more go meanwhile
       List<JsonNode> log = releaseLog(sluice);
@@ -272,6 +283,27 @@ class DashboardTest {
     }
   }
 
+  @Test
+  void root_whenRequested_servesThePageWhileUnknownPathsStayJson404() {
+    try (RunningSluice sluice =
+        RunningSluice.start(
+            dataDir, RecordingTarget.completing(), Limits.none(), RunningSluice.fastRetry(3))) {
+      ApiCalls.Answer page = sluice.api.get("/");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.contentType()).startsWith("text/html");
+      assertThat(page.body()).contains("<title>Sluice</title>", "/dashboard.js");
+      ApiCalls.Answer script = sluice.api.get("/dashboard.js");
+      assertThat(script.status()).isEqualTo(200);
+      assertThat(script.body()).contains("window.sluiceDashboard");
+      ApiCalls.Answer chartLibrary = sluice.api.get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js");
+      assertThat(chartLibrary.status()).isEqualTo(200);
+      assertThat(chartLibrary.body()).contains("uPlot");
+
+      assertThat(sluice.api.get("/v1/nothing-here").error(404)).contains("/v1/nothing-here");
+      assertThat(sluice.api.get("/missing.js").error(404)).contains("/missing.js");
+    }
+  }
+
   /**
    * The page's charts and figures against the API, while nothing moves: each bar holds the releases
    * the log has in its window, the limit line is the limit in force, the last backlog point and the
@@ -334,10 +366,12 @@ class DashboardTest {
             .sorted((a, b) -> Long.compare(Long.parseLong(b), Long.parseLong(a)))
             .limit(50)
             .toList();
-    List<String> rowIds =
-        chromium.driver.findElements(By.cssSelector("#releases tbody tr")).stream()
-            .map(r -> r.getAttribute("data-release-id"))
-            .toList();
+    List<String> rowIds = new ArrayList<>();
+    chromium
+        .json(
+            "return JSON.stringify(Array.from(document.querySelectorAll('#releases tbody tr'))"
+                + ".map(r => r.dataset.releaseId))")
+        .forEach(id -> rowIds.add(id.asText()));
     assertThat(rowIds).isEqualTo(newestIds);
   }
 
@@ -355,15 +389,19 @@ class DashboardTest {
     return String.valueOf(chromium.driver.findElement(By.id("banner")).getAttribute("data-state"));
   }
 
-  /** The key column (the third) of each row the selector finds. */
+  /**
+   * The key column (the third) of each row the selector finds, read in one script: the page redraws
+   * its tables at every poll, so elements found one call earlier may be gone.
+   */
   private static List<String> rowKeys(HeadlessChromium chromium, String rows) {
-    return chromium.driver.findElements(By.cssSelector(rows)).stream()
-        .map(r -> r.findElements(By.tagName("td")).get(2).getText())
-        .toList();
-  }
-
-  private static String text(HeadlessChromium chromium, String selector) {
-    return chromium.driver.findElement(By.cssSelector(selector)).getText();
+    List<String> keys = new ArrayList<>();
+    chromium
+        .json(
+            "return JSON.stringify(Array.from(document.querySelectorAll('"
+                + rows
+                + "')).map(r => r.cells[2].textContent))")
+        .forEach(k -> keys.add(k.asText()));
+    return keys;
   }
 
   private static List<Integer> counts(JsonNode windows) {
