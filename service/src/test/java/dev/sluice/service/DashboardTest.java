@@ -284,6 +284,29 @@ class DashboardTest {
   }
 
   @Test
+  void dashboard_whenTheServiceStops_saysItIsUnreachable() {
+    try (RunningSluice sluice =
+            RunningSluice.start(
+                dataDir, RecordingTarget.completing(), Limits.none(), RunningSluice.fastRetry(3));
+        HeadlessChromium chromium = HeadlessChromium.start(profile, 1366, 768)) {
+      String origin = sluice.service.apiUrl().toString().replaceAll("/$", "");
+      chromium.driver.get(origin + "/");
+      awaitPolls(chromium, 1);
+      assertThat(bannerState(chromium)).isEqualTo("running");
+      assertThat(chromium.driver.findElement(By.id("banner")).isDisplayed()).isFalse();
+
+      sluice.close();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> bannerState(chromium).equals("unreachable"));
+      WebElement banner = chromium.driver.findElement(By.id("banner"));
+      assertThat(banner.isDisplayed()).isTrue();
+      assertThat(banner.getText()).startsWith("Sluice is unreachable at " + origin);
+    }
+  }
+
+  @Test
   void root_whenRequested_servesThePageWhileUnknownPathsStayJson404() {
     try (RunningSluice sluice =
         RunningSluice.start(
