@@ -16,6 +16,7 @@ import dev.sluice.service.config.WebhookAuthConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.staticfiles.Location;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,9 @@ import java.util.Optional;
 
 /**
  * The HTTP API: intake ({@code POST /v1/events}), control (status, pause, resume, limits, dead
- * letters, release log) and Prometheus metrics ({@code GET /metrics}). Every error is JSON {@code
- * {"error": "..."}} naming the problem.
+ * letters, release log), Prometheus metrics ({@code GET /metrics}) and the dashboard at {@code /},
+ * a static page that is a client of those endpoints. Every error is JSON {@code {"error": "..."}}
+ * naming the problem.
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
@@ -58,6 +60,15 @@ public final class HttpApi implements AutoCloseable {
                   // stays above it so it never answers first.
                   c.http.maxRequestSize = drainLimit();
                   c.startup.showJavalinBanner = false;
+                  // The dashboard at / and its chart library: everything the page loads comes
+                  // from this server, so it works with no internet.
+                  c.staticFiles.enableWebjars();
+                  c.staticFiles.add(
+                      files -> {
+                        files.hostedPath = "/";
+                        files.directory = "/dashboard";
+                        files.location = Location.CLASSPATH;
+                      });
                   c.routes.get(
                       "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
