@@ -6,7 +6,6 @@ import dev.sluice.core.gate.Limit;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.gate.RateLimit;
 import dev.sluice.core.gate.WindowLimit;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,13 +18,15 @@ import java.util.List;
  * go on from now at the pace the limits allow.
  *
  * <p>The model: the backlog is taken in claim order (due time, then id), and the event at position
- * p (p events ahead of it) starts at the instant the limits grant their (p+1)-th permit from now,
- * or at its due time if that is later. The permits are found by running the gate's own window and
- * rate policies in virtual time, seeded with the recent starts (so a window used by a burst a
- * moment ago is not granted afresh); under a max-in-flight limit every job is taken to hold its
- * slot for the measured latency, and the jobs in flight now to end at {@code now + latency}. The
- * target is taken to accept every job; throttling, retries, failures, a pause and the one-change-
- * per-key order are not foreseen.
+ * p (p events ahead of it) is released at the instant the limits grant their (p+1)-th permit from
+ * now, or at its due time if that is later, and starts at the target the measured lag after that.
+ * The permits are found by running the gate's own window and rate policies in virtual time, seeded
+ * with the recent starts (so a window used by a burst a moment ago is not granted afresh), and
+ * counting each job from its start, as the gate does (so under a sliding window the lags add up,
+ * one per window); under a max-in-flight limit every job is taken to hold its slot from its release
+ * until the target answers, and the jobs in flight now to end at {@code now + latency}. The target
+ * is taken to accept every job; throttling, retries, failures, a pause and the one-change- per-key
+ * order are not foreseen.
  *
  * <p>The grants are simulated up to {@link #SIMULATED_GRANTS} batches; a position beyond them is
  * extrapolated at the steady pace of the tightest limit, which the simulation has reached by then.
@@ -43,6 +44,7 @@ public final class DrainForecast {
   private final ForecastBasis basis;
   private final long nowNanos;
   private final long latencyNanos;
+  private final long lagNanos;
   private final List<Limit> limits = new ArrayList<>(2);
   private final Integer maxInFlight;
   // Slots held under max-in-flight: (end, count), in end order (every job holds one latency).
@@ -58,6 +60,7 @@ public final class DrainForecast {
     this.basis = basis;
     this.nowNanos = epochNanos(basis.now());
     this.latencyNanos = basis.latency().toNanos();
+    this.lagNanos = basis.lag().toNanos();
     Limits l = basis.limits();
     if (l.window() != null) {
       limits.add(
@@ -113,9 +116,9 @@ public final class DrainForecast {
     }
     long turn = turnOf(position);
     if (dueAt != null) {
-      turn = Math.max(turn, epochNanos(dueAt));
+      turn = Math.max(turn, saturatedAdd(epochNanos(dueAt), lagNanos));
     }
-    return instant(Math.max(turn, nowNanos));
+    return instant(Math.max(turn, nowNanos + lagNanos));
   }
 
   /** When {@code waiting} events, all due, are expected to have started and been answered. */
@@ -131,18 +134,24 @@ public final class DrainForecast {
     return new Drain(waiting, instant(last), instant(Math.max(inFlightEnd, last + latencyNanos)));
   }
 
-  /** The pace the tightest limit allows in the long run, per second; infinite with none. */
+  /**
+   * The pace the tightest limit allows in the long run, per second; infinite with none. A sliding
+   * window opens once per its length plus the lag; a slot under max-in-flight is held for the lag
+   * plus the latency.
+   */
   public double steadyPerSecond() {
     Limits l = basis.limits();
     double pace = Double.POSITIVE_INFINITY;
     if (l.window() != null) {
-      pace = Math.min(pace, l.window().limit() / seconds(l.window().every()));
+      long period = l.window().every().toNanos() + (l.window().aligned() ? 0 : lagNanos);
+      pace = Math.min(pace, l.window().limit() / (period / (double) NANOS_PER_SECOND));
     }
     if (l.rate() != null) {
       pace = Math.min(pace, l.rate().perSecond());
     }
-    if (l.maxInFlight() != null && latencyNanos > 0) {
-      pace = Math.min(pace, l.maxInFlight() / seconds(basis.latency()));
+    long hold = latencyNanos + lagNanos;
+    if (l.maxInFlight() != null && hold > 0) {
+      pace = Math.min(pace, l.maxInFlight() / (hold / (double) NANOS_PER_SECOND));
     }
     return pace;
   }
@@ -156,7 +165,7 @@ public final class DrainForecast {
       return grants.get(i)[0];
     }
     // Beyond the simulation: on at the steady pace from the last batch granted.
-    long lastAt = grants.isEmpty() ? nowNanos : grants.get(grants.size() - 1)[0];
+    long lastAt = grants.isEmpty() ? nowNanos + lagNanos : grants.get(grants.size() - 1)[0];
     double pace = steadyPerSecond();
     if (stuck || Double.isInfinite(pace)) {
       return lastAt;
@@ -200,20 +209,21 @@ public final class DrainForecast {
         }
       }
       if (permits > 0) {
+        long start = saturatedAdd(at, lagNanos);
         if (permits == Long.MAX_VALUE) {
           // No limit bounds this instant: everything left starts now.
-          grants.add(new long[] {at, Long.MAX_VALUE});
+          grants.add(new long[] {start, Long.MAX_VALUE});
           granted = Long.MAX_VALUE;
           return;
         }
         for (Limit limit : limits) {
-          limit.onRelease(at, (int) permits);
+          limit.onRelease(start, (int) permits);
         }
         if (maxInFlight != null) {
-          hold(at, permits);
+          hold(start, permits);
         }
         granted = saturatedAdd(granted, permits);
-        grants.add(new long[] {at, granted});
+        grants.add(new long[] {start, granted});
         if (maxInFlight != null && latencyNanos == 0) {
           // Slots freed at the same instant would grant forever at one instant.
           at = saturatedAdd(at, 1);
@@ -238,10 +248,6 @@ public final class DrainForecast {
     while (!running.isEmpty() && running.peekFirst()[0] <= nanos) {
       runningCount -= running.pollFirst()[1];
     }
-  }
-
-  private static double seconds(Duration d) {
-    return d.toNanos() / (double) NANOS_PER_SECOND;
   }
 
   private static long epochNanos(Instant t) {

@@ -19,9 +19,24 @@ import java.util.Objects;
  *     until {@code now + latency}
  * @param latency how long the target takes to answer a job (a mean or median of recent answers);
  *     zero when not known. It bounds throughput under a max-in-flight limit M to M per latency.
+ * @param lag how late after the limits allow it a job reaches the target: the time the dispatcher
+ *     takes to claim it and hand it over (measured from the release log); zero when not known.
+ *     Limits count a job from its start, so under a sliding window each window opens this much
+ *     later than the last one alone would: over many windows the lags add up.
  */
 public record ForecastBasis(
-    Instant now, Limits limits, List<Instant> recentStarts, long inFlight, Duration latency) {
+    Instant now,
+    Limits limits,
+    List<Instant> recentStarts,
+    long inFlight,
+    Duration latency,
+    Duration lag) {
+
+  /** A basis with jobs that reach the target the instant the limits allow them. */
+  public ForecastBasis(
+      Instant now, Limits limits, List<Instant> recentStarts, long inFlight, Duration latency) {
+    this(now, limits, recentStarts, inFlight, latency, Duration.ZERO);
+  }
 
   public ForecastBasis {
     Objects.requireNonNull(now, "now");
@@ -33,6 +48,10 @@ public record ForecastBasis(
     }
     if (latency.isNegative()) {
       throw new IllegalArgumentException("latency must be >= 0, got " + latency);
+    }
+    Objects.requireNonNull(lag, "lag");
+    if (lag.isNegative()) {
+      throw new IllegalArgumentException("lag must be >= 0, got " + lag);
     }
   }
 }

@@ -169,6 +169,39 @@ class DrainForecastTest {
   }
 
   @Test
+  void startOf_withALag_opensEachSlidingWindowThatMuchLater() {
+    // Each job reaches the target 0.1 s after the window allows it and counts from then: allowed
+    // at 0, started at 0.1; the window frees at 2.1, those start at 2.2; the next at 4.3.
+    DrainForecast f =
+        new DrainForecast(
+            new ForecastBasis(
+                NOW,
+                Limits.window(50, Duration.ofSeconds(2)),
+                List.of(),
+                0,
+                Duration.ofMillis(300),
+                Duration.ofMillis(100)));
+
+    assertThat(f.startOf(0)).isEqualTo(at(0.1));
+    assertThat(f.startOf(50)).isEqualTo(at(2.2));
+    assertThat(f.startOf(100)).isEqualTo(at(4.3));
+    assertThat(f.drain(115).drainedAt()).isEqualTo(at(4.6));
+    assertThat(f.steadyPerSecond()).isEqualTo(50 / 2.1);
+  }
+
+  @Test
+  void startOf_withALagUnderAnAlignedWindow_keepsTheTicks() {
+    Limits limits = new Limits(new Limits.Window(50, Duration.ofSeconds(2), true), null, null);
+    DrainForecast f =
+        new DrainForecast(
+            new ForecastBasis(NOW, limits, List.of(), 0, Duration.ZERO, Duration.ofMillis(100)));
+
+    assertThat(f.startOf(0)).isEqualTo(at(0.1));
+    assertThat(f.startOf(50)).isEqualTo(Instant.parse("2026-12-02T10:00:02.100Z"));
+    assertThat(f.startOf(100)).isEqualTo(Instant.parse("2026-12-02T10:00:04.100Z"));
+  }
+
+  @Test
   void startOf_whenPositionIsNegative_isRefused() {
     DrainForecast f = forecast(Limits.none(), List.of(), 0, Duration.ZERO);
 

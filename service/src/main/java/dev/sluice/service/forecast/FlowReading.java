@@ -23,6 +23,8 @@ import java.util.List;
  * @param latency median time the target took to answer the recent releases (zero when none
  *     answered)
  * @param latencySamples how many answers the latency was taken from
+ * @param lag how late after the limits allowed it a recent job reached the target (see {@link
+ *     #lagUnderWindow}; zero when not known)
  * @param forecast the forecast from these figures and the limits in force
  */
 public record FlowReading(
@@ -31,6 +33,7 @@ public record FlowReading(
     long releasedLastMinute,
     Duration latency,
     int latencySamples,
+    Duration lag,
     DrainForecast forecast) {
 
   private static final Duration RATE_SPAN = Duration.ofMinutes(1);
@@ -46,12 +49,18 @@ public record FlowReading(
     // have started inside it.
     List<Instant> recentStarts =
         history.isZero() ? List.of() : backlog.startTimes(now.minus(history), history);
-    long lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO).size();
-    List<Duration> answers = recentAnswers(backlog, now);
-    Duration latency = median(answers);
+    List<Instant> lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO);
+    Samples samples = recentSamples(backlog, now);
+    Duration latency = median(samples.answers());
+    Duration lag = lagUnderWindow(limits, lastMinute);
+    if (lag == null) {
+      lag = mean(samples.handovers());
+    }
     DrainForecast forecast =
-        new DrainForecast(new ForecastBasis(now, limits, recentStarts, stats.leased(), latency));
-    return new FlowReading(now, stats, lastMinute, latency, answers.size(), forecast);
+        new DrainForecast(
+            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag));
+    return new FlowReading(
+        now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
   }
 
   /** How far back releases still hold a window or a bucket: as the gate restores them. */
@@ -70,14 +79,49 @@ public record FlowReading(
   }
 
   /**
-   * How long the target took on recent releases: from the call's beginning to its answer where the
-   * log has both, else from the release to its outcome. The last 10 seconds' first answers, or the
-   * last 5 minutes' when none came in 10 seconds.
+   * Under a sliding window of N per T, the start that took the place of a start N places before it
+   * could have come T after it; how much later it came is the lag (the dispatcher's tick, the
+   * claim, the handover). The mean over the pairs of recent starts (in time order) that were held
+   * by the window: a pair more than a window late was not (the backlog ran dry). Their mean, not
+   * their median, because the lags add up from one window to the next. Null when there is no
+   * sliding window or no such pair.
    */
-  private static List<Duration> recentAnswers(Backlog backlog, Instant now) {
+  static Duration lagUnderWindow(Limits limits, List<Instant> sortedStarts) {
+    Limits.Window w = limits.window();
+    if (w == null || w.aligned() || sortedStarts.size() <= w.limit()) {
+      return null;
+    }
+    long every = w.every().toNanos();
+    long total = 0;
+    long pairs = 0;
+    for (int i = 0; i + w.limit() < sortedStarts.size(); i++) {
+      long gap = Duration.between(sortedStarts.get(i), sortedStarts.get(i + w.limit())).toNanos();
+      long late = gap - every;
+      if (late > -every && late < every) {
+        total += late;
+        pairs++;
+      }
+    }
+    return pairs == 0 ? null : Duration.ofNanos(Math.max(0, total / pairs));
+  }
+
+  /** Answer times and handovers of recent releases. */
+  private record Samples(List<Duration> answers, List<Duration> handovers) {}
+
+  /**
+   * How long the target took on recent releases (from the call's beginning to its answer where the
+   * log has both, else from the release to its outcome) and how long they took to reach it (from
+   * the release to the call's beginning). The last 10 seconds' first releases, or the last 5
+   * minutes' when none was answered in 10 seconds.
+   */
+  private static Samples recentSamples(Backlog backlog, Instant now) {
     for (Duration span : LATENCY_SPANS) {
       List<Duration> answers = new ArrayList<>();
+      List<Duration> handovers = new ArrayList<>();
       for (ReleaseRecord r : backlog.releases(now.minus(span), 0, LATENCY_SAMPLES)) {
+        if (r.reachedAt() != null) {
+          handovers.add(Duration.between(r.releasedAt(), r.reachedAt()));
+        }
         if (r.reachedAt() != null && r.answeredAt() != null) {
           answers.add(Duration.between(r.reachedAt(), r.answeredAt()));
         } else if (r.finishedAt() != null
@@ -87,10 +131,21 @@ public record FlowReading(
         }
       }
       if (!answers.isEmpty()) {
-        return answers;
+        return new Samples(answers, handovers);
       }
     }
-    return List.of();
+    return new Samples(List.of(), List.of());
+  }
+
+  private static Duration mean(List<Duration> samples) {
+    if (samples.isEmpty()) {
+      return Duration.ZERO;
+    }
+    long total = 0;
+    for (Duration d : samples) {
+      total += Math.max(0, d.toNanos());
+    }
+    return Duration.ofNanos(total / samples.size());
   }
 
   private static Duration median(List<Duration> samples) {

@@ -29,6 +29,9 @@ final class EventJson {
     o.put("key", key);
     o.put("now", now.toString());
     o.put("paused", paused);
+    // What the forecast starts from, so a reader can tell why it says what it says.
+    o.put("latencySeconds", StatusJson.seconds(reading.latency()));
+    o.put("lagSeconds", StatusJson.seconds(reading.lag()));
     ArrayNode events = o.putArray("events");
     for (EventLocation l : found) {
       ObjectNode e = events.addObject();

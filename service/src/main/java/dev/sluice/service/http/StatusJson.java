@@ -64,6 +64,7 @@ final class StatusJson {
     o.put("timeToDrainSeconds", seconds(Duration.between(reading.now(), drain.drainedAt())));
     o.put("latencySeconds", seconds(reading.latency()));
     o.put("latencySamples", reading.latencySamples());
+    o.put("lagSeconds", seconds(reading.lag()));
     double pace = f.steadyPerSecond();
     if (Double.isInfinite(pace)) {
       o.putNull("steadyPerSecond");
