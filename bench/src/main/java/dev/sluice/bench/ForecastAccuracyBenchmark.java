@@ -35,13 +35,14 @@ import java.util.concurrent.TimeUnit;
  * How good is the drain forecast? A real {@link SluiceService} (SQLite, paused) takes {@code
  * --events} S3 notifications through its webhook under {@code window 500 per 1s}, with an HTTP
  * target in the same JVM that answers after 2 ms. A warm-up of {@code --warm-up} events first gives
- * the release log the target's latency and the handover from release to target, as a service that
- * has been running has them; once their windows have passed, the measured run's events are posted,
- * and while the service is paused the forecast is read through the HTTP API: the drain time from
- * {@code GET /v1/status} and every object's forecast start from {@code GET /v1/events/landing/KEY},
- * each as seconds from the moment releases resume. Then it resumes, waits for the drain, and
- * compares with the release log: the actual drain time (the last answer), and each object's actual
- * start (the instant its call to the target began). Prints the figures; asserts nothing.
+ * the release log the target's latency and the dispatcher's lag behind the window, as a service
+ * that has been running has them; once their windows have passed, the measured run's events are
+ * posted, and while the service is paused the forecast is read through the HTTP API: the drain time
+ * from {@code GET /v1/status} and every object's forecast start from {@code GET
+ * /v1/events/landing/KEY}, each as seconds from the moment releases resume. Then it resumes, waits
+ * for the drain, and compares with the release log: the actual drain time (the last answer), and
+ * each object's actual start (the instant its call to the target began). Prints the figures;
+ * asserts nothing.
  *
  * <pre>
  * ForecastAccuracyBenchmark [--events 10000] [--limit 500] [--every-ms 1000] [--warm-up 5000]
