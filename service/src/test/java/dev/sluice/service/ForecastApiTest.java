@@ -84,7 +84,10 @@ class ForecastApiTest {
                       + URLEncoder.encode("in/a+b c.csv", StandardCharsets.UTF_8))
               .ok();
 
+      JsonNode byPath = sluice.api.get("/v1/events/landing/in/a+b%20c.csv").ok();
+
       assertThat(found.get("key").asText()).isEqualTo("in/a+b c.csv");
+      assertThat(byPath.get("key").asText()).isEqualTo("in/a+b c.csv");
       assertThat(found.get("events").get(0).get("forecastStartInSeconds").asDouble())
           .isEqualTo(0.0);
     }
