@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** The body of {@code GET /v1/events/...}: where each event of one object stands. */
+/**
+ * The body of {@code GET /v1/events/...}: where each event of one object stands. The reading (and
+ * the forecast's basis) is there only when one of them waits.
+ */
 final class EventJson {
   private EventJson() {}
 
@@ -19,19 +22,21 @@ final class EventJson {
       String bucket,
       String key,
       List<EventLocation> found,
+      Instant now,
       FlowReading reading,
       boolean paused,
       ObjectMapper json) {
-    Instant now = reading.now();
-    DrainForecast forecast = reading.forecast();
+    DrainForecast forecast = reading == null ? null : reading.forecast();
     ObjectNode o = json.createObjectNode();
     o.put("bucket", bucket);
     o.put("key", key);
     o.put("now", now.toString());
     o.put("paused", paused);
     // What the forecast starts from, so a reader can tell why it says what it says.
-    o.put("latencySeconds", StatusJson.seconds(reading.latency()));
-    o.put("lagSeconds", StatusJson.seconds(reading.lag()));
+    if (reading != null) {
+      o.put("latencySeconds", StatusJson.seconds(reading.latency()));
+      o.put("lagSeconds", StatusJson.seconds(reading.lag()));
+    }
     ArrayNode events = o.putArray("events");
     for (EventLocation l : found) {
       ObjectNode e = events.addObject();
@@ -45,7 +50,7 @@ final class EventJson {
       e.put("dueAt", l.dueAt() == null ? null : l.dueAt().toString());
       e.put("ahead", l.ahead());
       e.put("position", l.ahead() == null ? null : l.ahead() + 1);
-      if (l.ahead() != null) {
+      if (l.ahead() != null && forecast != null) {
         Instant start = forecast.startOf(l.ahead(), l.dueAt());
         e.put("forecastStart", start.toString());
         e.put("forecastStartInSeconds", StatusJson.seconds(Duration.between(now, start)));

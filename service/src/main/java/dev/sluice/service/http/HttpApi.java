@@ -331,8 +331,13 @@ public final class HttpApi implements AutoCloseable {
     if (found.isEmpty()) {
       throw new ApiError(404, "no event for bucket " + bucket + " key " + key);
     }
-    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), now);
-    send(ctx, 200, EventJson.of(bucket, key, found, reading, sluice.dispatcher().isPaused(), json));
+    // The forecast reads the release log: only worth it when an event still waits.
+    boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
+    FlowReading reading = waits ? FlowReading.of(sluice.backlog(), sluice.limits(), now) : null;
+    send(
+        ctx,
+        200,
+        EventJson.of(bucket, key, found, now, reading, sluice.dispatcher().isPaused(), json));
   }
 
   /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */
