@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ResumeCommand.class,
       LimitsCommand.class,
       DeadCommand.class,
-      ReleasesCommand.class
+      ReleasesCommand.class,
+      WhereCommand.class
     })
 final class SluiceCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.MalformedBodyException;
@@ -13,6 +14,7 @@ import dev.sluice.service.Sluice;
 import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.WebhookAuthConfig;
+import dev.sluice.service.forecast.FlowReading;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -35,6 +37,8 @@ import java.util.Optional;
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
+  // Marks an error answer written by our own handlers, so the 404 fallback leaves it alone.
+  private static final String ANSWERED_ERROR = "sluice.answeredError";
 
   private final Sluice sluice;
   private final ObjectMapper json;
@@ -84,6 +88,9 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get("/v1/dead", guarded(this::getDead));
                   c.routes.post("/v1/dead/redrive", guarded(this::redrive));
                   c.routes.get("/v1/releases", guarded(this::getReleases));
+                  // The key may hold '/': the <key> segment takes the rest of the path.
+                  c.routes.get("/v1/events/{bucket}/<key>", guarded(this::getEvent));
+                  c.routes.get("/v1/events", guarded(this::getEvent));
                   c.routes.exception(
                       ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
                   // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
@@ -95,11 +102,14 @@ public final class HttpApi implements AutoCloseable {
                       Exception.class,
                       (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
                   // Javalin has already written its own plain-text (or problem+json) 404 by now;
-                  // no route of ours answers 404 itself, so every 404 becomes our JSON error.
+                  // every 404 becomes our JSON error, except one of ours (an unknown object).
                   c.routes.error(
                       404,
-                      ctx ->
-                          error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                      ctx -> {
+                        if (ctx.attribute(ANSWERED_ERROR) == null) {
+                          error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                        }
+                      });
                   c.routes.error(
                       405,
                       ctx ->
@@ -318,6 +328,38 @@ public final class HttpApi implements AutoCloseable {
     send(ctx, 200, json.createObjectNode().put("redriven", moved));
   }
 
+  /**
+   * Where the events of one object stand, with their forecast start: {@code /v1/events/BUCKET/KEY}
+   * (KEY percent-encoded as a path) or {@code /v1/events?bucket=BUCKET&key=KEY}.
+   */
+  private void getEvent(Context ctx) {
+    String bucket;
+    String key;
+    if (ctx.pathParamMap().containsKey("bucket")) {
+      bucket = ctx.pathParam("bucket");
+      key = ctx.pathParam("key");
+    } else {
+      bucket = ctx.queryParam("bucket");
+      key = ctx.queryParam("key");
+      if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+        throw new ApiError(
+            400, "give the object as /v1/events/BUCKET/KEY or /v1/events?bucket=BUCKET&key=KEY");
+      }
+    }
+    Instant now = sluice.time().now();
+    List<EventLocation> found = sluice.backlog().locate(bucket, key, now);
+    if (found.isEmpty()) {
+      throw new ApiError(404, "no event for bucket " + bucket + " key " + key);
+    }
+    // The forecast reads the release log: only worth it when an event still waits.
+    boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
+    FlowReading reading = waits ? FlowReading.of(sluice.backlog(), sluice.limits(), now) : null;
+    send(
+        ctx,
+        200,
+        EventJson.of(bucket, key, found, now, reading, sluice.dispatcher().isPaused(), json));
+  }
+
   /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */
   private void getReleases(Context ctx) throws IOException {
     Instant since = Instant.EPOCH;
@@ -373,6 +415,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void error(Context ctx, int status, String message) {
+    ctx.attribute(ANSWERED_ERROR, Boolean.TRUE);
     send(ctx, status, json.createObjectNode().put("error", message));
   }
 
