@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       DeadCommand.class,
       ReleasesCommand.class,
       DrainCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      WhereCommand.class
     })
 final class SluiceCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,8 +1,9 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 
-/** The human form of a status document. */
+/** The human form of a status document: one screen. */
 final class StatusText {
   private StatusText() {}
 
@@ -14,6 +15,14 @@ final class StatusText {
         String.format(
             "backlog      %d waiting (%d due)%n",
             s.path("backlog").asLong(), s.path("due").asLong()));
+    if (s.has("releasedLastMinute")) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "rate         %.1f/s (%d released in the last minute)%n",
+              s.path("releaseRatePerSecond").asDouble(),
+              s.path("releasedLastMinute").asLong()));
+    }
     b.append(String.format("in flight    %d%n", s.path("inFlight").asLong()));
     b.append(String.format("released     %d%n", s.path("released").asLong()));
     b.append(String.format("completed    %d%n", s.path("completed").asLong()));
@@ -35,14 +44,53 @@ final class StatusText {
     if (!s.path("oldestWaiting").isNull() && s.has("oldestWaiting")) {
       b.append(
           String.format(
+              Locale.ROOT,
               "oldest       %s (%.1fs ago)%n",
-              s.path("oldestWaiting").asText(), s.path("oldestWaitingSeconds").asDouble()));
-    }
-    if (s.hasNonNull("timeToDrainSeconds")) {
-      b.append(String.format("drain in     >= %.1fs%n", s.path("timeToDrainSeconds").asDouble()));
+              s.path("oldestWaiting").asText(),
+              s.path("oldestWaitingSeconds").asDouble()));
     }
     b.append(String.format("limits       %s%n", LimitsText.render(s.path("limits"))));
+    JsonNode f = s.path("forecast");
+    if (f.isObject()) {
+      b.append(String.format("forecast     %s%n", forecast(f)));
+    } else if (s.hasNonNull("timeToDrainSeconds")) {
+      b.append(
+          String.format(
+              Locale.ROOT, "drain in     >= %.1fs%n", s.path("timeToDrainSeconds").asDouble()));
+    }
     b.append(String.format("target       %s%n", s.path("target").asText()));
     return b.toString();
+  }
+
+  private static String forecast(JsonNode f) {
+    StringBuilder b = new StringBuilder();
+    b.append("drained in ")
+        .append(seconds(f.path("timeToDrainSeconds").asDouble()))
+        .append(" (")
+        .append(f.path("drainedAt").asText())
+        .append(")");
+    if (f.path("assumesResumeNow").asBoolean()) {
+      b.append(" once resumed");
+    }
+    if (f.hasNonNull("steadyPerSecond")) {
+      b.append(
+          String.format(Locale.ROOT, ", %.1f/s at most", f.path("steadyPerSecond").asDouble()));
+    }
+    b.append(
+        String.format(
+            Locale.ROOT, ", target answers in %s", seconds(f.path("latencySeconds").asDouble())));
+    return b.toString();
+  }
+
+  /** A span for people: 0.3s, 42.0s, 2m05s, 1h02m. */
+  static String seconds(double s) {
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1fs", s);
+    }
+    long whole = Math.round(s);
+    if (whole < 3600) {
+      return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
+    }
+    return String.format(Locale.ROOT, "%dh%02dm", whole / 3600, (whole % 3600) / 60);
   }
 }

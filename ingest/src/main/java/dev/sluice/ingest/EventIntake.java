@@ -9,7 +9,9 @@ import dev.sluice.intake.EventFilter;
 import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.ParseResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one path from a notification body to the backlog: parse (any shape {@link NotificationParser}
@@ -23,16 +25,53 @@ public final class EventIntake {
   private final Backlog backlog;
   private final TimeSource time;
   private final Runnable onAccepted;
+  private final IntakeObserver observer;
 
   /**
    * @param onAccepted called after new events are committed (wakes the dispatcher)
    */
   public EventIntake(
       NotificationParser parser, Backlog backlog, TimeSource time, Runnable onAccepted) {
+    this(parser, backlog, time, onAccepted, IntakeObserver.NONE);
+  }
+
+  /**
+   * @param onAccepted called after new events are committed (wakes the dispatcher)
+   * @param observer told what each commit kept, dropped and turned away
+   */
+  public EventIntake(
+      NotificationParser parser,
+      Backlog backlog,
+      TimeSource time,
+      Runnable onAccepted,
+      IntakeObserver observer) {
     this.parser = parser;
     this.backlog = backlog;
     this.time = time;
     this.onAccepted = onAccepted;
+    this.observer = observer;
+  }
+
+  private void tellDropped(List<Dropped> dropped) {
+    droppedCounts.add(dropped);
+    if (!dropped.isEmpty()) {
+      tell(() -> observer.dropped(dropped));
+    }
+  }
+
+  private void tellRejected(int records) {
+    if (records > 0) {
+      tell(() -> observer.rejected(records));
+    }
+  }
+
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      System.getLogger(EventIntake.class.getName())
+          .log(System.Logger.Level.WARNING, "intake observer failed; ignored", e);
+    }
   }
 
   /** Records dropped since start, by category label; see {@link DroppedCounts#byLabel()}. */
@@ -52,7 +91,8 @@ public final class EventIntake {
     }
     AppendResult appended = appendEvents(parsed.events());
     // Counted once the body is acknowledged: a failed commit (503) is sent again by the sender.
-    droppedCounts.add(parsed.dropped());
+    tellDropped(parsed.dropped());
+    tellRejected(parsed.rejected().size());
     return new IntakeReport(
         appended.accepted(),
         appended.duplicates(),
@@ -76,7 +116,11 @@ public final class EventIntake {
   public List<ParseResult> acceptBatch(List<byte[]> bodies, NotificationParser sourceParser) {
     List<ParseResult> parsed = bodies.stream().map(sourceParser::parse).toList();
     appendEvents(parsed.stream().flatMap(p -> p.events().stream()).toList());
-    parsed.forEach(p -> droppedCounts.add(p.dropped()));
+    parsed.forEach(
+        p -> {
+          tellDropped(p.dropped());
+          tellRejected(p.rejected().size());
+        });
     return parsed;
   }
 
@@ -88,8 +132,12 @@ public final class EventIntake {
     List<ObjectEvent> kept = new ArrayList<>(events.size());
     List<Dropped> dropped = filter.apply(events, kept);
     AppendResult result = appendEvents(kept);
-    droppedCounts.add(dropped);
+    tellDropped(dropped);
     return result;
+  }
+
+  private static String sourceOf(ObjectEvent e) {
+    return e.source() == null || e.source().isBlank() ? "unknown" : e.source();
   }
 
   /** Commits events that a source already holds as values, unfiltered. */
@@ -97,7 +145,29 @@ public final class EventIntake {
     if (events.isEmpty()) {
       return new AppendResult(0, 0);
     }
-    AppendResult result = backlog.append(events, time.now());
+    Map<String, List<ObjectEvent>> bySource = new LinkedHashMap<>();
+    for (ObjectEvent e : events) {
+      bySource.computeIfAbsent(sourceOf(e), s -> new ArrayList<>()).add(e);
+    }
+    AppendResult result;
+    if (bySource.size() == 1) {
+      result = backlog.append(events, time.now());
+      String source = bySource.keySet().iterator().next();
+      AppendResult committed = result;
+      tell(() -> observer.appended(source, committed));
+    } else {
+      // The backlog answers counts only, so events of several sources (never one body's, in
+      // practice) are committed a source at a time to count each source's.
+      int accepted = 0;
+      int duplicates = 0;
+      for (Map.Entry<String, List<ObjectEvent>> e : bySource.entrySet()) {
+        AppendResult part = backlog.append(e.getValue(), time.now());
+        accepted += part.accepted();
+        duplicates += part.duplicates();
+        tell(() -> observer.appended(e.getKey(), part));
+      }
+      result = new AppendResult(accepted, duplicates);
+    }
     if (result.accepted() > 0) {
       onAccepted.run();
     }

@@ -3,11 +3,15 @@ package dev.sluice.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.InMemoryBacklog;
 import dev.sluice.core.time.ManualTimeSource;
+import dev.sluice.intake.Dropped;
 import dev.sluice.intake.NotificationParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,49 @@ class EventIntakeTest {
         .containsExactly("my file.parquet", "b/c.parquet");
     assertThat(wakes).hasValue(2);
     assertThat(intake.droppedCounts().byLabel()).containsValue(1L);
+  }
+
+  @Test
+  void observer_isToldAcceptedAndDuplicatesBySource_droppedAndRejected() {
+    List<String> told = new ArrayList<>();
+    EventIntake observed =
+        new EventIntake(
+            new NotificationParser(),
+            backlog,
+            time,
+            () -> {},
+            new IntakeObserver() {
+              @Override
+              public void appended(String source, AppendResult r) {
+                told.add(source + " +" + r.accepted() + " =" + r.duplicates());
+              }
+
+              @Override
+              public void dropped(List<Dropped> dropped) {
+                dropped.forEach(d -> told.add("dropped " + d.category().label()));
+              }
+
+              @Override
+              public void rejected(int records) {
+                told.add("rejected " + records);
+              }
+            });
+
+    observed.acceptBody(
+        body(
+            record("ObjectCreated:Put", "a.parquet", "01"),
+            record("ObjectCreated:Put", "a.parquet", "01"),
+            record("ObjectRemoved:Delete", "gone.parquet", "02"),
+            "{\"eventName\":\"ObjectCreated:Put\"}"));
+    observed.appendEvents(
+        List.of(
+            ObjectEvent.created("landing", "x", "s3-endpoint"),
+            ObjectEvent.created("landing", "y", "sqs"),
+            ObjectEvent.created("landing", "a.parquet", "sqs")));
+
+    assertThat(told)
+        .containsExactly(
+            "webhook +1 =1", "dropped event-name", "rejected 1", "s3-endpoint +1 =0", "sqs +2 =0");
   }
 
   @Test

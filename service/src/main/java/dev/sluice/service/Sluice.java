@@ -6,6 +6,7 @@ import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.EventIntake;
+import dev.sluice.service.metrics.SluiceMetrics;
 
 /**
  * The running parts every front end (HTTP API, CLI demo, embedded S3 endpoint) works through.
@@ -15,9 +16,15 @@ import dev.sluice.ingest.EventIntake;
  * @param intake the path from notification to backlog
  * @param target what jobs start
  * @param time the time source every part shares
+ * @param metrics every meter, fed by the dispatcher and the intake
  */
 public record Sluice(
-    Backlog backlog, Dispatcher dispatcher, EventIntake intake, Target target, TimeSource time) {
+    Backlog backlog,
+    Dispatcher dispatcher,
+    EventIntake intake,
+    Target target,
+    TimeSource time,
+    SluiceMetrics metrics) {
 
   public Limits limits() {
     return dispatcher.limits();

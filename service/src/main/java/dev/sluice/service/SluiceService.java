@@ -20,6 +20,7 @@ import dev.sluice.service.config.ProtectedMode;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.control.Operator;
 import dev.sluice.service.http.HttpApi;
+import dev.sluice.service.metrics.SluiceMetrics;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import dev.sluice.store.sqlite.SqliteOptions;
@@ -116,14 +117,17 @@ public final class SluiceService implements AutoCloseable {
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
+      SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
+      dispatcher.addObserver(metrics);
 
       EventIntake intake =
           new EventIntake(
               new NotificationParser(config.webhook().sourceOptions()),
               backlog,
               time,
-              dispatcher::wake);
-      this.sluice = new Sluice(backlog, dispatcher, intake, target, time);
+              dispatcher::wake,
+              metrics);
+      this.sluice = new Sluice(backlog, dispatcher, intake, target, time, metrics);
       this.operator = new Operator(sluice, backlog.controlStore());
       // A pause an operator left in force outlives the restart; the demo's own pause is not
       // recorded, since no operator asked for it.
@@ -161,7 +165,7 @@ public final class SluiceService implements AutoCloseable {
       }
 
       if (config.sqsSource().enabled()) {
-        AutoCloseable sqs =
+        SqsSource sqs =
             SqsSource.start(
                 SqsClients.builder(config.sqsSource()),
                 config.sqsSource().settings(),
@@ -173,6 +177,7 @@ public final class SluiceService implements AutoCloseable {
         // A drain takes no new events: the queue keeps them for whoever reads it next.
         // Closing waits for the poller; the drain's caller need not.
         operator.onDrain(() -> new Thread(() -> closeQuietly(sqs), "sluice-drain-sqs").start());
+        metrics.watch(sqs);
       }
       operator.onDrain(() -> watchDrain(time, options.idlePoll()));
 

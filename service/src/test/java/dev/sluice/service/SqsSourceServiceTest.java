@@ -71,7 +71,7 @@ class SqsSourceServiceTest {
 
   @Test
   void serve_whenTheQueueHoldsNotifications_commitsEventsDropsTestEventsAndRedrivesUnreadableOnes(
-      @TempDir Path dir) {
+      @TempDir Path dir) throws Exception {
     URI dlq = URI.create(sqs.createQueue(b -> b.queueName("events-dlq")).queueUrl());
     String dlqArn =
         sqs.getQueueAttributes(
@@ -127,6 +127,23 @@ class SqsSourceServiceTest {
       assertThat(dead)
           .extracting(Message::body)
           .containsExactlyInAnyOrder("this is not a notification", ALL_RECORDS_BAD);
+
+      String text = new ApiCalls(service.apiUrl()).get("/metrics").body();
+      assertThat(Promtool.check(text)).isEmpty();
+      Map<String, Double> m = Promtool.samples(text);
+      assertThat(m)
+          .containsEntry("sluice_accepted_events_total{source=\"sqs\"}", 25.0)
+          .containsEntry("sluice_dropped_events_total{reason=\"test-event\"}", 1.0)
+          .containsEntry("sluice_sqs_deleted_messages_total", 3.0)
+          .containsEntry("sluice_sqs_errors_total", 0.0)
+          .containsKey("sluice_sqs_visibility_extensions_calls_total");
+      // Each unreadable message came back until the queue moved it: at least twice each.
+      assertThat(m.get("sluice_sqs_unreadable_messages_total")).isGreaterThanOrEqualTo(4.0);
+      // With no failed call, every message received was either deleted or left on the queue.
+      assertThat(m.get("sluice_sqs_received_messages_total"))
+          .isEqualTo(
+              m.get("sluice_sqs_deleted_messages_total")
+                  + m.get("sluice_sqs_unreadable_messages_total"));
     }
   }
 

@@ -11,6 +11,8 @@ import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
+import dev.sluice.core.backlog.EventLocation.EventStatus;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import java.time.Duration;
@@ -540,6 +542,116 @@ public abstract class BacklogContract {
     Job retry = backlog.claim(10, LEASE, T0.plusSeconds(20)).get(0);
     assertThat(retry.attempt()).isEqualTo(2);
     assertThat(backlog.releases(T0, 0, 10).get(0).error()).isEqualTo("States.Timeout");
+  }
+
+  // ---------------------------------------------------------------- locate
+
+  @Test
+  void locate_whenEventsWait_givesEachItsPlaceInClaimOrder() {
+    backlog.append(numbered(1, 5), T0);
+
+    List<EventLocation> third =
+        backlog.locate(TestEvents.BUCKET, numbered(3).key(), T0.plusSeconds(1));
+
+    assertThat(third).hasSize(1);
+    EventLocation e = third.get(0);
+    assertThat(e.event()).isEqualTo(numbered(3));
+    assertThat(e.state()).isEqualTo(EventStatus.WAITING);
+    assertThat(e.ahead()).isEqualTo(2L);
+    assertThat(e.dueAt()).isEqualTo(T0);
+    assertThat(e.acceptedAt()).isEqualTo(T0);
+    assertThat(e.attempts()).isZero();
+  }
+
+  @Test
+  void locate_whenARetryIsDueEarlier_countsItAheadAndLaterOnesNot() {
+    backlog.append(numbered(1, 3), T0);
+    Job first = backlog.claim(1, LEASE, T0).get(0);
+    // event 1 retries at T0 + 5 s; events 4 and 5 arrive at T0 + 10 s
+    backlog.settle(List.of(Settlement.retry(first, "failed", "boom", T0.plusSeconds(5))), T0);
+    backlog.append(numbered(4, 2), T0.plusSeconds(10));
+    Instant now = T0.plusSeconds(11);
+
+    assertThat(backlog.locate(TestEvents.BUCKET, numbered(1).key(), now).get(0).ahead())
+        .isEqualTo(2L);
+    assertThat(backlog.locate(TestEvents.BUCKET, numbered(2).key(), now).get(0).ahead())
+        .isEqualTo(0L);
+    EventLocation fifth = backlog.locate(TestEvents.BUCKET, numbered(5).key(), now).get(0);
+    assertThat(fifth.ahead()).isEqualTo(4L);
+    EventLocation retried = backlog.locate(TestEvents.BUCKET, numbered(1).key(), now).get(0);
+    assertThat(retried.attempts()).isEqualTo(1);
+    assertThat(retried.lastError()).isEqualTo("boom");
+    assertThat(retried.dueAt()).isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void locate_whenALeaseExpiredBeforeIt_countsTheExpiredLeaseAhead() {
+    backlog.append(numbered(1, 1), T0);
+    backlog.claim(1, LEASE, T0); // lease ends at T0 + 30 s
+    backlog.append(numbered(2, 2), T0.plusSeconds(40));
+
+    EventLocation second =
+        backlog.locate(TestEvents.BUCKET, numbered(2).key(), T0.plusSeconds(50)).get(0);
+    EventLocation beforeExpiry =
+        backlog.locate(TestEvents.BUCKET, numbered(2).key(), T0.plusSeconds(20)).get(0);
+
+    assertThat(second.ahead()).isEqualTo(1L);
+    assertThat(beforeExpiry.ahead()).isEqualTo(0L);
+  }
+
+  @Test
+  void locate_followsTheEventThroughLeasedRunningDoneAndDead() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    String k1 = numbered(1).key();
+    String k2 = numbered(2).key();
+    String k3 = numbered(3).key();
+    assertThat(backlog.locate(TestEvents.BUCKET, k1, T0).get(0).state())
+        .isEqualTo(EventStatus.LEASED);
+    assertThat(backlog.locate(TestEvents.BUCKET, k1, T0).get(0).ahead()).isNull();
+
+    backlog.settle(
+        List.of(
+            Settlement.started(jobs.get(0), T0.plusSeconds(600))
+                .at(T0.plusMillis(10), T0.plusMillis(20)),
+            Settlement.done(jobs.get(1)),
+            Settlement.dead(jobs.get(2), "failed", "no such file")),
+        T0.plusSeconds(1));
+
+    assertThat(backlog.locate(TestEvents.BUCKET, k1, T0.plusSeconds(2)).get(0).state())
+        .isEqualTo(EventStatus.RUNNING);
+    assertThat(backlog.locate(TestEvents.BUCKET, k2, T0.plusSeconds(2)).get(0).state())
+        .isEqualTo(EventStatus.DONE);
+    EventLocation dead = backlog.locate(TestEvents.BUCKET, k3, T0.plusSeconds(2)).get(0);
+    assertThat(dead.state()).isEqualTo(EventStatus.DEAD);
+    assertThat(dead.lastError()).isEqualTo("no such file");
+    assertThat(dead.dueAt()).isNull();
+  }
+
+  @Test
+  void locate_whenTheObjectHasSeveralVersions_givesEveryOneOldestFirst() {
+    backlog.append(
+        List.of(
+            TestEvents.version("b", "dir/x.csv", "v1"),
+            TestEvents.version("b", "dir/x.csv.bak", "v1"),
+            TestEvents.version("b", "dir/x.csv", "v2"),
+            TestEvents.version("b2", "dir/x.csv", "v1")),
+        T0);
+
+    List<EventLocation> found = backlog.locate("b", "dir/x.csv", T0);
+
+    assertThat(found)
+        .extracting(l -> l.event().versionId(), l -> l.ahead())
+        .containsExactly(tuple("v1", 0L), tuple("v2", 2L));
+  }
+
+  @Test
+  void locate_whenNoSuchObject_isEmpty() {
+    backlog.append(numbered(1, 2), T0);
+
+    assertThat(backlog.locate(TestEvents.BUCKET, "data/nothing.parquet", T0)).isEmpty();
+    assertThat(backlog.locate("other", numbered(1).key(), T0)).isEmpty();
+    assertThat(backlog.locate(TestEvents.BUCKET, "data/part", T0)).isEmpty();
   }
 
   // ------------------------------------------------------------ dead letters

@@ -61,6 +61,17 @@ public interface Backlog extends AutoCloseable {
   /** Counts and ages of what the backlog holds. */
   BacklogStats stats(Instant now);
 
+  /**
+   * The events of one object (bucket and decoded key), one per version or change, oldest first, at
+   * most the {@link #LOCATE_LIMIT} latest; empty when the backlog holds none. A waiting event
+   * carries how many events a claim takes before it, counted through the claim-order index, so it
+   * stays cheap on a large backlog.
+   */
+  List<EventLocation> locate(String bucket, String key, Instant now);
+
+  /** Most events {@link #locate} returns for one object. */
+  int LOCATE_LIMIT = 100;
+
   /** Dead letters, oldest first, after the given event id (0 for the first page). */
   List<DeadLetter> deadLetters(long afterEventId, int limit);
 

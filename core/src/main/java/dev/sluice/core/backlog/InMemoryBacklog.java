@@ -294,6 +294,54 @@ public final class InMemoryBacklog implements Backlog {
   }
 
   @Override
+  public synchronized List<EventLocation> locate(String bucket, String key, Instant now) {
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(now, "now");
+    open();
+    // A test double: a scan is fine here.
+    List<Entry> found = new ArrayList<>();
+    for (Entry e : byId.values()) {
+      if (e.event.bucket().equals(bucket) && e.event.key().equals(key)) {
+        found.add(e);
+      }
+    }
+    found.sort(Comparator.comparingLong(e -> e.id));
+    if (found.size() > LOCATE_LIMIT) {
+      found = found.subList(found.size() - LOCATE_LIMIT, found.size());
+    }
+    List<EventLocation> out = new ArrayList<>(found.size());
+    for (Entry e : found) {
+      Long ahead = null;
+      Instant dueAt = null;
+      if (e.state == State.WAITING) {
+        DueKey mine = new DueKey(e.dueAt, e.id);
+        DueKey expired = new DueKey(now, Long.MAX_VALUE);
+        DueKey bound = DueKey.ORDER.compare(mine, expired) < 0 ? mine : expired;
+        ahead = (long) waiting.headSet(mine, false).size() + leased.headSet(bound, false).size();
+        dueAt = e.dueAt;
+      }
+      out.add(
+          new EventLocation(
+              e.id, e.event, status(e), e.attempts, e.acceptedAt, dueAt, ahead, e.lastError));
+    }
+    return out;
+  }
+
+  private static EventLocation.EventStatus status(Entry e) {
+    return switch (e.state) {
+      case WAITING -> EventLocation.EventStatus.WAITING;
+      case LEASED ->
+          e.lastRelease != null && e.lastRelease.answeredAt != null
+              ? EventLocation.EventStatus.RUNNING
+              : EventLocation.EventStatus.LEASED;
+      case DONE -> EventLocation.EventStatus.DONE;
+      case DEAD -> EventLocation.EventStatus.DEAD;
+      case PURGED -> EventLocation.EventStatus.PURGED;
+    };
+  }
+
+  @Override
   public synchronized List<DeadLetter> deadLetters(long afterEventId, int limit) {
     BacklogArguments.checkLimit(limit);
     open();

@@ -18,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Moves events from the backlog to the target under the gate: asks the gate how many may start,
@@ -66,7 +68,18 @@ public final class Dispatcher implements AutoCloseable {
   private final Object startedLock = new Object();
 
   /** Jobs the target answered started and whose end is not yet settled, by release id. */
-  private final Map<Long, Job> startedWork = new HashMap<>();
+  private final Map<Long, StartedWork> startedWork = new HashMap<>();
+
+  /** A job whose work the target began, and when the call that began it reached the target. */
+  private record StartedWork(Job job, long reachedNanos) {}
+
+  private final List<DispatchObserver> observers = new CopyOnWriteArrayList<>();
+
+  /**
+   * When the gate first granted nothing since the last release, or {@link #NOT_TIMED}; touched only
+   * by the releasing thread.
+   */
+  private long gateRefusedSince = NOT_TIMED;
 
   /** Ends reported before the worker handed over the start, by release id. */
   private final Map<Long, Finished> earlyEnds = new HashMap<>();
@@ -100,7 +113,8 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * A job's outcome to settle. {@code end} marks the reported end of started work; it carries no
-   * times at the target ({@link #NOT_TIMED}), so the ones recorded at the start are kept.
+   * time of reaching the target ({@link #NOT_TIMED}), so the times recorded at the start are kept,
+   * and {@code answeredNanos} is when the end was reported.
    */
   private record Finished(
       Job job, Outcome outcome, long reachedNanos, long answeredNanos, boolean end) {}
@@ -133,9 +147,28 @@ public final class Dispatcher implements AutoCloseable {
     target.watchCompletions(this::endReported);
   }
 
+  /**
+   * Adds an observer of releases, outcomes and settlements; call before {@link #start()} or the
+   * first {@link #tick()}. Observers are called in the order they were added.
+   */
+  public void addObserver(DispatchObserver observer) {
+    observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+  }
+
+  /** Tells every observer; one that throws is logged and the others are still told. */
+  private void report(Consumer<DispatchObserver> event) {
+    for (DispatchObserver o : observers) {
+      try {
+        event.accept(o);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "dispatch observer " + o + " failed; ignored", e);
+      }
+    }
+  }
+
   /** The target reports the end of work it answered started; see {@link Target.Completions}. */
   private void endReported(Job job, Outcome outcome) {
-    Finished end = new Finished(job, outcome, NOT_TIMED, NOT_TIMED, true);
+    Finished end = new Finished(job, outcome, NOT_TIMED, time.nanoTime(), true);
     synchronized (startedLock) {
       if (startedWork.containsKey(job.releaseId())) {
         finished.add(end);
@@ -198,6 +231,13 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     if (releaseTimes.isEmpty()) {
+      if (gateRefusedSince == NOT_TIMED) {
+        gateRefusedSince = now;
+      }
+      if (!observers.isEmpty()) {
+        Instant refusedAt = time.instantAt(now);
+        report(o -> o.gateRefused(refusedAt));
+      }
       return 0;
     }
     // Every claim of the step first, then every hand-over: jobs handed out while the next claim
@@ -220,7 +260,16 @@ public final class Dispatcher implements AutoCloseable {
         gate.cancel(unused);
       }
     }
+    // Granted with nothing due: the gate held nothing back, whatever it refused before.
+    Duration heldByGate =
+        jobs.isEmpty() || gateRefusedSince == NOT_TIMED
+            ? Duration.ZERO
+            : Duration.ofNanos(now - gateRefusedSince);
+    gateRefusedSince = NOT_TIMED;
     if (!jobs.isEmpty()) {
+      // Told before the hand-over, so a worker's answer never reaches an observer first.
+      List<Job> releasedJobs = List.copyOf(jobs);
+      report(o -> o.released(releasedJobs, at, heldByGate));
       handOut(jobs, grantedAt);
     }
     return jobs.size();
@@ -272,6 +321,11 @@ public final class Dispatcher implements AutoCloseable {
       outcome = Outcome.retryable("target threw " + e);
     }
     long answered = time.nanoTime();
+    if (!observers.isEmpty()) {
+      Outcome answer = outcome;
+      Duration atTarget = Duration.ofNanos(answered - reached);
+      report(o -> o.answered(job, answer, atTarget));
+    }
     long arrived = calls.end(call, answered);
     if (arrived >= 0) {
       gate.onStart(arrived, 1);
@@ -279,7 +333,7 @@ public final class Dispatcher implements AutoCloseable {
     Finished done = new Finished(job, outcome, reached, answered, false);
     if (outcome instanceof Outcome.Started) {
       synchronized (startedLock) {
-        startedWork.put(job.releaseId(), job);
+        startedWork.put(job.releaseId(), new StartedWork(job, reached));
         finished.add(done);
         Finished early = earlyEnds.remove(job.releaseId());
         if (early != null) {
@@ -305,17 +359,19 @@ public final class Dispatcher implements AutoCloseable {
     // At most a claim's worth per transaction: a release waiting for the writer waits for one
     // short settlement, not for a thousand rows.
     List<Finished> batch = new ArrayList<>();
-    List<Job> ended = new ArrayList<>();
+    List<StartedWork> ended = new ArrayList<>();
+    List<Finished> ends = new ArrayList<>();
     for (Finished f; batch.size() < config.batch() && (f = finished.poll()) != null; ) {
       if (f.end()) {
-        Job job;
+        StartedWork work;
         synchronized (startedLock) {
-          job = startedWork.remove(f.job().releaseId());
+          work = startedWork.remove(f.job().releaseId());
         }
-        if (job == null) {
+        if (work == null) {
           continue; // the end of this work was reported and settled already
         }
-        ended.add(job);
+        ended.add(work);
+        ends.add(f);
       }
       batch.add(f);
     }
@@ -339,8 +395,8 @@ public final class Dispatcher implements AutoCloseable {
       // job's end stays behind its start. Should the process die first, the leases expire and the
       // events are released again (at-least-once).
       synchronized (startedLock) {
-        for (Job job : ended) {
-          startedWork.put(job.releaseId(), job);
+        for (StartedWork work : ended) {
+          startedWork.put(work.job().releaseId(), work);
         }
       }
       for (int i = batch.size() - 1; i >= 0; i--) {
@@ -367,6 +423,17 @@ public final class Dispatcher implements AutoCloseable {
     if (freed > 0) {
       inFlight.addAndGet(-freed);
       gate.onCompletion(now, freed);
+    }
+    if (!observers.isEmpty()) {
+      // Ends are told once they are durable, so a failed commit that is tried again tells them
+      // once.
+      for (int i = 0; i < ends.size(); i++) {
+        Finished f = ends.get(i);
+        Duration sinceReached = Duration.ofNanos(f.answeredNanos() - ended.get(i).reachedNanos());
+        report(o -> o.ended(f.job(), f.outcome(), sinceReached));
+      }
+      List<Settlement> committed = List.copyOf(settlements);
+      report(o -> o.settled(committed, at));
     }
     return batch.size();
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.Limits;
@@ -19,9 +20,11 @@ import dev.sluice.service.config.LimitsPatch;
 import dev.sluice.service.config.WebhookAuthConfig;
 import dev.sluice.service.control.Caller;
 import dev.sluice.service.control.Operator;
+import dev.sluice.service.forecast.FlowReading;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.staticfiles.Location;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,11 +41,14 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The HTTP API: intake ({@code POST /v1/events}), views (status, limits, dead letters, release log,
- * audit trail) and actions, each a thin call to the {@link Operator}. Every error is JSON {@code
- * {"error": "..."}} naming the problem.
+ * audit trail, where an object stands, Prometheus metrics at {@code GET /metrics}) and actions,
+ * each a thin call to the {@link Operator}; and the dashboard at {@code /}, a static page that is a
+ * client of those endpoints. Every error is JSON {@code {"error": "..."}} naming the problem.
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
+  // Marks an error answer written by our own handlers, so the 404 fallback leaves it alone.
+  private static final String ANSWERED_ERROR = "sluice.answeredError";
 
   private static final int AUDIT_PAGE = 100;
   private static final long STOP_GRACE_MILLIS = 5_000;
@@ -79,10 +85,20 @@ public final class HttpApi implements AutoCloseable {
                   c.jetty.modifyServer(server -> jetty.set(server));
                   c.jetty.modifyServletContextHandler(
                       context -> context.insertHandler(new GracefulHandler()));
+                  // The dashboard at / and its chart library: everything the page loads comes
+                  // from this server, so it works with no internet.
+                  c.staticFiles.enableWebjars();
+                  c.staticFiles.add(
+                      files -> {
+                        files.hostedPath = "/";
+                        files.directory = "/dashboard";
+                        files.location = Location.CLASSPATH;
+                      });
                   c.routes.get(
                       "/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                   c.routes.post("/v1/events", this::postEvents);
                   c.routes.get("/v1/status", view(ctx -> send(ctx, 200, status())));
+                  c.routes.get("/metrics", view(this::getMetrics));
                   c.routes.post("/v1/pause", action(this::pause));
                   c.routes.post("/v1/resume", action(this::resume));
                   c.routes.post("/v1/drain", action(this::drain));
@@ -96,6 +112,9 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.post("/v1/dead/redrive", action(this::redrive));
                   c.routes.get("/v1/releases", view(this::getReleases));
                   c.routes.get("/v1/audit", view(this::getAudit));
+                  // The key may hold '/': the <key> segment takes the rest of the path.
+                  c.routes.get("/v1/events/{bucket}/<key>", view(this::getEvent));
+                  c.routes.get("/v1/events", view(this::getEvent));
                   c.routes.exception(
                       ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
                   // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
@@ -107,11 +126,14 @@ public final class HttpApi implements AutoCloseable {
                       Exception.class,
                       (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
                   // Javalin has already written its own plain-text (or problem+json) 404 by now;
-                  // no route of ours answers 404 itself, so every 404 becomes our JSON error.
+                  // every 404 becomes our JSON error, except one of ours (an unknown object).
                   c.routes.error(
                       404,
-                      ctx ->
-                          error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                      ctx -> {
+                        if (ctx.attribute(ANSWERED_ERROR) == null) {
+                          error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                        }
+                      });
                   c.routes.error(
                       405,
                       ctx ->
@@ -268,6 +290,13 @@ public final class HttpApi implements AutoCloseable {
     return new ApiError(413, "body is larger than the limit of " + maxBodyBytes + " bytes");
   }
 
+  /** Every meter in the Prometheus text exposition format (version 0.0.4). */
+  private void getMetrics(Context ctx) {
+    ctx.status(200)
+        .contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(sluice.metrics().scrape());
+  }
+
   private void pause(Context ctx) {
     operator.pause(caller(ctx));
     send(ctx, 200, status());
@@ -410,6 +439,38 @@ public final class HttpApi implements AutoCloseable {
     return ids;
   }
 
+  /**
+   * Where the events of one object stand, with their forecast start: {@code /v1/events/BUCKET/KEY}
+   * (KEY percent-encoded as a path) or {@code /v1/events?bucket=BUCKET&key=KEY}.
+   */
+  private void getEvent(Context ctx) {
+    String bucket;
+    String key;
+    if (ctx.pathParamMap().containsKey("bucket")) {
+      bucket = ctx.pathParam("bucket");
+      key = ctx.pathParam("key");
+    } else {
+      bucket = ctx.queryParam("bucket");
+      key = ctx.queryParam("key");
+      if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+        throw new ApiError(
+            400, "give the object as /v1/events/BUCKET/KEY or /v1/events?bucket=BUCKET&key=KEY");
+      }
+    }
+    Instant now = sluice.time().now();
+    List<EventLocation> found = sluice.backlog().locate(bucket, key, now);
+    if (found.isEmpty()) {
+      throw new ApiError(404, "no event for bucket " + bucket + " key " + key);
+    }
+    // The forecast reads the release log: only worth it when an event still waits.
+    boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
+    FlowReading reading = waits ? FlowReading.of(sluice.backlog(), sluice.limits(), now) : null;
+    send(
+        ctx,
+        200,
+        EventJson.of(bucket, key, found, now, reading, sluice.dispatcher().isPaused(), json));
+  }
+
   /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */
   private void getReleases(Context ctx) throws IOException {
     Instant since = Instant.EPOCH;
@@ -465,6 +526,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void error(Context ctx, int status, String message) {
+    ctx.attribute(ANSWERED_ERROR, Boolean.TRUE);
     send(ctx, status, json.createObjectNode().put("error", message));
   }
 

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.dispatch.DispatcherStats;
-import dev.sluice.core.gate.Limits;
+import dev.sluice.core.forecast.Drain;
+import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.forecast.FlowReading;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,9 +18,11 @@ final class StatusJson {
 
   static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
-    BacklogStats b = sluice.backlog().stats(now);
+    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), now);
+    BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
+    o.put("now", now.toString());
     o.put("paused", d.paused());
     o.put("draining", draining);
     o.put("backlog", b.waiting());
@@ -28,16 +32,17 @@ final class StatusJson {
     // whose end has not come back yet.
     o.put("running", d.running());
     o.put("released", b.releases());
+    o.put("releasedLastMinute", reading.releasedLastMinute());
+    o.put("releaseRatePerSecond", reading.releasedLastMinute() / 60.0);
     o.put("completed", b.done());
     o.put("dead", b.dead());
     o.put("oldestWaiting", b.oldestWaiting() == null ? null : b.oldestWaiting().toString());
     o.put(
         "oldestWaitingSeconds",
-        b.oldestWaiting() == null
-            ? 0.0
-            : Duration.between(b.oldestWaiting(), now).toMillis() / 1000.0);
-    Duration drain = timeToDrain(b.waiting(), sluice.limits());
-    o.put("timeToDrainSeconds", drain == null ? null : drain.toMillis() / 1000.0);
+        b.oldestWaiting() == null ? 0.0 : seconds(Duration.between(b.oldestWaiting(), now)));
+    Drain drain = reading.forecast().drain(b.waiting());
+    o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
+    o.set("forecast", forecast(reading, drain, d.paused(), json));
     o.set("limits", LimitsDocument.write(sluice.limits(), json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
@@ -50,24 +55,29 @@ final class StatusJson {
     return o;
   }
 
-  /**
-   * Lower bound on the time to release what waits, from the window and rate limits alone; null when
-   * no such limit is set (then only the target's speed bounds it).
-   */
-  static Duration timeToDrain(long waiting, Limits limits) {
-    if (waiting == 0) {
-      return Duration.ZERO;
+  private static ObjectNode forecast(
+      FlowReading reading, Drain drain, boolean paused, ObjectMapper json) {
+    DrainForecast f = reading.forecast();
+    ObjectNode o = json.createObjectNode();
+    o.put("waiting", drain.waiting());
+    o.put("lastStart", drain.lastStart().toString());
+    o.put("drainedAt", drain.drainedAt().toString());
+    o.put("timeToDrainSeconds", seconds(Duration.between(reading.now(), drain.drainedAt())));
+    o.put("latencySeconds", seconds(reading.latency()));
+    o.put("latencySamples", reading.latencySamples());
+    o.put("lagSeconds", seconds(reading.lag()));
+    double pace = f.steadyPerSecond();
+    if (Double.isInfinite(pace)) {
+      o.putNull("steadyPerSecond");
+    } else {
+      o.put("steadyPerSecond", pace);
     }
-    Duration best = null;
-    if (limits.window() != null) {
-      long windows = (waiting - 1) / limits.window().limit();
-      best = limits.window().every().multipliedBy(windows);
-    }
-    if (limits.rate() != null) {
-      double beyondBurst = Math.max(0, waiting - limits.rate().burst());
-      Duration byRate = Duration.ofMillis((long) (beyondBurst / limits.rate().perSecond() * 1000));
-      best = best == null || byRate.compareTo(best) > 0 ? byRate : best;
-    }
-    return best;
+    // A paused service releases nothing: the forecast is for a resume now.
+    o.put("assumesResumeNow", paused);
+    return o;
+  }
+
+  static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
   }
 }

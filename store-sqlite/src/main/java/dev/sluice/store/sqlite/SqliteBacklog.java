@@ -12,6 +12,7 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import java.io.IOException;
@@ -531,6 +532,14 @@ public final class SqliteBacklog implements Backlog {
   public BacklogStats stats(Instant now) {
     Objects.requireNonNull(now, "now");
     return read("stats", () -> reads.stats(Micros.of(now)));
+  }
+
+  @Override
+  public List<EventLocation> locate(String bucket, String key, Instant now) {
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(now, "now");
+    return read("locate", () -> reads.locate(bucket, key, Micros.of(now), LOCATE_LIMIT));
   }
 
   @Override

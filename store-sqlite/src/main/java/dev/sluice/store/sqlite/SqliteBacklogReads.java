@@ -5,12 +5,15 @@ import static dev.sluice.store.sqlite.EventColumns.getInstant;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -48,6 +51,23 @@ final class SqliteBacklogReads {
       "SELECT started FROM (SELECT coalesce(answered_at, finished_at, released_at) AS started"
           + " FROM releases WHERE released_at >= ?) WHERE started >= ? ORDER BY started";
 
+  // The events of one object through the unique index on identity: an identity starts with
+  // bucket NUL key NUL, so they are the identities in [bucket NUL key NUL, bucket NUL key \u0001).
+  private static final String LOCATE =
+      "SELECT e.id, e.state, e.attempts, e.accepted_at, e.due_at, e.last_error, r.answered_at, "
+          + prefixed("e.", EventColumns.LIST)
+          + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
+          + " WHERE e.identity >= ? AND e.identity < ? ORDER BY e.id DESC LIMIT ?";
+  // Counted through the claim-order indexes (state = 0 on due_at, state = 1 on lease_until).
+  private static final String WAITING_DUE_BEFORE =
+      "SELECT count(*) FROM events WHERE state = 0 AND due_at < ?";
+  private static final String WAITING_DUE_AT_BEFORE_ID =
+      "SELECT count(*) FROM events WHERE state = 0 AND due_at = ? AND id < ?";
+  private static final String LEASES_ENDED_BEFORE =
+      "SELECT count(*) FROM events WHERE state = 1 AND lease_until < ?";
+  private static final String LEASES_ENDED_AT_BEFORE_ID =
+      "SELECT count(*) FROM events WHERE state = 1 AND lease_until = ? AND id < ?";
+
   private final StatementCache statements;
 
   SqliteBacklogReads(StatementCache statements) {
@@ -82,6 +102,72 @@ final class SqliteBacklogReads {
       }
     }
     return new BacklogStats(waiting, due, leased, done, dead, releases, oldest);
+  }
+
+  List<EventLocation> locate(String bucket, String key, long now, int limit) throws SQLException {
+    String prefix = bucket + '\u0000' + key;
+    PreparedStatement query = statements.get(LOCATE);
+    query.setBytes(1, (prefix + '\u0000').getBytes(StandardCharsets.UTF_8));
+    query.setBytes(2, (prefix + '\u0001').getBytes(StandardCharsets.UTF_8));
+    query.setInt(3, limit);
+    List<EventLocation> found = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        ObjectEvent event = EventColumns.read(rs, 8);
+        if (!event.bucket().equals(bucket) || !event.key().equals(key)) {
+          continue; // a bucket or key that holds NUL itself: not this object
+        }
+        int state = rs.getInt(2);
+        Long dueAt = state == EventState.WAITING ? rs.getLong(5) : null;
+        long id = rs.getLong(1);
+        found.add(
+            new EventLocation(
+                id,
+                event,
+                status(state, getInstant(rs, 7) != null),
+                rs.getInt(3),
+                Micros.toInstant(rs.getLong(4)),
+                dueAt == null ? null : Micros.toInstant(dueAt),
+                dueAt == null ? null : ahead(id, dueAt, now),
+                rs.getString(6)));
+      }
+    }
+    Collections.reverse(found);
+    return found;
+  }
+
+  /** Events a claim takes before a waiting event: waiting ones and expired leases before it. */
+  private long ahead(long id, long dueAt, long now) throws SQLException {
+    long ahead = count(WAITING_DUE_BEFORE, dueAt) + count(WAITING_DUE_AT_BEFORE_ID, dueAt, id);
+    if (dueAt <= now) {
+      ahead += count(LEASES_ENDED_BEFORE, dueAt) + count(LEASES_ENDED_AT_BEFORE_ID, dueAt, id);
+    } else {
+      ahead += count(LEASES_ENDED_BEFORE, now + 1);
+    }
+    return ahead;
+  }
+
+  private long count(String sql, long... params) throws SQLException {
+    PreparedStatement query = statements.get(sql);
+    for (int i = 0; i < params.length; i++) {
+      query.setLong(i + 1, params[i]);
+    }
+    try (ResultSet rs = query.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static EventLocation.EventStatus status(int state, boolean answered) {
+    return switch (state) {
+      case EventState.WAITING -> EventLocation.EventStatus.WAITING;
+      case EventState.LEASED ->
+          answered ? EventLocation.EventStatus.RUNNING : EventLocation.EventStatus.LEASED;
+      case EventState.DONE -> EventLocation.EventStatus.DONE;
+      case EventState.DEAD -> EventLocation.EventStatus.DEAD;
+      case EventState.PURGED -> EventLocation.EventStatus.PURGED;
+      default -> throw new IllegalStateException("unknown event state " + state);
+    };
   }
 
   List<DeadLetter> deadLetters(long afterEventId, int limit) throws SQLException {

@@ -1,0 +1,57 @@
+package dev.sluice.core.forecast;
+
+import dev.sluice.core.gate.Limits;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a forecast starts from: the limits in force, what the limits have already used, the jobs
+ * still running and how long the target takes. Validated at construction.
+ *
+ * @param now the instant the forecast is made
+ * @param limits the limits in force
+ * @param recentStarts when the jobs of recent releases started at the target (as {@code
+ *     Backlog.startTimes} gives them): a window or a bucket already spent by them is not granted
+ *     afresh. Any order; those older than the limits look back are ignored.
+ * @param inFlight jobs released and not finished; under a max-in-flight limit they hold their slots
+ *     until {@code now + latency}
+ * @param latency how long the target takes to answer a job (a mean or median of recent answers);
+ *     zero when not known. It bounds throughput under a max-in-flight limit M to M per latency.
+ * @param lag how late after the limits allow it a job reaches the target: the time the dispatcher
+ *     takes to claim it and hand it over (measured from the release log); zero when not known.
+ *     Limits count a job from its start, so under a sliding window each window opens this much
+ *     later than the last one alone would: over many windows the lags add up.
+ */
+public record ForecastBasis(
+    Instant now,
+    Limits limits,
+    List<Instant> recentStarts,
+    long inFlight,
+    Duration latency,
+    Duration lag) {
+
+  /** A basis with jobs that reach the target the instant the limits allow them. */
+  public ForecastBasis(
+      Instant now, Limits limits, List<Instant> recentStarts, long inFlight, Duration latency) {
+    this(now, limits, recentStarts, inFlight, latency, Duration.ZERO);
+  }
+
+  public ForecastBasis {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(limits, "limits");
+    recentStarts = List.copyOf(Objects.requireNonNull(recentStarts, "recentStarts"));
+    Objects.requireNonNull(latency, "latency");
+    if (inFlight < 0) {
+      throw new IllegalArgumentException("inFlight must be >= 0, got " + inFlight);
+    }
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must be >= 0, got " + latency);
+    }
+    Objects.requireNonNull(lag, "lag");
+    if (lag.isNegative()) {
+      throw new IllegalArgumentException("lag must be >= 0, got " + lag);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.sluice.service.forecast;
+
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogArguments;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.forecast.DrainForecast;
+import dev.sluice.core.forecast.ForecastBasis;
+import dev.sluice.core.gate.Limits;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the release log says about the flow right now, and the forecast made from it: the recent
+ * starts the limits still count, the releases of the last minute, and the target's median latency.
+ *
+ * @param now when it was read
+ * @param stats the backlog's counts at {@code now}
+ * @param releasedLastMinute releases recorded in the minute before {@code now}
+ * @param latency median time the target took to answer the recent releases (zero when none
+ *     answered)
+ * @param latencySamples how many answers the latency was taken from
+ * @param lag how late after the limits allowed it a recent job reached the target (see {@link
+ *     #lagUnderWindow}; zero when not known)
+ * @param forecast the forecast from these figures and the limits in force
+ */
+public record FlowReading(
+    Instant now,
+    BacklogStats stats,
+    long releasedLastMinute,
+    Duration latency,
+    int latencySamples,
+    Duration lag,
+    DrainForecast forecast) {
+
+  private static final Duration RATE_SPAN = Duration.ofMinutes(1);
+  private static final int LATENCY_SAMPLES = 1_000;
+  private static final List<Duration> LATENCY_SPANS =
+      List.of(Duration.ofSeconds(10), Duration.ofMinutes(5));
+
+  /** Reads the backlog and its release log at {@code now} under {@code limits}. */
+  public static FlowReading of(Backlog backlog, Limits limits, Instant now) {
+    BacklogStats stats = backlog.stats(now);
+    Duration history = historyNeeded(limits);
+    // A release counts from its start at the target; one released up to a window before may
+    // have started inside it.
+    List<Instant> recentStarts =
+        history.isZero() ? List.of() : backlog.startTimes(now.minus(history), history);
+    List<Instant> lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO);
+    Samples samples = recentSamples(backlog, now);
+    Duration latency = median(samples.answers());
+    Duration lag = lagUnderWindow(limits, lastMinute);
+    if (lag == null) {
+      lag = mean(samples.handovers());
+    }
+    DrainForecast forecast =
+        new DrainForecast(
+            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag));
+    return new FlowReading(
+        now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
+  }
+
+  /** How far back releases still hold a window or a bucket: as the gate restores them. */
+  static Duration historyNeeded(Limits limits) {
+    Duration d = Duration.ZERO;
+    if (limits.window() != null) {
+      d = limits.window().every();
+    }
+    if (limits.rate() != null) {
+      Duration refill =
+          Duration.ofNanos(
+              (long) Math.ceil(limits.rate().burst() / limits.rate().perSecond() * 1e9));
+      d = refill.compareTo(d) > 0 ? refill : d;
+    }
+    return d;
+  }
+
+  /**
+   * Under a sliding window of N per T, the start that took the place of a start N places before it
+   * could have come T after it; how much later it came is the lag (the dispatcher's tick, the
+   * claim, the handover). The mean over the pairs of recent starts (in time order) that were held
+   * by the window: a pair more than a window late was not (the backlog ran dry). Their mean, not
+   * their median, because the lags add up from one window to the next. Null when there is no
+   * sliding window or no such pair.
+   */
+  static Duration lagUnderWindow(Limits limits, List<Instant> sortedStarts) {
+    Limits.Window w = limits.window();
+    if (w == null || w.aligned() || sortedStarts.size() <= w.limit()) {
+      return null;
+    }
+    long every = w.every().toNanos();
+    long total = 0;
+    long pairs = 0;
+    for (int i = 0; i + w.limit() < sortedStarts.size(); i++) {
+      long gap = Duration.between(sortedStarts.get(i), sortedStarts.get(i + w.limit())).toNanos();
+      long late = gap - every;
+      if (late > -every && late < every) {
+        total += late;
+        pairs++;
+      }
+    }
+    return pairs == 0 ? null : Duration.ofNanos(Math.max(0, total / pairs));
+  }
+
+  /** Answer times and handovers of recent releases. */
+  private record Samples(List<Duration> answers, List<Duration> handovers) {}
+
+  /**
+   * How long the target took on recent releases (from the call's beginning to its answer where the
+   * log has both, else from the release to its outcome) and how long they took to reach it (from
+   * the release to the call's beginning). The last 10 seconds' first releases, or the last 5
+   * minutes' when none was answered in 10 seconds.
+   */
+  private static Samples recentSamples(Backlog backlog, Instant now) {
+    for (Duration span : LATENCY_SPANS) {
+      List<Duration> answers = new ArrayList<>();
+      List<Duration> handovers = new ArrayList<>();
+      for (ReleaseRecord r : backlog.releases(now.minus(span), 0, LATENCY_SAMPLES)) {
+        if (r.reachedAt() != null) {
+          handovers.add(Duration.between(r.releasedAt(), r.reachedAt()));
+        }
+        if (r.reachedAt() != null && r.answeredAt() != null) {
+          answers.add(Duration.between(r.reachedAt(), r.answeredAt()));
+        } else if (r.finishedAt() != null
+            && !BacklogArguments.EXPIRED.equals(r.outcome())
+            && !BacklogArguments.ABANDONED.equals(r.outcome())) {
+          answers.add(Duration.between(r.releasedAt(), r.finishedAt()));
+        }
+      }
+      if (!answers.isEmpty()) {
+        return new Samples(answers, handovers);
+      }
+    }
+    return new Samples(List.of(), List.of());
+  }
+
+  private static Duration mean(List<Duration> samples) {
+    if (samples.isEmpty()) {
+      return Duration.ZERO;
+    }
+    long total = 0;
+    for (Duration d : samples) {
+      total += Math.max(0, d.toNanos());
+    }
+    return Duration.ofNanos(total / samples.size());
+  }
+
+  private static Duration median(List<Duration> samples) {
+    if (samples.isEmpty()) {
+      return Duration.ZERO;
+    }
+    List<Duration> sorted = new ArrayList<>(samples);
+    Collections.sort(sorted);
+    Duration m = sorted.get(sorted.size() / 2);
+    return m.isNegative() ? Duration.ZERO : m;
+  }
+}

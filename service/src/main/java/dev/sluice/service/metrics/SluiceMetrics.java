@@ -1,0 +1,378 @@
+package dev.sluice.service.metrics;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.dispatch.DispatchObserver;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.core.time.TimeSource;
+import dev.sluice.ingest.IntakeObserver;
+import dev.sluice.intake.DropCategory;
+import dev.sluice.intake.Dropped;
+import dev.sluice.sources.sqs.SqsSource;
+import dev.sluice.sources.sqs.SqsSourceStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every meter of a running service, in one Prometheus registry, fed by what the dispatcher and the
+ * intake report ({@link DispatchObserver}, {@link IntakeObserver}) and by the SQS source's own
+ * counts; only the backlog gauges read the backlog, through a snapshot kept for {@link
+ * #BACKLOG_SNAPSHOT_AGE}. The meters and their meaning are listed in docs/metrics.md.
+ */
+public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
+  /**
+   * How long one backlog snapshot serves the backlog gauges: a scrape reads it once, not thrice.
+   */
+  static final Duration BACKLOG_SNAPSHOT_AGE = Duration.ofSeconds(1);
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Backlog backlog;
+  private final TimeSource time;
+
+  private final Counter released;
+  private final Counter gateAdmitted;
+  private final Counter gateWaited;
+  private final Timer gateWait;
+  private final Counter deadLettered;
+
+  /** Released and not yet closed by a settlement. */
+  private final AtomicLong inFlight = new AtomicLong();
+
+  /** Release ids of work the target began and whose end is not settled yet. */
+  private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+  private final Object snapshotLock = new Object();
+  private BacklogStats snapshot;
+  private long snapshotAtNanos;
+
+  /**
+   * @param backlog read for the backlog gauges
+   * @param limits the limits in force, read at each scrape
+   */
+  public SluiceMetrics(Backlog backlog, TimeSource time, Supplier<Limits> limits) {
+    this.backlog = backlog;
+    this.time = time;
+
+    for (DropCategory c : DropCategory.values()) {
+      dropped(c.label()); // every reason shows, zeros included
+    }
+    counter("sluice.rejected", "Records turned away because they could not be read", "records");
+
+    backlogGauge(
+        "sluice.backlog.waiting",
+        "Events waiting to be released (new or back for a retry)",
+        "events",
+        BacklogStats::waiting);
+    backlogGauge(
+        "sluice.backlog.due", "Waiting events whose due time has come", "events", s -> s.due());
+    Gauge.builder("sluice.backlog.oldest.waiting.age", this, m -> m.oldestWaitingAgeSeconds())
+        .description("Age of the oldest waiting event (since it was accepted); 0 when none waits")
+        .baseUnit("seconds")
+        .register(registry);
+
+    released =
+        counter("sluice.released", "Events released to the target (each retry again)", "events");
+    Gauge.builder("sluice.in.flight", inFlight, AtomicLong::get)
+        .description("Releases not yet settled, running work included")
+        .baseUnit("releases")
+        .register(registry);
+    Gauge.builder("sluice.running", running, Set::size)
+        .description("Of those in flight: work the target began and whose end is not yet settled")
+        .baseUnit("releases")
+        .register(registry);
+    for (String kind : List.of("retry", "throttled")) {
+      retries(kind);
+    }
+    deadLettered = counter("sluice.dead.lettered", "Events moved to the dead letters", "events");
+
+    limitGauge(
+        "sluice.limit.window.limit",
+        "Releases allowed per window; NaN when no window limit is set",
+        "events",
+        limits,
+        l -> l.window() == null ? Double.NaN : l.window().limit());
+    limitGauge(
+        "sluice.limit.window.length",
+        "Length of the window; NaN when no window limit is set",
+        "seconds",
+        limits,
+        l -> l.window() == null ? Double.NaN : l.window().every().toNanos() / 1e9);
+    limitGauge(
+        "sluice.limit.rate",
+        "Sustained release rate; NaN when no rate limit is set",
+        "events_per_second",
+        limits,
+        l -> l.rate() == null ? Double.NaN : l.rate().perSecond());
+    limitGauge(
+        "sluice.limit.rate.burst",
+        "Releases allowed at once above the rate; NaN when no rate limit is set",
+        "events",
+        limits,
+        l -> l.rate() == null ? Double.NaN : l.rate().burst());
+    limitGauge(
+        "sluice.limit.max.in.flight",
+        "Most releases in flight at once; NaN when not limited",
+        "releases",
+        limits,
+        l -> l.maxInFlight() == null ? Double.NaN : l.maxInFlight());
+
+    gateAdmitted = gateDecision("admitted");
+    gateWaited = gateDecision("waited");
+    gateWait =
+        Timer.builder("sluice.gate.wait")
+            .description(
+                "Time the gate held releases back: from the first refusal after a release to the"
+                    + " next release")
+            .register(registry);
+  }
+
+  /** The registry, for meters of other parts. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Every meter in the Prometheus text format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Counts what the SQS source did, read from its own counts at each scrape. */
+  public void watch(SqsSource source) {
+    sqsCounter(
+        "sluice.sqs.received",
+        "SQS messages received (a redelivery counts again)",
+        "messages",
+        source,
+        SqsSourceStats::received);
+    sqsCounter(
+        "sluice.sqs.deleted",
+        "SQS messages deleted after their events were committed",
+        "messages",
+        source,
+        SqsSourceStats::deleted);
+    sqsCounter(
+        "sluice.sqs.unreadable",
+        "SQS messages that can never be read, left on the queue for its redrive policy",
+        "messages",
+        source,
+        SqsSourceStats::leftForRedrive);
+    sqsCounter(
+        "sluice.sqs.errors",
+        "Failed SQS calls and commits of received batches, each followed by a backoff",
+        "errors",
+        source,
+        SqsSourceStats::failures);
+    sqsCounter(
+        "sluice.sqs.visibility.extensions",
+        "ChangeMessageVisibilityBatch calls made to keep a batch invisible while it commits",
+        "calls",
+        source,
+        SqsSourceStats::visibilityExtensions);
+  }
+
+  // --- intake
+
+  @Override
+  public void appended(String source, AppendResult result) {
+    accepted(source).increment(result.accepted());
+    duplicates(source).increment(result.duplicates());
+  }
+
+  @Override
+  public void dropped(List<Dropped> dropped) {
+    for (Dropped d : dropped) {
+      dropped(d.category().label()).increment();
+    }
+  }
+
+  @Override
+  public void rejected(int records) {
+    counter("sluice.rejected", "Records turned away because they could not be read", "records")
+        .increment(records);
+  }
+
+  // --- dispatcher
+
+  @Override
+  public void released(List<Job> jobs, Instant at, Duration heldByGate) {
+    released.increment(jobs.size());
+    inFlight.addAndGet(jobs.size());
+    gateAdmitted.increment();
+    if (!heldByGate.isZero()) {
+      gateWait.record(heldByGate);
+    }
+  }
+
+  @Override
+  public void gateRefused(Instant at) {
+    gateWaited.increment();
+  }
+
+  @Override
+  public void answered(Job job, Outcome outcome, Duration atTarget) {
+    Timer.builder("sluice.target.latency")
+        .description("Time the target took to answer a call, by its answer")
+        .tag("outcome", outcome.label())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(atTarget);
+  }
+
+  @Override
+  public void ended(Job job, Outcome outcome, Duration sinceReached) {
+    Timer.builder("sluice.started.work")
+        .description(
+            "Time from starting asynchronous work at the target to the report of its end, by"
+                + " how it ended")
+        .tag("outcome", outcome.label())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(sinceReached);
+  }
+
+  @Override
+  public void settled(List<Settlement> settlements, Instant at) {
+    long closed = 0;
+    for (Settlement s : settlements) {
+      switch (s.kind()) {
+        case STARTED -> running.add(s.job().releaseId());
+        case RETRY -> retries("retry").increment();
+        case THROTTLED -> retries("throttled").increment();
+        case DEAD -> deadLettered.increment();
+        case DONE -> {}
+      }
+      if (s.closesRelease()) {
+        closed++;
+        running.remove(s.job().releaseId());
+        Counter.builder("sluice.closed")
+            .description("Releases closed, by the outcome recorded on them")
+            .baseUnit("releases")
+            .tag("outcome", s.outcome())
+            .register(registry)
+            .increment();
+      }
+    }
+    inFlight.addAndGet(-closed);
+  }
+
+  // --- meters
+
+  private Counter accepted(String source) {
+    return Counter.builder("sluice.accepted")
+        .description("Events committed to the backlog as new, by source")
+        .baseUnit("events")
+        .tag("source", source)
+        .register(registry);
+  }
+
+  private Counter duplicates(String source) {
+    return Counter.builder("sluice.duplicate")
+        .description("Events the backlog already held (a repeated notification), by source")
+        .baseUnit("events")
+        .tag("source", source)
+        .register(registry);
+  }
+
+  private Counter dropped(String reason) {
+    return Counter.builder("sluice.dropped")
+        .description("Records deliberately not kept, by reason")
+        .baseUnit("events")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter retries(String kind) {
+    return Counter.builder("sluice.retries")
+        .description(
+            "Events sent back to wait for another release: retry spends an attempt, throttled"
+                + " does not")
+        .baseUnit("retries")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  private Counter gateDecision(String decision) {
+    return Counter.builder("sluice.gate.decisions")
+        .description(
+            "Answers of the gate when workers were free: admitted (events went out) or waited (the"
+                + " limits allowed none)")
+        .baseUnit("decisions")
+        .tag("decision", decision)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description, String unit) {
+    return Counter.builder(name).description(description).baseUnit(unit).register(registry);
+  }
+
+  private void backlogGauge(
+      String name, String description, String unit, ToDoubleFunction<BacklogStats> read) {
+    Gauge.builder(name, this, m -> read.applyAsDouble(m.backlogStats()))
+        .description(description)
+        .baseUnit(unit)
+        .register(registry);
+  }
+
+  private void limitGauge(
+      String name,
+      String description,
+      String unit,
+      Supplier<Limits> limits,
+      Function<Limits, Double> read) {
+    // Held strongly: a gauge keeps its object weakly, and nothing else keeps this supplier.
+    Gauge.builder(name, limits, l -> read.apply(l.get()))
+        .description(description)
+        .baseUnit(unit)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private void sqsCounter(
+      String name,
+      String description,
+      String unit,
+      SqsSource source,
+      ToDoubleFunction<SqsSourceStats> read) {
+    FunctionCounter.builder(name, source, s -> read.applyAsDouble(s.stats()))
+        .description(description)
+        .baseUnit(unit)
+        .register(registry);
+  }
+
+  private double oldestWaitingAgeSeconds() {
+    Instant oldest = backlogStats().oldestWaiting();
+    if (oldest == null) {
+      return 0;
+    }
+    return Math.max(0, Duration.between(oldest, time.now()).toNanos() / 1e9);
+  }
+
+  private BacklogStats backlogStats() {
+    synchronized (snapshotLock) {
+      long now = time.nanoTime();
+      if (snapshot == null || now - snapshotAtNanos >= BACKLOG_SNAPSHOT_AGE.toNanos()) {
+        snapshot = backlog.stats(time.instantAt(now));
+        snapshotAtNanos = now;
+      }
+      return snapshot;
+    }
+  }
+}
