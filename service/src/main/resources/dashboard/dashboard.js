@@ -32,7 +32,8 @@
   // ---- HTTP ---------------------------------------------------------------------------------
 
   function headers(extra) {
-    const h = Object.assign({}, extra || {});
+    // The audit trail records which interface acted.
+    const h = Object.assign({ "X-Sluice-Client": "dashboard" }, extra || {});
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) {
       h["Authorization"] = "Bearer " + token;
