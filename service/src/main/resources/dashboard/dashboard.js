@@ -331,8 +331,9 @@
       el("fig-dead").textContent = s.dead;
       el("fig-retried").textContent = s.sinceStart.retried + " retried since start";
       const pill = el("state");
-      pill.textContent = s.paused ? "paused" : "releasing";
-      pill.className = "pill " + (s.paused ? "pill-paused" : "pill-running");
+      pill.textContent = s.draining ? "draining" : s.paused ? "paused" : "releasing";
+      pill.className = "pill " + (s.paused || s.draining ? "pill-paused" : "pill-running");
+      el("drain").disabled = !!s.draining;
       el("pause").disabled = s.paused;
       el("resume").disabled = !s.paused;
       el("window-caption").textContent = state.limit
@@ -355,6 +356,12 @@
       banner.textContent =
         "Sluice is unreachable at " + location.origin + " since " + clock(state.unreachableSince) +
         ": " + state.unreachableReason + ". The figures below are from before.";
+      banner.hidden = false;
+    } else if (state.status && state.status.draining) {
+      banner.className = "banner banner-paused";
+      banner.dataset.state = "draining";
+      banner.textContent =
+        "Draining: no new events are taken; the backlog is finished, then the service stops.";
       banner.hidden = false;
     } else if (state.status && state.status.paused) {
       banner.className = "banner banner-paused";
@@ -589,6 +596,11 @@
   function wire() {
     el("pause").addEventListener("click", () => act("pause", () => callJson("POST", "/v1/pause")));
     el("resume").addEventListener("click", () => act("resume", () => callJson("POST", "/v1/resume")));
+    el("drain").addEventListener("click", () => {
+      if (window.confirm("Drain: take no new events, finish the backlog, then stop the service?")) {
+        act("drain", () => callJson("POST", "/v1/drain"));
+      }
+    });
     el("redrive-all").addEventListener("click", () => act("redrive all", () => callJson("POST", "/v1/dead/redrive", {})));
     for (const button of document.querySelectorAll("#limits button[data-limit]")) {
       const part = button.dataset.limit;

@@ -307,6 +307,34 @@ class DashboardTest {
   }
 
   @Test
+  void dashboard_drainButton_drainsAndSaysSoAndTheAuditNamesTheDashboard() {
+    // Paused with events waiting: the drain cannot finish, so the page stays up to show it.
+    try (RunningSluice sluice =
+            RunningSluice.start(
+                dataDir,
+                RecordingTarget.completing(),
+                Limits.none(),
+                RunningSluice.fastRetry(3),
+                true);
+        HeadlessChromium chromium = HeadlessChromium.start(profile, 1366, 768)) {
+      sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("drain", 0, 3))).ok();
+      String origin = sluice.service.apiUrl().toString().replaceAll("/$", "");
+      chromium.driver.get(origin + "/");
+      awaitPolls(chromium, 1);
+
+      chromium.driver.findElement(By.id("drain")).click();
+      chromium.driver.switchTo().alert().accept();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> bannerState(chromium).equals("draining"));
+      assertThat(sluice.status().get("draining").asBoolean()).isTrue();
+      assertThat(chromium.driver.findElement(By.id("drain")).isEnabled()).isFalse();
+      JsonNode latest = sluice.api.get("/v1/audit").ok().get("entries").get(0);
+      assertThat(latest.get("action").asText()).isEqualTo("drain");
+      assertThat(latest.get("via").asText()).isEqualTo("dashboard");
+    }
+  }
+
+  @Test
   void root_whenRequested_servesThePageWhileUnknownPathsStayJson404() {
     try (RunningSluice sluice =
         RunningSluice.start(
