@@ -9,8 +9,7 @@ final class StatusText {
 
   static String render(JsonNode s) {
     StringBuilder b = new StringBuilder();
-    b.append(
-        String.format("state        %s%n", s.path("paused").asBoolean() ? "PAUSED" : "running"));
+    b.append(String.format("state        %s%n", state(s)));
     b.append(
         String.format(
             "backlog      %d waiting (%d due)%n",
@@ -92,5 +91,14 @@ final class StatusText {
       return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
     }
     return String.format(Locale.ROOT, "%dh%02dm", whole / 3600, (whole % 3600) / 60);
+  }
+
+  /** DRAINING (taking no new events), PAUSED (releasing nothing), both, or running. */
+  static String state(JsonNode s) {
+    boolean paused = s.path("paused").asBoolean();
+    if (s.path("draining").asBoolean()) {
+      return paused ? "DRAINING, PAUSED (the drain finishes once resumed)" : "DRAINING";
+    }
+    return paused ? "PAUSED" : "running";
   }
 }

@@ -82,4 +82,17 @@ class StatusCommandTest {
       assertThat(doc.get("paused").asBoolean()).isTrue();
     }
   }
+
+  @Test
+  void state_saysDrainingAndPausedAsTheyAre() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(StatusText.state(json.readTree("{\"paused\":false,\"draining\":false}")))
+        .isEqualTo("running");
+    assertThat(StatusText.state(json.readTree("{\"paused\":true,\"draining\":false}")))
+        .isEqualTo("PAUSED");
+    assertThat(StatusText.state(json.readTree("{\"paused\":false,\"draining\":true}")))
+        .isEqualTo("DRAINING");
+    assertThat(StatusText.state(json.readTree("{\"paused\":true,\"draining\":true}")))
+        .startsWith("DRAINING, PAUSED");
+  }
 }
