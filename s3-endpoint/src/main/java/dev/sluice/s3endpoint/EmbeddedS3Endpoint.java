@@ -71,7 +71,7 @@ public final class EmbeddedS3Endpoint implements AutoCloseable {
       throw new IllegalArgumentException("config, sink and time must not be null");
     }
     BlobStore files = openDataDir(config);
-    BlobStore store = new EventingBlobStore(files, sink, time);
+    BlobStore store = new EventingBlobStore(new KeyPathBlobStore(files), sink, time);
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)
