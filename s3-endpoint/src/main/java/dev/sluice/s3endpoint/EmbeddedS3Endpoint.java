@@ -72,7 +72,9 @@ public final class EmbeddedS3Endpoint implements AutoCloseable {
       throw new IllegalArgumentException("config, sink and time must not be null");
     }
     BlobStore files = openDataDir(config);
-    BlobStore store = new EventingBlobStore(new KeyPathBlobStore(files), sink, time);
+    BlobStore store =
+        new EventingBlobStore(
+            new KeyPathBlobStore(files, config.dataDir().toAbsolutePath()), sink, time);
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)

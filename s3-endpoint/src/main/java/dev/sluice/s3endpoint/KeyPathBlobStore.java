@@ -2,6 +2,8 @@ package dev.sluice.s3endpoint;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -56,69 +58,136 @@ final class KeyPathBlobStore extends ForwardingBlobStore {
   private static final int DEFAULT_MAX_KEYS = 1000;
   private static final int DELEGATE_PAGE = 1000;
 
-  KeyPathBlobStore(BlobStore delegate) {
+  private final Path dataDir;
+
+  /**
+   * @param dataDir the directory under which {@code delegate} keeps {@code <bucket>/<path>}
+   */
+  KeyPathBlobStore(BlobStore delegate, Path dataDir) {
     super(delegate);
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * The path {@code key} is read from: its own, or its {@link KeyPaths#displaced displaced} one
+   * when only that one holds a file.
+   */
+  private String readPath(String bucket, String key) {
+    String own = KeyPaths.encode(key);
+    if (key == null || bucket == null || Files.isRegularFile(file(bucket, own))) {
+      return own;
+    }
+    String displaced = KeyPaths.displaced(key);
+    return Files.isRegularFile(file(bucket, displaced)) ? displaced : own;
+  }
+
+  /**
+   * The path {@code key} is written to: its own unless another key's file or directory is in the
+   * way (keys {@code a} and {@code a/b} are both objects in S3, but a file cannot be a directory).
+   */
+  private String writePath(String bucket, String key) {
+    String own = KeyPaths.encode(key);
+    if (key == null || bucket == null) {
+      return own;
+    }
+    Path bucketDir = dataDir.resolve(bucket);
+    Path target = file(bucket, own);
+    if (Files.isDirectory(target)) {
+      return KeyPaths.displaced(key);
+    }
+    for (Path dir = target.getParent();
+        dir != null && dir.startsWith(bucketDir) && !dir.equals(bucketDir);
+        dir = dir.getParent()) {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        return KeyPaths.displaced(key);
+      }
+    }
+    return own;
+  }
+
+  /** After {@code key} was written at {@code written}, its copy at the other path is stale. */
+  private void removeOtherPath(String bucket, String key, String written) {
+    String own = KeyPaths.encode(key);
+    String other = written.equals(own) ? KeyPaths.displaced(key) : own;
+    if (Files.isRegularFile(file(bucket, other))) {
+      super.removeBlob(DeleteObjectRequest.builder().bucket(bucket).key(other).build());
+    }
+  }
+
+  private Path file(String bucket, String path) {
+    return dataDir.resolve(bucket).resolve(path);
   }
 
   @Override
   public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
     checkLength(request.key());
-    return super.putBlob(request.toBuilder().key(KeyPaths.encode(request.key())).build(), input);
+    String path = writePath(request.bucket(), request.key());
+    PutObjectResponse response = super.putBlob(request.toBuilder().key(path).build(), input);
+    removeOtherPath(request.bucket(), request.key(), path);
+    return response;
   }
 
   @Override
   public CopyObjectResponse copyBlob(CopyObjectRequest request) {
     checkLength(request.destinationKey());
-    return super.copyBlob(
-        request.toBuilder()
-            .sourceKey(KeyPaths.encode(request.sourceKey()))
-            .destinationKey(KeyPaths.encode(request.destinationKey()))
-            .build());
+    String path = writePath(request.destinationBucket(), request.destinationKey());
+    CopyObjectResponse response =
+        super.copyBlob(
+            request.toBuilder()
+                .sourceKey(readPath(request.sourceBucket(), request.sourceKey()))
+                .destinationKey(path)
+                .build());
+    removeOtherPath(request.destinationBucket(), request.destinationKey(), path);
+    return response;
   }
 
   @Override
   public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-    return super.blobMetadata(request.toBuilder().key(KeyPaths.encode(request.key())).build());
+    return super.blobMetadata(
+        request.toBuilder().key(readPath(request.bucket(), request.key())).build());
   }
 
   @Override
   public boolean blobExists(String bucket, String key) {
-    return super.blobExists(bucket, KeyPaths.encode(key));
+    return super.blobExists(bucket, readPath(bucket, key));
   }
 
   @Override
   public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
-    return super.getBlob(request.toBuilder().key(KeyPaths.encode(request.key())).build());
+    return super.getBlob(
+        request.toBuilder().key(readPath(request.bucket(), request.key())).build());
   }
 
   @Override
   public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-    return super.removeBlob(request.toBuilder().key(KeyPaths.encode(request.key())).build());
+    return super.removeBlob(
+        request.toBuilder().key(readPath(request.bucket(), request.key())).build());
   }
 
   @Override
   public ObjectCannedACL getBlobAccess(String bucket, String key) {
-    return super.getBlobAccess(bucket, KeyPaths.encode(key));
+    return super.getBlobAccess(bucket, readPath(bucket, key));
   }
 
   @Override
   public ObjectCannedACL getBlobAccess(String bucket, String key, String versionId) {
-    return super.getBlobAccess(bucket, KeyPaths.encode(key), versionId);
+    return super.getBlobAccess(bucket, readPath(bucket, key), versionId);
   }
 
   @Override
   public GetObjectAclResponse getBlobAcl(GetObjectAclRequest request) {
-    return super.getBlobAcl(request.toBuilder().key(KeyPaths.encode(request.key())).build());
+    return super.getBlobAcl(
+        request.toBuilder().key(readPath(request.bucket(), request.key())).build());
   }
 
   @Override
   public void setBlobAccess(String bucket, String key, ObjectCannedACL access) {
-    super.setBlobAccess(bucket, KeyPaths.encode(key), access);
+    super.setBlobAccess(bucket, readPath(bucket, key), access);
   }
 
   @Override
   public void setBlobAccess(String bucket, String key, ObjectCannedACL access, String versionId) {
-    super.setBlobAccess(bucket, KeyPaths.encode(key), access, versionId);
+    super.setBlobAccess(bucket, readPath(bucket, key), access, versionId);
   }
 
   @Override
@@ -161,7 +230,7 @@ final class KeyPathBlobStore extends ForwardingBlobStore {
         .copyMultipartPart(
             stored(upload),
             request.toBuilder()
-                .sourceKey(KeyPaths.encode(request.sourceKey()))
+                .sourceKey(readPath(request.sourceBucket(), request.sourceKey()))
                 .destinationKey(KeyPaths.encode(request.destinationKey()))
                 .build());
   }

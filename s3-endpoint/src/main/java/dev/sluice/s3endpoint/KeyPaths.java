@@ -26,6 +26,12 @@ final class KeyPaths {
   static final String MARK = "%~";
   static final String CONTINUED = "%+";
 
+  /**
+   * The directory of {@link #displaced} keys: an escaped segment's body never holds a {@code ~}, so
+   * no key's own path starts with it.
+   */
+  static final String DISPLACED = MARK + MARK;
+
   // Below the file system's 255 bytes, so an escaped chunk with its mark and continuation fits.
   static final int PLAIN_MAX = 255;
   private static final int CHUNK = 240;
@@ -57,10 +63,37 @@ final class KeyPaths {
     return path.toString();
   }
 
-  /** The key stored at {@code path}; the inverse of {@link #encode}. */
+  /**
+   * Where {@code key} is kept when its {@link #encode path} is taken by the other kind of entry: a
+   * key {@code a} when {@code a/b} exists (a directory {@code a}), or the other way round. The
+   * whole key, percent-encoded, in a directory of its own whose names are never a plain or escaped
+   * segment; within it a file and a directory never share a name, as only directories end with
+   * {@value #CONTINUED}.
+   */
+  static String displaced(String key) {
+    StringBuilder path = new StringBuilder(DISPLACED);
+    String body = percentEncode(key);
+    int start = 0;
+    do {
+      int end = chunkEnd(body, start);
+      path.append('/').append(body, start, end);
+      if (end < body.length()) {
+        path.append(CONTINUED);
+      }
+      start = end;
+    } while (start < body.length());
+    return path.toString();
+  }
+
+  /** The key stored at {@code path}; the inverse of {@link #encode} and {@link #displaced}. */
   static String decode(String path) {
     if (path == null || !path.contains(MARK)) {
       return path;
+    }
+    if (path.startsWith(DISPLACED + "/")) {
+      String key =
+          percentDecode(path.substring(DISPLACED.length() + 1).replace(CONTINUED + "/", ""));
+      return key == null ? path : key;
     }
     List<String> segments = new ArrayList<>();
     StringBuilder escaped = null;
@@ -106,21 +139,26 @@ final class KeyPaths {
     String body = percentEncode(segment);
     int start = 0;
     do {
-      int end = Math.min(body.length(), start + CHUNK);
-      // Keep a %XX escape within one chunk, so each file name is readable on its own.
-      if (end < body.length()) {
-        if (body.charAt(end - 1) == '%') {
-          end -= 1;
-        } else if (body.charAt(end - 2) == '%') {
-          end -= 2;
-        }
-      }
+      int end = chunkEnd(body, start);
       path.append(MARK).append(body, start, end);
       if (end < body.length()) {
         path.append(CONTINUED).append('/');
       }
       start = end;
     } while (start < body.length());
+  }
+
+  private static int chunkEnd(String body, int start) {
+    int end = Math.min(body.length(), start + CHUNK);
+    // Keep a %XX escape within one chunk, so each file name is readable on its own.
+    if (end < body.length()) {
+      if (body.charAt(end - 1) == '%') {
+        end -= 1;
+      } else if (body.charAt(end - 2) == '%') {
+        end -= 2;
+      }
+    }
+    return end;
   }
 
   private static String percentEncode(String segment) {

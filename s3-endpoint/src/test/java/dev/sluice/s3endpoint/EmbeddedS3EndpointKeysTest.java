@@ -256,6 +256,39 @@ class EmbeddedS3EndpointKeysTest {
     assertThat(listAll(null)).containsExactly("inside.txt");
   }
 
+  @Test
+  void aKeyAndKeysUnderItAsAFolder_areAllObjects_inEitherOrder() throws Exception {
+    List<String> keys = List.of("fd", "fd/child", "fd/child/grandchild", "df/child", "df", "df/");
+    for (String key : keys) {
+      put(key);
+    }
+
+    for (String key : keys) {
+      assertThat(get(key)).as("GET %s", key).isEqualTo("body of " + key);
+    }
+    assertThat(listAll(null)).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(sink.accepted()).extracting(ObjectEvent::key).containsExactlyElementsOf(keys);
+    assertOnlyInsideDataDir();
+
+    // Overwritten once the way is clear, a key is still one object with the new body.
+    s3.deleteObject(b -> b.bucket(BUCKET).key("fd"));
+    s3.putObject(
+        b -> b.bucket(BUCKET).key("fd/child"), RequestBody.fromBytes(Bytes.utf8("second body")));
+    assertThat(get("fd/child")).isEqualTo("second body");
+    assertThat(listAll("fd")).containsExactly("fd/child", "fd/child/grandchild");
+    s3.copyObject(
+        b ->
+            b.sourceBucket(BUCKET)
+                .sourceKey("fd/child")
+                .destinationBucket(BUCKET)
+                .destinationKey("fd/child/grandchild/x"));
+    assertThat(get("fd/child/grandchild/x")).isEqualTo("second body");
+    for (String key : listAll(null)) {
+      s3.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
+    assertThat(listAll(null)).isEmpty();
+  }
+
   /** Every file the endpoint wrote is under the bucket's directory, none beside or above it. */
   private void assertOnlyInsideDataDir() throws Exception {
     try (Stream<Path> all = Files.walk(root)) {

@@ -54,12 +54,24 @@ class KeyPathsTest {
       assertThat(KeyPaths.decode(path)).as("decode(encode(%s))", key).isEqualTo(key);
       assertThat(paths.add(path)).as("path of %s is its own: %s", key, path).isTrue();
     }
+    for (String key : KEYS) {
+      if (key.isEmpty()) {
+        continue; // S3 has no empty key, and it has no displaced path
+      }
+      String displaced = KeyPaths.displaced(key);
+      assertThat(KeyPaths.decode(displaced)).as("decode(displaced(%s))", key).isEqualTo(key);
+      assertThat(paths.add(displaced)).as("displaced path of %s is its own", key).isTrue();
+      assertThat(KeyPaths.encode(key))
+          .as("own path of %s", key)
+          .doesNotStartWith(KeyPaths.DISPLACED);
+    }
   }
 
   @Test
   void everyPathSegment_isAFileNameThatStaysInItsDirectory() {
     for (String key : KEYS) {
-      for (String segment : KeyPaths.encode(key).split("/", -1)) {
+      String both = KeyPaths.encode(key) + (key.isEmpty() ? "" : "/" + KeyPaths.displaced(key));
+      for (String segment : both.split("/", -1)) {
         assertThat(segment).as("segment of %s", key).isNotEmpty().isNotIn(".", "..");
         assertThat(segment.getBytes(StandardCharsets.UTF_8).length)
             .as("bytes of a segment of %s", key)
