@@ -53,6 +53,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * Listing reads the bucket's whole file list, decodes it and applies prefix, delimiter and paging
  * here, because an encoded path does not sort or group like its key; that costs a walk of the
  * bucket per list request, which an endpoint for incoming objects can afford.
+ *
+ * <p>A key whose own path is taken by the other kind of entry ({@code a} beside {@code a/b}) is put
+ * or copied to its {@link KeyPaths#displaced displaced} path instead, and read from there when its
+ * own path holds no file. A multipart upload always completes at the key's own path, so completing
+ * one into such a taken path still fails. Object versions are not supported by the file store, so
+ * version listings are not decoded.
  */
 final class KeyPathBlobStore extends ForwardingBlobStore {
   private static final int DEFAULT_MAX_KEYS = 1000;
