@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -166,6 +167,20 @@ class EmbeddedS3EndpointKeysTest {
         .contents()
         .forEach(o -> paged.add(o.key()));
     assertThat(paged).containsExactlyInAnyOrderElementsOf(TRICKY_KEYS).doesNotHaveDuplicates();
+
+    // ListObjects (version 1) pages by marker, the last key of the previous page.
+    List<String> pagedV1 = new ArrayList<>();
+    String marker = null;
+    for (int page = 0; page <= TRICKY_KEYS.size(); page++) {
+      String from = marker;
+      ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(BUCKET).maxKeys(2).marker(from));
+      v1.contents().forEach(o -> pagedV1.add(o.key()));
+      if (!v1.isTruncated()) {
+        break;
+      }
+      marker = v1.contents().get(v1.contents().size() - 1).key();
+    }
+    assertThat(pagedV1).containsExactlyInAnyOrderElementsOf(TRICKY_KEYS).doesNotHaveDuplicates();
   }
 
   @Test
