@@ -22,7 +22,8 @@ import org.gaul.shaded.org.eclipse.jetty.server.Server;
  * An S3-compatible HTTP endpoint, in process, whose every new object becomes an event.
  *
  * <p>Clients (AWS SDK, AWS CLI, anything that speaks S3 with path-style addressing) put objects;
- * the endpoint keeps them as plain files under {@code dataDir/<bucket>/<key>} and hands one {@link
+ * the endpoint keeps them as files under {@code dataDir/<bucket>/<key>} (escaped where a key
+ * segment is not a usable file name, see {@link KeyPaths}) and hands one {@link
  * dev.sluice.core.ObjectEvent} per new object (put, complete-multipart-upload, copy) to the {@link
  * ObjectEventSink} before it answers. A client that got a 2xx therefore has its event kept.
  *
@@ -71,7 +72,9 @@ public final class EmbeddedS3Endpoint implements AutoCloseable {
       throw new IllegalArgumentException("config, sink and time must not be null");
     }
     BlobStore files = openDataDir(config);
-    BlobStore store = new EventingBlobStore(files, sink, time);
+    BlobStore store =
+        new EventingBlobStore(
+            new KeyPathBlobStore(files, config.dataDir().toAbsolutePath()), sink, time);
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)
