@@ -13,6 +13,7 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.EventLocation.EventStatus;
+import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import java.time.Duration;
@@ -718,13 +719,195 @@ public abstract class BacklogContract {
     assertThat(backlog.stats(T0.plusSeconds(1)).waiting()).isEqualTo(1);
   }
 
+  // --------------------------------------------------------- prune
+
+  /** Prunes until the backlog has caught up; the totals deleted. */
+  private Pruned pruneAll(Instant settledBefore, Instant releasedBefore, int max) {
+    int events = 0;
+    int releases = 0;
+    for (int calls = 0; calls < 1000; calls++) {
+      Pruned p = backlog.prune(settledBefore, releasedBefore, max);
+      assertThat(p.events()).isLessThanOrEqualTo(max);
+      assertThat(p.releases()).isLessThanOrEqualTo(max);
+      events += p.events();
+      releases += p.releases();
+      if (!p.more()) {
+        return new Pruned(events, releases, false);
+      }
+    }
+    throw new AssertionError("prune never caught up");
+  }
+
+  private void doneAt(Instant at) {
+    List<Job> jobs = backlog.claim(1, LEASE, at);
+    assertThat(jobs).hasSize(1);
+    backlog.settle(List.of(Settlement.done(jobs.get(0))), at);
+  }
+
+  @Test
+  void prune_whenDoneEventsOlderThanHorizon_deletesThemAndKeepsYoungerOnes() {
+    backlog.append(numbered(1, 4), T0);
+    doneAt(T0.plusSeconds(10));
+    doneAt(T0.plusSeconds(20));
+    doneAt(T0.plusSeconds(100));
+    // before pruning, a redelivery of a done event is a duplicate
+    assertThat(backlog.append(numbered(1, 1), T0.plusSeconds(30)).duplicates()).isEqualTo(1);
+
+    Pruned pruned = pruneAll(T0.plusSeconds(50), T0, 100);
+
+    assertThat(pruned.events()).isEqualTo(2);
+    assertThat(pruned.releases()).isZero();
+    Instant later = T0.plusSeconds(200);
+    BacklogStats stats = backlog.stats(later);
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.waiting()).isEqualTo(1);
+    assertThat(backlog.locate(TestEvents.BUCKET, numbered(1).key(), later)).isEmpty();
+    assertThat(backlog.locate(TestEvents.BUCKET, numbered(3).key(), later))
+        .extracting(EventLocation::state)
+        .containsExactly(EventStatus.DONE);
+    // after the horizon a redelivery is a new event; a younger done event is still a duplicate
+    assertThat(backlog.append(numbered(1, 1), later)).isEqualTo(new AppendResult(1, 0));
+    assertThat(backlog.append(numbered(3, 1), later)).isEqualTo(new AppendResult(0, 1));
+    assertThat(backlog.stats(later).waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void prune_neverDeletesWaitingLeasedOrDeadEventsNorOpenReleases() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    backlog.settle(
+        List.of(
+            Settlement.dead(jobs.get(0), "failed-permanent", "boom"), Settlement.done(jobs.get(2))),
+        T0);
+    backlog.append(numbered(4, 2), T0.plusSeconds(1));
+    Instant farLater = T0.plus(Duration.ofDays(400));
+
+    Pruned pruned = pruneAll(farLater, farLater, 100);
+
+    // only the done event goes; of the releases only the dead letter's, which is closed (the
+    // leased event's is open, and the done event's is the newest)
+    assertThat(pruned).isEqualTo(new Pruned(1, 1, false));
+    BacklogStats stats = backlog.stats(farLater);
+    assertThat(stats.waiting()).isEqualTo(2);
+    assertThat(stats.leased()).isEqualTo(1);
+    assertThat(stats.dead()).isEqualTo(1);
+    assertThat(stats.done()).isZero();
+    assertThat(stats.releases()).isEqualTo(2);
+    assertThat(backlog.deadLetters(0, 10))
+        .extracting(DeadLetter::eventId)
+        .containsExactly(jobs.get(0).eventId());
+    List<ReleaseRecord> left = backlog.releases(Instant.EPOCH, 0, 10);
+    assertThat(left)
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactly(jobs.get(1).releaseId(), jobs.get(2).releaseId());
+    // the done event's release outlives it, with no identity, bucket or key
+    assertThat(left.get(1).identity()).isNull();
+    assertThat(left.get(1).key()).isNull();
+    assertThat(left.get(1).eventId()).isEqualTo(jobs.get(2).eventId());
+    assertThat(left.get(0).key()).isEqualTo(numbered(2).key());
+    // the leased event still settles
+    backlog.settle(List.of(Settlement.done(jobs.get(1))), farLater);
+    assertThat(backlog.stats(farLater).done()).isEqualTo(1);
+  }
+
+  @Test
+  void prune_whenReleasesOlderThanHorizon_deletesOnlyThoseAndKeepsTheirEvents() {
+    backlog.append(numbered(1, 3), T0);
+    doneAt(T0);
+    doneAt(T0.plusSeconds(10));
+    doneAt(T0.plusSeconds(20));
+
+    Pruned pruned = pruneAll(T0, T0.plusSeconds(15), 100);
+
+    assertThat(pruned).isEqualTo(new Pruned(0, 2, false));
+    Instant later = T0.plusSeconds(30);
+    assertThat(backlog.releases(Instant.EPOCH, 0, 10))
+        .extracting(ReleaseRecord::key)
+        .containsExactly(numbered(3).key());
+    assertThat(backlog.stats(later).releases()).isEqualTo(1);
+    assertThat(backlog.stats(later).done()).isEqualTo(3);
+    assertThat(backlog.startTimes(T0, LEASE)).containsExactly(T0.plusSeconds(20));
+    assertThat(backlog.locate(TestEvents.BUCKET, numbered(1).key(), later))
+        .extracting(EventLocation::state)
+        .containsExactly(EventStatus.DONE);
+  }
+
+  @Test
+  void prune_whenMoreThanMaxExpired_deletesAtMostMaxPerCallUntilCaughtUp() {
+    backlog.append(numbered(1, 10), T0);
+    List<Job> jobs = backlog.claim(10, LEASE, T0);
+    backlog.settle(jobs.stream().map(Settlement::done).toList(), T0);
+    backlog.append(numbered(11, 1), T0);
+
+    Pruned first = backlog.prune(T0.plusSeconds(1), T0.plusSeconds(1), 3);
+    assertThat(first.events()).isLessThanOrEqualTo(3);
+    assertThat(first.releases()).isLessThanOrEqualTo(3);
+    assertThat(first.more()).isTrue();
+    Pruned rest = pruneAll(T0.plusSeconds(1), T0.plusSeconds(1), 3);
+
+    // every done event goes; every release but the newest
+    assertThat(first.events() + rest.events()).isEqualTo(10);
+    assertThat(first.releases() + rest.releases()).isEqualTo(9);
+    BacklogStats stats = backlog.stats(T0.plusSeconds(2));
+    assertThat(stats.done()).isZero();
+    assertThat(stats.releases()).isEqualTo(1);
+    assertThat(stats.waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void prune_whenPurgedBeforeHorizon_deletesThemAndARedeliveryIsNew() {
+    killAll(numbered(1, 1), T0);
+    backlog.purge(List.of(), T0.plusSeconds(10));
+    backlog.append(numbered(2, 1), T0.plusSeconds(10));
+
+    assertThat(pruneAll(T0.plusSeconds(5), T0, 100).events()).isZero();
+    assertThat(backlog.append(numbered(1, 1), T0.plusSeconds(6)).duplicates()).isEqualTo(1);
+    assertThat(pruneAll(T0.plusSeconds(20), T0, 100).events()).isEqualTo(1);
+
+    assertThat(backlog.append(numbered(1, 1), T0.plusSeconds(30)).accepted()).isEqualTo(1);
+    assertThat(backlog.stats(T0.plusSeconds(30)).dead()).isZero();
+  }
+
+  @Test
+  void prune_whenEverythingExpired_idsStillIncreaseAfterwards() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    backlog.settle(jobs.stream().map(Settlement::done).toList(), T0);
+    Instant farLater = T0.plus(Duration.ofDays(400));
+
+    pruneAll(farLater, farLater, 100);
+    backlog.append(numbered(1, 1), farLater);
+    List<Job> again = backlog.claim(1, LEASE, farLater);
+
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).eventId()).isGreaterThan(jobs.get(2).eventId());
+    assertThat(again.get(0).releaseId()).isGreaterThan(jobs.get(2).releaseId());
+  }
+
+  @Test
+  void prune_survivesReopen() {
+    backlog.append(numbered(1, 3), T0);
+    doneAt(T0);
+    doneAt(T0);
+    pruneAll(T0.plusSeconds(1), T0.plusSeconds(1), 100);
+
+    backlog = reopen(backlog);
+
+    Instant later = T0.plusSeconds(2);
+    BacklogStats stats = backlog.stats(later);
+    assertThat(stats.done()).isZero();
+    assertThat(stats.waiting()).isEqualTo(1);
+    assertThat(stats.releases()).isEqualTo(1);
+    assertThat(backlog.append(numbered(1, 1), later).accepted()).isEqualTo(1);
+  }
+
   // --------------------------------------------------------- purge
 
   @Test
   void purge_whenIdsGiven_removesOnlyThoseFromTheDeadLetters() {
     List<Long> ids = killAll(numbered(1, 3), T0);
 
-    int purged = backlog.purge(List.of(ids.get(0), ids.get(2)));
+    int purged = backlog.purge(List.of(ids.get(0), ids.get(2)), T0);
 
     assertThat(purged).isEqualTo(2);
     assertThat(backlog.deadLetters(0, 10))
@@ -741,7 +924,7 @@ public abstract class BacklogContract {
     backlog.append(numbered(4, 2), T0);
     Instant now = T0.plusSeconds(100);
 
-    assertThat(backlog.purge(List.of())).isEqualTo(3);
+    assertThat(backlog.purge(List.of(), now)).isEqualTo(3);
 
     assertThat(backlog.deadLetters(0, 10)).isEmpty();
     BacklogStats stats = backlog.stats(now);
@@ -760,7 +943,7 @@ public abstract class BacklogContract {
     List<Job> jobs = backlog.claim(1, LEASE, T0);
     backlog.settle(List.of(Settlement.done(jobs.get(0))), T0);
 
-    assertThat(backlog.purge(List.of(jobs.get(0).eventId(), 999_999L))).isZero();
+    assertThat(backlog.purge(List.of(jobs.get(0).eventId(), 999_999L), T0)).isZero();
 
     BacklogStats stats = backlog.stats(T0.plusSeconds(1));
     assertThat(stats.done()).isEqualTo(1);
@@ -770,7 +953,7 @@ public abstract class BacklogContract {
   @Test
   void purge_thenSameObjectDeliveredAgain_isADuplicate() {
     killAll(numbered(1, 1), T0);
-    backlog.purge(List.of());
+    backlog.purge(List.of(), T0);
 
     AppendResult again = backlog.append(numbered(1, 1), T0.plusSeconds(100));
 
@@ -781,7 +964,7 @@ public abstract class BacklogContract {
   @Test
   void purge_survivesReopen() {
     List<Long> ids = killAll(numbered(1, 2), T0);
-    backlog.purge(List.of(ids.get(0)));
+    backlog.purge(List.of(ids.get(0)), T0);
 
     backlog = reopen(backlog);
 

@@ -21,6 +21,9 @@ import java.util.List;
  *       release per job in the same transaction. An event whose lease expires is due again.
  *   <li>{@link #settle} applies outcomes; a settlement for a job whose lease was lost to another
  *       claim is ignored, so a late answer cannot undo a newer release.
+ *   <li>{@link #prune} deletes done and purged events after the dedup horizon and closed releases
+ *       after the release-log horizon, a bounded number per call; waiting, leased and dead events
+ *       and open releases are never deleted, and ids keep increasing after any deletion.
  * </ul>
  *
  * Implementations are thread-safe.
@@ -83,11 +86,29 @@ public interface Backlog extends AutoCloseable {
 
   /**
    * Deletes dead letters for good: they leave the dead list and are never released again. Their
-   * identities stay known, so a later delivery of the same object change is still a duplicate, and
-   * their releases stay in the release log. An empty list purges every dead letter; an id that is
-   * not a dead letter is left alone. Returns how many were purged.
+   * identities stay known until the dedup horizon after {@code now} (see {@link #prune}), so a
+   * later delivery of the same object change is still a duplicate until then, and their releases
+   * stay in the release log. An empty list purges every dead letter; an id that is not a dead
+   * letter is left alone. Returns how many were purged.
    */
-  int purge(List<Long> eventIds);
+  int purge(List<Long> eventIds, Instant now);
+
+  /**
+   * Deletes, in one short transaction, rows the backlog no longer needs, at most {@code max} events
+   * and {@code max} releases: events done or purged before {@code settledBefore}, and releases made
+   * before {@code releasedBefore} that are closed (have an outcome). Waiting, leased and dead
+   * events and open releases stay whatever their age. The newest event and the newest release
+   * always stay, so ids keep increasing.
+   *
+   * <p>After an event is deleted its identity is no longer known: a later delivery of the same
+   * object change is accepted as a new event. Its releases may outlive it in the log; they are then
+   * listed with no identity, bucket or key. Stats count what the backlog holds: {@code done} and
+   * {@code releases} drop by what is deleted.
+   *
+   * <p>A caller runs it repeatedly, pausing between calls, until {@link Pruned#more()} is false;
+   * each call holds the writer for one bounded transaction only.
+   */
+  Pruned prune(Instant settledBefore, Instant releasedBefore, int max);
 
   /** Releases recorded at or after {@code since}, in release order, at most {@code limit}. */
   List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);

@@ -45,4 +45,13 @@ public final class BacklogArguments {
       throw new IllegalArgumentException("limit must be >= 0, got " + limit);
     }
   }
+
+  /** Checks the arguments of {@link Backlog#prune}. */
+  public static void checkPrune(Instant settledBefore, Instant releasedBefore, int max) {
+    Objects.requireNonNull(settledBefore, "settledBefore");
+    Objects.requireNonNull(releasedBefore, "releasedBefore");
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1, got " + max);
+    }
+  }
 }

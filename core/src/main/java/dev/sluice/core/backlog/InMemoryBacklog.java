@@ -56,6 +56,7 @@ public final class InMemoryBacklog implements Backlog {
     Release lastRelease;
     String lastError;
     Instant deadAt;
+    Instant settledAt;
 
     Entry(long id, ObjectEvent event, Instant acceptedAt) {
       this.id = id;
@@ -109,14 +110,14 @@ public final class InMemoryBacklog implements Backlog {
       return answeredAt != null ? answeredAt : finishedAt != null ? finishedAt : releasedAt;
     }
 
-    ReleaseRecord toRecord() {
+    ReleaseRecord toRecord(boolean eventKept) {
       ObjectEvent e = entry.event;
       return new ReleaseRecord(
           id,
           entry.id,
-          e.identity().asString(),
-          e.bucket(),
-          e.key(),
+          eventKept ? e.identity().asString() : null,
+          eventKept ? e.bucket() : null,
+          eventKept ? e.key() : null,
           attempt,
           releasedAt,
           reachedAt,
@@ -132,9 +133,10 @@ public final class InMemoryBacklog implements Backlog {
   private final NavigableSet<DueKey> waiting = new TreeSet<>(DueKey.ORDER);
   private final NavigableSet<DueKey> leased = new TreeSet<>(DueKey.ORDER);
   private final NavigableMap<Long, Entry> dead = new TreeMap<>();
-  private final List<Release> releases = new ArrayList<>();
+  private final NavigableMap<Long, Release> releases = new TreeMap<>();
   private long done;
   private long nextEventId = 1;
+  private long nextReleaseId = 1;
   private boolean closed;
 
   @Override
@@ -178,8 +180,8 @@ public final class InMemoryBacklog implements Backlog {
       entry.state = State.LEASED;
       entry.attempts++;
       entry.leaseUntil = leaseUntil;
-      Release release = new Release(releases.size() + 1, entry, entry.attempts, releasedAt);
-      releases.add(release);
+      Release release = new Release(nextReleaseId++, entry, entry.attempts, releasedAt);
+      releases.put(release.id, release);
       entry.lastRelease = release;
       leased.add(new DueKey(leaseUntil, entry.id));
       jobs.add(new Job(entry.id, release.id, release.attempt, releasedAt, entry.event));
@@ -237,6 +239,7 @@ public final class InMemoryBacklog implements Backlog {
       switch (s.kind()) {
         case DONE -> {
           entry.state = State.DONE;
+          entry.settledAt = now;
           keyOrder.closed(entry.event);
           done++;
         }
@@ -380,8 +383,9 @@ public final class InMemoryBacklog implements Backlog {
   }
 
   @Override
-  public synchronized int purge(List<Long> eventIds) {
+  public synchronized int purge(List<Long> eventIds, Instant now) {
     Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
     open();
     List<Long> ids = eventIds.isEmpty() ? List.copyOf(dead.keySet()) : eventIds;
     int purged = 0;
@@ -389,6 +393,7 @@ public final class InMemoryBacklog implements Backlog {
       Entry entry = dead.remove(Objects.requireNonNull(id, "event id"));
       if (entry != null) {
         entry.state = State.PURGED;
+        entry.settledAt = now;
         purged++;
       }
     }
@@ -401,12 +406,12 @@ public final class InMemoryBacklog implements Backlog {
     BacklogArguments.checkLimit(limit);
     open();
     List<ReleaseRecord> page = new ArrayList<>();
-    // release ids are list positions + 1, so the page starts right after afterReleaseId
-    int start = (int) Math.max(0, Math.min(afterReleaseId, releases.size()));
-    for (int i = start; i < releases.size() && page.size() < limit; i++) {
-      Release release = releases.get(i);
+    for (Release release : releases.tailMap(afterReleaseId, false).values()) {
+      if (page.size() == limit) {
+        break;
+      }
       if (!release.releasedAt.isBefore(since)) {
-        page.add(release.toRecord());
+        page.add(release.toRecord(byId.containsKey(release.entry.id)));
       }
     }
     return page;
@@ -419,7 +424,7 @@ public final class InMemoryBacklog implements Backlog {
     open();
     Instant releasedSince = since.minus(maxStartDelay);
     List<Instant> times = new ArrayList<>();
-    for (Release release : releases) {
+    for (Release release : releases.values()) {
       Instant started = release.startedBy();
       if (!release.releasedAt.isBefore(releasedSince) && !started.isBefore(since)) {
         times.add(started);
@@ -427,6 +432,51 @@ public final class InMemoryBacklog implements Backlog {
     }
     times.sort(null);
     return times;
+  }
+
+  /**
+   * A test double: scans every event and release, but deletes as the durable stores do, at most
+   * {@code max} of each, keeping the newest event and release.
+   */
+  @Override
+  public synchronized Pruned prune(Instant settledBefore, Instant releasedBefore, int max) {
+    BacklogArguments.checkPrune(settledBefore, releasedBefore, max);
+    open();
+    long newestEvent = nextEventId - 1;
+    int events = 0;
+    boolean more = false;
+    for (Iterator<Entry> it = new TreeMap<>(byId).values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      boolean settled = e.state == State.DONE || e.state == State.PURGED;
+      if (!settled || e.id == newestEvent || !e.settledAt.isBefore(settledBefore)) {
+        continue;
+      }
+      if (events == max) {
+        more = true;
+        break;
+      }
+      byId.remove(e.id);
+      byIdentity.remove(e.event.identity());
+      if (e.state == State.DONE) {
+        done--;
+      }
+      events++;
+    }
+    long newestRelease = nextReleaseId - 1;
+    int deleted = 0;
+    for (Iterator<Release> it = releases.values().iterator(); it.hasNext(); ) {
+      Release r = it.next();
+      if (r.outcome == null || r.id == newestRelease || !r.releasedAt.isBefore(releasedBefore)) {
+        continue;
+      }
+      if (deleted == max) {
+        more = true;
+        break;
+      }
+      it.remove();
+      deleted++;
+    }
+    return new Pruned(events, deleted, more);
   }
 
   @Override

@@ -7,9 +7,10 @@ import java.time.Instant;
  *
  * @param releaseId id, increasing in release order
  * @param eventId backlog id of the event
- * @param identity the event identity's text form
- * @param bucket bucket
- * @param key decoded key
+ * @param identity the event identity's text form, or null when the event was pruned (see {@link
+ *     Backlog#prune}) while this release stays in the log
+ * @param bucket bucket, or null when the event was pruned
+ * @param key decoded key, or null when the event was pruned
  * @param attempt attempt number of this release
  * @param releasedAt when the gate let it go
  * @param reachedAt when the job reached the target (the call to it began), or null while not known

@@ -116,7 +116,7 @@ public final class Operator {
   public DeadLettersChange purge(List<Long> eventIds, Caller caller) {
     synchronized (lock) {
       long deadBefore = dead();
-      int purged = sluice.backlog().purge(List.copyOf(eventIds));
+      int purged = sluice.backlog().purge(List.copyOf(eventIds), sluice.time().now());
       AuditEntry entry =
           store.record(
               entry(

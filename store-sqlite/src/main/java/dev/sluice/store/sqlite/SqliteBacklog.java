@@ -13,6 +13,7 @@ import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
+import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import java.io.IOException;
@@ -98,7 +99,8 @@ public final class SqliteBacklog implements Backlog {
   /** A throttled release gives its attempt back: the target refused the job, nothing was tried. */
   private static final String SETTLE_EVENT =
       "UPDATE events SET state = ?, due_at = ?, lease_until = ?, last_error = ?, dead_at = ?,"
-          + " attempts = attempts - ? WHERE id = ? AND state = 1 AND last_release_id = ?";
+          + " attempts = attempts - ?, settled_at = ? WHERE id = ? AND state = 1"
+          + " AND last_release_id = ?";
 
   private static final String ABANDON_RELEASES =
       "UPDATE releases SET outcome = '"
@@ -112,8 +114,36 @@ public final class SqliteBacklog implements Backlog {
           + " WHERE id = ? AND state = 3";
   private static final String REDRIVE_ALL =
       "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
-  private static final String PURGE_ONE = "UPDATE events SET state = 4 WHERE id = ? AND state = 3";
-  private static final String PURGE_ALL = "UPDATE events SET state = 4 WHERE state = 3";
+  private static final String PURGE_ONE =
+      "UPDATE events SET state = 4, settled_at = ? WHERE id = ? AND state = 3";
+  private static final String PURGE_ALL =
+      "UPDATE events SET state = 4, settled_at = ? WHERE state = 3";
+
+  // Pruning; see V5__retention.sql for why there is no index on settled_at.
+  private static final String MAX_EVENT_ID = "SELECT coalesce(max(id), 0) FROM events";
+
+  /** The last id and acceptance time of the next range of events after a cursor. */
+  private static final String PRUNE_RANGE_END =
+      "SELECT id, accepted_at FROM (SELECT id, accepted_at FROM events WHERE id > ? AND id < ?"
+          + " ORDER BY id LIMIT ?) ORDER BY id DESC LIMIT 1";
+
+  private static final String PRUNE_DONE =
+      "DELETE FROM events WHERE id > ? AND id <= ? AND state = 2 AND settled_at < ?";
+  private static final String PRUNE_PURGED =
+      "DELETE FROM events WHERE id > ? AND id <= ? AND state = 4 AND settled_at < ?";
+
+  /** Through the index on released_at: the first release to keep. */
+  private static final String FIRST_RELEASE_KEPT =
+      "SELECT id FROM releases WHERE released_at >= ? ORDER BY released_at, id LIMIT 1";
+
+  /**
+   * Closed releases below an id, oldest first, walked by rowid. Open ones (jobs in flight) stay,
+   * and are few.
+   */
+  private static final String PRUNE_RELEASES =
+      "DELETE FROM releases WHERE id IN (SELECT id FROM releases WHERE id < ?"
+          + " AND outcome IS NOT NULL ORDER BY id LIMIT ?)";
+
   private static final String ADD_TO_COUNTS =
       "UPDATE counts SET waiting = waiting + ?, leased = leased + ?, done = done + ?,"
           + " dead = dead + ?, releases = releases + ? WHERE id = 1";
@@ -136,6 +166,15 @@ public final class SqliteBacklog implements Backlog {
   private final AtomicLong appendTransactions = new AtomicLong();
 
   private final ReentrantLock readLock = new ReentrantLock();
+
+  /**
+   * Where the walk of events by rowid goes on at the next {@link #prune}; 0 starts over at the
+   * lowest id. Read and written under the write lock. Not kept in the file: after a restart the
+   * walk starts from the lowest id, which costs one pass.
+   */
+  private long pruneCursor;
+
+  private final AtomicLong longestPruneNanos = new AtomicLong();
   private final StatementCache writer;
   private final StatementCache reader;
   private final SqliteBacklogReads reads;
@@ -379,8 +418,9 @@ public final class SqliteBacklog implements Backlog {
             update.setString(4, settlement.error());
             setLong(update, 5, kind == Settlement.Kind.DEAD ? at : null);
             update.setInt(6, kind == Settlement.Kind.THROTTLED ? 1 : 0);
-            update.setLong(7, job.eventId());
-            update.setLong(8, job.releaseId());
+            setLong(update, 7, kind == Settlement.Kind.DONE ? at : null);
+            update.setLong(8, job.eventId());
+            update.setLong(9, job.releaseId());
             update.addBatch();
           }
           int[] applied = update.executeBatch();
@@ -486,18 +526,23 @@ public final class SqliteBacklog implements Backlog {
   }
 
   @Override
-  public int purge(List<Long> eventIds) {
+  public int purge(List<Long> eventIds, Instant now) {
     Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
+    long at = Micros.of(now);
     return write(
         "purge",
         s -> {
           int purged;
           if (eventIds.isEmpty()) {
-            purged = s.get(PURGE_ALL).executeUpdate();
+            PreparedStatement all = s.get(PURGE_ALL);
+            all.setLong(1, at);
+            purged = all.executeUpdate();
           } else {
             PreparedStatement one = s.get(PURGE_ONE);
             for (Long id : eventIds) {
-              one.setLong(1, Objects.requireNonNull(id, "event id"));
+              one.setLong(1, at);
+              one.setLong(2, Objects.requireNonNull(id, "event id"));
               one.addBatch();
             }
             purged = 0;
@@ -508,6 +553,98 @@ public final class SqliteBacklog implements Backlog {
           addToCounts(s, 0, 0, 0, -purged, 0);
           return purged;
         });
+  }
+
+  /**
+   * Walks events by rowid, {@code max} ids per call, from {@link #pruneCursor}; releases by rowid
+   * from the start (everything below the first release to keep, except open ones). Commits at
+   * {@code synchronous=NORMAL} like the release bookkeeping: a deletion lost to a power cut is
+   * simply done again.
+   */
+  @Override
+  public Pruned prune(Instant settledBefore, Instant releasedBefore, int max) {
+    BacklogArguments.checkPrune(settledBefore, releasedBefore, max);
+    long settledCutoff = Micros.of(settledBefore);
+    long releasedCutoff = Micros.of(releasedBefore);
+    long[] began = new long[1];
+    Pruned pruned =
+        writeReleaseBookkeeping(
+            "prune",
+            s -> {
+              began[0] = System.nanoTime();
+              // The newest event and release always stay: SQLite gives a new row max(id) + 1, and
+              // an
+              // id must never be handed out twice (releases outlive their events in the log).
+              long newestEvent = scalar(s, MAX_EVENT_ID);
+              PreparedStatement range = s.get(PRUNE_RANGE_END);
+              range.setLong(1, pruneCursor);
+              range.setLong(2, newestEvent);
+              range.setInt(3, max);
+              long end = -1;
+              long endAcceptedAt = 0;
+              try (ResultSet rs = range.executeQuery()) {
+                if (rs.next()) {
+                  end = rs.getLong(1);
+                  endAcceptedAt = rs.getLong(2);
+                }
+              }
+              int done = 0;
+              int purged = 0;
+              boolean moreEvents = false;
+              if (end >= 0) {
+                done = deleteRange(s.get(PRUNE_DONE), pruneCursor, end, settledCutoff);
+                purged = deleteRange(s.get(PRUNE_PURGED), pruneCursor, end, settledCutoff);
+                // Events after one accepted at or after the horizon were settled after it too (ids
+                // follow acceptance): start over from the lowest id on the next call.
+                moreEvents = endAcceptedAt < settledCutoff;
+              }
+              long nextCursor = moreEvents ? end : 0;
+
+              long keepFrom =
+                  Math.min(firstReleaseKept(s, releasedCutoff), scalar(s, MAX_RELEASE_ID));
+              PreparedStatement releases = s.get(PRUNE_RELEASES);
+              releases.setLong(1, keepFrom);
+              releases.setInt(2, max);
+              int deletedReleases = releases.executeUpdate();
+              addToCounts(s, 0, 0, -done, 0, -deletedReleases);
+              pruneCursor = nextCursor;
+              return new Pruned(
+                  done + purged, deletedReleases, moreEvents || deletedReleases == max);
+            });
+    // from inside the writer lock to the commit's end: how long appends and claims were held up
+    longestPruneNanos.accumulateAndGet(System.nanoTime() - began[0], Math::max);
+    return pruned;
+  }
+
+  private static int deleteRange(PreparedStatement delete, long after, long upTo, long cutoff)
+      throws SQLException {
+    delete.setLong(1, after);
+    delete.setLong(2, upTo);
+    delete.setLong(3, cutoff);
+    return delete.executeUpdate();
+  }
+
+  private static long firstReleaseKept(StatementCache s, long releasedCutoff) throws SQLException {
+    PreparedStatement first = s.get(FIRST_RELEASE_KEPT);
+    first.setLong(1, releasedCutoff);
+    try (ResultSet rs = first.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+    }
+  }
+
+  private static long scalar(StatementCache s, String sql) throws SQLException {
+    try (ResultSet rs = s.get(sql).executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The longest a {@link #prune} transaction has run inside the writer lock so far (its work, not
+   * the commit's sync); what the soak benchmark reports.
+   */
+  public Duration longestPruneTransaction() {
+    return Duration.ofNanos(longestPruneNanos.get());
   }
 
   /**

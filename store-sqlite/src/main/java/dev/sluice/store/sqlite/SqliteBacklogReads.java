@@ -44,7 +44,8 @@ final class SqliteBacklogReads {
       "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error,"
           + " r.reached_at, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
-          + " FROM releases r JOIN events e ON e.id = r.event_id"
+          // a release may outlive its event (the dedup horizon is shorter than the release log's)
+          + " FROM releases r LEFT JOIN events e ON e.id = r.event_id"
           + " WHERE r.id >= ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
   // Through the index on released_at: the releases of the last maxStartDelay + window, not the log.
   private static final String START_TIMES =
@@ -206,14 +207,15 @@ final class SqliteBacklogReads {
     List<ReleaseRecord> page = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
-        ObjectEvent event = EventColumns.read(rs, 10);
+        boolean eventKept = rs.getString(10) != null; // bucket: NOT NULL while the event exists
+        ObjectEvent event = eventKept ? EventColumns.read(rs, 10) : null;
         page.add(
             new ReleaseRecord(
                 rs.getLong(1),
                 rs.getLong(2),
-                event.identity().asString(),
-                event.bucket(),
-                event.key(),
+                eventKept ? event.identity().asString() : null,
+                eventKept ? event.bucket() : null,
+                eventKept ? event.key() : null,
                 rs.getInt(3),
                 Micros.toInstant(rs.getLong(4)),
                 getInstant(rs, 8),

@@ -69,7 +69,7 @@ class SqliteControlStoreTest {
       assertThat(backlog.deadLetters(0, 10)).hasSize(1);
       assertThat(backlog.controlStore().paused()).isFalse();
 
-      assertThat(backlog.purge(List.of(7L))).isEqualTo(1);
+      assertThat(backlog.purge(List.of(7L), Instant.EPOCH)).isEqualTo(1);
       backlog.controlStore().record(entry(1, "purge", "1 dead", "0 dead"));
 
       assertThat(backlog.deadLetters(0, 10)).isEmpty();
@@ -89,7 +89,7 @@ class SqliteControlStoreTest {
       var jobs = backlog.claim(2, Duration.ofSeconds(30), T0);
       backlog.settle(List.of(Settlement.dead(jobs.get(0), "failed-permanent", "boom")), T0);
 
-      backlog.purge(List.of());
+      backlog.purge(List.of(), Instant.EPOCH);
 
       var stats = backlog.stats(T0);
       assertThat(stats.dead()).isZero();
