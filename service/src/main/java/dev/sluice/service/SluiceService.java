@@ -3,6 +3,7 @@ package dev.sluice.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
+import dev.sluice.core.backlog.Pruner;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
@@ -57,17 +58,40 @@ public final class SluiceService implements AutoCloseable {
   private volatile boolean closed;
 
   /** Options that are not configuration: what the CLI demo and tests vary. */
-  public record Options(Target target, PrintStream stdout, boolean startPaused, Duration idlePoll) {
+  public record Options(
+      Target target,
+      PrintStream stdout,
+      boolean startPaused,
+      Duration idlePoll,
+      int pruneChunk,
+      Duration pruneIdle) {
+
+    /** Without retention tuning: the default chunk and idle wait. */
+    public Options(Target target, PrintStream stdout, boolean startPaused, Duration idlePoll) {
+      this(
+          target,
+          stdout,
+          startPaused,
+          idlePoll,
+          Pruner.Settings.DEFAULT_CHUNK,
+          Pruner.Settings.DEFAULT_IDLE);
+    }
+
     public static Options defaults() {
       return new Options(null, System.out, false, Duration.ofMillis(100));
     }
 
     public Options withTarget(Target t) {
-      return new Options(t, stdout, startPaused, idlePoll);
+      return new Options(t, stdout, startPaused, idlePoll, pruneChunk, pruneIdle);
     }
 
     public Options paused(boolean p) {
-      return new Options(target, stdout, p, idlePoll);
+      return new Options(target, stdout, p, idlePoll, pruneChunk, pruneIdle);
+    }
+
+    /** How the background pruning works: rows per chunk, and the wait once caught up. */
+    public Options withPruning(int chunk, Duration idle) {
+      return new Options(target, stdout, startPaused, idlePoll, chunk, idle);
     }
   }
 
@@ -119,6 +143,22 @@ public final class SluiceService implements AutoCloseable {
       closeInOrder.add(0, dispatcher);
       SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
       dispatcher.addObserver(metrics);
+
+      // Retention: deletes settled events and old releases in small chunks in the background.
+      // The limits may change at runtime, so the span the gate needs is read at each chunk.
+      Pruner pruner =
+          new Pruner(
+              backlog,
+              time,
+              new Pruner.Settings(
+                  config.retention().dedup(),
+                  config.retention().releases(),
+                  options.pruneChunk(),
+                  Pruner.Settings.DEFAULT_PAUSE,
+                  options.pruneIdle()),
+              () -> SluiceConfig.releaseLogNeeded(dispatcher.limits(), config.dispatcher()),
+              metrics::pruned);
+      closeInOrder.add(0, pruner);
 
       EventIntake intake =
           new EventIntake(
@@ -184,6 +224,7 @@ public final class SluiceService implements AutoCloseable {
       this.api = HttpApi.start(operator, new ObjectMapper(), config.http(), config.webhookAuth());
       closeInOrder.add(0, api);
       dispatcher.start();
+      pruner.start();
     } catch (IOException e) {
       close();
       throw new SluiceException("cannot start: " + e.getMessage(), e);

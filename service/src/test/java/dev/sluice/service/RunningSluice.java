@@ -65,6 +65,21 @@ final class RunningSluice implements AutoCloseable {
     return new RunningSluice(SluiceService.start(config, options));
   }
 
+  /** A service on a configuration changed by {@code tweak}, with no limits, and these options. */
+  static RunningSluice startWith(
+      Path dataDir,
+      Target target,
+      java.util.function.UnaryOperator<SluiceConfig> tweak,
+      java.util.function.UnaryOperator<SluiceService.Options> options) {
+    SluiceConfig config =
+        tweak.apply(config(dataDir, TargetConfig.log(), Limits.none(), fastRetry(3)));
+    return new RunningSluice(
+        SluiceService.start(
+            config,
+            options.apply(
+                new SluiceService.Options(target, System.out, false, Duration.ofMillis(20)))));
+  }
+
   /** A service whose target is built from configuration, as {@code sluice serve} builds it. */
   static RunningSluice startConfigured(
       Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {

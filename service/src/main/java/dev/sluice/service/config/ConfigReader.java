@@ -41,7 +41,8 @@ final class ConfigReader {
         "dispatcher",
         "target",
         "store",
-        "sources");
+        "sources",
+        "retention");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -56,9 +57,19 @@ final class ConfigReader {
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
     SourcesConfig sources =
         root.section("sources").map(ConfigReader::sources).orElse(defaults.sources());
+    RetentionConfig retention =
+        root.section("retention").map(ConfigReader::retention).orElse(defaults.retention());
     return root.build(
         () ->
-            new SluiceConfig(dataDir, http, s3, limits, retry, dispatcher, target, store, sources));
+            new SluiceConfig(
+                dataDir, http, s3, limits, retry, dispatcher, target, store, sources, retention));
+  }
+
+  private static RetentionConfig retention(YamlSection s) {
+    s.allowOnly("dedup", "releases");
+    Duration dedup = s.duration("dedup", RetentionConfig.DEFAULT_DEDUP);
+    Duration releases = s.duration("releases", RetentionConfig.DEFAULT_RELEASES);
+    return s.build(() -> new RetentionConfig(dedup, releases));
   }
 
   private static SourcesConfig sources(YamlSection s) {

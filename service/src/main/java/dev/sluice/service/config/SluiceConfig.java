@@ -1,5 +1,6 @@
 package dev.sluice.service.config;
 
+import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param target what a job starts
  * @param store the SQLite backlog
  * @param sources webhook and other sources ({@code sources})
+ * @param retention how long settled events and releases are kept ({@code retention}); neither
+ *     horizon may be shorter than the span of the release log the dispatcher reads to restore the
+ *     gate after a restart (the longest limit window or refill time, plus the lease)
  */
 public record SluiceConfig(
     Path dataDir,
@@ -29,7 +33,8 @@ public record SluiceConfig(
     DispatcherConfig dispatcher,
     TargetConfig target,
     StoreConfig store,
-    SourcesConfig sources) {
+    SourcesConfig sources,
+    RetentionConfig retention) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -49,6 +54,10 @@ public record SluiceConfig(
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(sources, "sources");
+    Objects.requireNonNull(retention, "retention");
+    Duration needed = releaseLogNeeded(limits, dispatcher);
+    atLeast("retention.releases", retention.releases(), needed);
+    atLeast("retention.dedup", retention.dedup(), needed);
     if (s3Endpoint.enabled()
         && http.port() != 0
         && http.port() == s3Endpoint.port()
@@ -56,6 +65,59 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration with the default retention. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryConfig retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store,
+      SourcesConfig sources) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        RetentionConfig.defaults());
+  }
+
+  /**
+   * How far back the dispatcher reads the release log when it restores the gate at a start: the
+   * gate's history (the longest window, or the time a rate takes to refill) plus the lease, within
+   * which a released job may still reach the target.
+   */
+  public static Duration releaseLogNeeded(Limits limits, DispatcherConfig dispatcher) {
+    return new Gate(limits).historyNeeded().plus(dispatcher.lease());
+  }
+
+  private static void atLeast(String key, Duration horizon, Duration needed) {
+    if (horizon.compareTo(needed) < 0) {
+      throw new IllegalArgumentException(
+          key
+              + " must be at least "
+              + DurationText.format(needed)
+              + ", got "
+              + DurationText.format(horizon)
+              + ": the dispatcher restores the gate from the release log of the longest limit"
+              + " window (or rate refill) plus dispatcher.lease, and the events of those releases"
+              + " must still be known");
+    }
+  }
+
+  /** This configuration with another retention section. */
+  public SluiceConfig withRetention(RetentionConfig r) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, r);
   }
 
   /** A configuration with the default sources. */
@@ -92,18 +154,20 @@ public record SluiceConfig(
 
   /** This configuration with other sources. */
   public SluiceConfig withSources(SourcesConfig s) {
-    return new SluiceConfig(dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s);
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s, retention);
   }
 
   /** This configuration with another HTTP API section. */
   public SluiceConfig withHttp(HttpConfig h) {
     return new SluiceConfig(
-        dataDir, h, s3Endpoint, limits, retry, dispatcher, target, store, sources);
+        dataDir, h, s3Endpoint, limits, retry, dispatcher, target, store, sources, retention);
   }
 
   /** This configuration with another S3 endpoint section. */
   public SluiceConfig withS3Endpoint(S3EndpointConfig s) {
-    return new SluiceConfig(dataDir, http, s, limits, retry, dispatcher, target, store, sources);
+    return new SluiceConfig(
+        dataDir, http, s, limits, retry, dispatcher, target, store, sources, retention);
   }
 
   /** The SQS source ({@code sources.sqs}). */

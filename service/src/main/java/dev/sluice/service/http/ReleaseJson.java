@@ -13,9 +13,10 @@ final class ReleaseJson {
     ObjectNode o = json.createObjectNode();
     o.put("releaseId", r.releaseId());
     o.put("eventId", r.eventId());
-    EventIdentity identity = EventIdentity.fromString(r.identity());
-    o.put("identity", identity.toString());
-    o.put("idempotencyKey", identity.idempotencyKey());
+    // null once retention deleted the event while its release stays in the log
+    EventIdentity identity = r.identity() == null ? null : EventIdentity.fromString(r.identity());
+    o.put("identity", identity == null ? null : identity.toString());
+    o.put("idempotencyKey", identity == null ? null : identity.idempotencyKey());
     o.put("bucket", r.bucket());
     o.put("key", r.key());
     o.put("attempt", r.attempt());

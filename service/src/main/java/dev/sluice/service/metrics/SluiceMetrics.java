@@ -5,6 +5,7 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.dispatch.DispatchObserver;
 import dev.sluice.core.gate.Limits;
@@ -52,6 +53,8 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
   private final Counter gateWaited;
   private final Timer gateWait;
   private final Counter deadLettered;
+  private final Counter prunedEvents;
+  private final Counter prunedReleases;
 
   /** Released and not yet closed by a settlement. */
   private final AtomicLong inFlight = new AtomicLong();
@@ -102,6 +105,8 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
       retries(kind);
     }
     deadLettered = counter("sluice.dead.lettered", "Events moved to the dead letters", "events");
+    prunedEvents = pruned("events");
+    prunedReleases = pruned("releases");
 
     limitGauge(
         "sluice.limit.window.limit",
@@ -155,6 +160,11 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
   }
 
   /** Counts what the SQS source did, read from its own counts at each scrape. */
+  public void pruned(Pruned pruned) {
+    prunedEvents.increment(pruned.events());
+    prunedReleases.increment(pruned.releases());
+  }
+
   public void watch(SqsSource source) {
     sqsCounter(
         "sluice.sqs.received",
@@ -316,6 +326,17 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
                 + " limits allowed none)")
         .baseUnit("decisions")
         .tag("decision", decision)
+        .register(registry);
+  }
+
+  /** One meter for both kinds, so a dashboard sums or splits them by the label. */
+  private Counter pruned(String kind) {
+    return Counter.builder("sluice.pruned")
+        .description(
+            "Rows deleted by retention: done and purged events after retention.dedup (kind"
+                + " events), closed releases after retention.releases (kind releases)")
+        .baseUnit("rows")
+        .tag("kind", kind)
         .register(registry);
   }
 
