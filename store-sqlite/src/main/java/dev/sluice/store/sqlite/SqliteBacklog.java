@@ -11,10 +11,12 @@ import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.backlog.WriteStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteException;
 
 /**
  * The embedded {@link Backlog}: one SQLite file in WAL mode. {@link #append} returns after the
@@ -42,6 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A lease belongs to the release that took it: a settlement applies only while the event is
  * leased and its last release is the job's. Reclaiming an expired lease closes the lost release as
  * {@code expired}; {@link #abandonLeases} closes open releases as {@code abandoned}.
+ *
+ * <p>A write that fails because the disk is full (or the {@link SqliteOptions#maxSizeBytes} cap is
+ * reached), on an I/O error or a lock throws {@link BacklogUnavailableException}: the transaction
+ * is rolled back whole and the same call may succeed later. {@link #writeStatus()} shows the
+ * failure until a write commits again.
  */
 public final class SqliteBacklog implements Backlog {
 
@@ -147,6 +156,8 @@ public final class SqliteBacklog implements Backlog {
   /** The writer connection's current level; changed only under the write lock. */
   private SqliteOptions.Synchronous writerSync;
 
+  private final WriteFailures writeFailures = new WriteFailures();
+
   private SqliteBacklog(
       Path file, StatementCache writer, StatementCache reader, SqliteOptions.Synchronous sync) {
     this.intakeSync = sync;
@@ -170,6 +181,7 @@ public final class SqliteBacklog implements Backlog {
     try {
       writer = new StatementCache(SqliteConnections.openWriter(file, options));
       SchemaMigrations.migrate(writer, file);
+      capSize(writer, options.maxSizeBytes());
       StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
       return new SqliteBacklog(file, writer, reader, options.synchronous());
     } catch (SQLException | RuntimeException e) {
@@ -254,6 +266,7 @@ public final class SqliteBacklog implements Backlog {
     try {
       write(
           "append",
+          Micros.toInstant(group.get(0).at),
           s -> {
             PreparedStatement insert = s.get(INSERT_EVENT);
             int inserted = 0;
@@ -304,6 +317,7 @@ public final class SqliteBacklog implements Backlog {
     long leaseUntil = Micros.of(now.plus(lease));
     return writeReleaseBookkeeping(
         "claim",
+        now,
         s -> {
           List<ClaimCandidate> due = new ArrayList<>();
           ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
@@ -367,6 +381,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     writeReleaseBookkeeping(
         "settle",
+        now,
         s -> {
           PreparedStatement update = s.get(SETTLE_EVENT);
           for (Settlement settlement : settlements) {
@@ -443,6 +458,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return writeReleaseBookkeeping(
         "abandonLeases",
+        now,
         s -> {
           PreparedStatement releases = s.get(ABANDON_RELEASES);
           releases.setLong(1, at);
@@ -462,6 +478,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return write(
         "redrive",
+        now,
         s -> {
           int moved;
           if (eventIds.isEmpty()) {
@@ -490,6 +507,7 @@ public final class SqliteBacklog implements Backlog {
     Objects.requireNonNull(eventIds, "eventIds");
     return write(
         "purge",
+        null,
         s -> {
           int purged;
           if (eventIds.isEmpty()) {
@@ -520,7 +538,7 @@ public final class SqliteBacklog implements Backlog {
 
   /** An operator write: committed at the configured level, like intake. */
   <T> T writeControl(String operation, SqlWork<T> work) {
-    return write(operation, work);
+    return write(operation, null, work);
   }
 
   /** A read on the reading connection, in one snapshot. */
@@ -618,6 +636,7 @@ public final class SqliteBacklog implements Backlog {
     return write(
         "pragma",
         writerSync,
+        null,
         s -> {
           try (var st = s.connection().createStatement();
               ResultSet rs = st.executeQuery("PRAGMA " + name)) {
@@ -651,8 +670,8 @@ public final class SqliteBacklog implements Backlog {
   }
 
   /** Intake and operator writes (append, redrive) commit at the configured level. */
-  private <T> T write(String operation, SqlWork<T> work) {
-    return write(operation, intakeSync, work);
+  private <T> T write(String operation, Instant now, SqlWork<T> work) {
+    return write(operation, intakeSync, now, work);
   }
 
   /**
@@ -662,11 +681,15 @@ public final class SqliteBacklog implements Backlog {
    * makes the event due again, which is at-least-once. Accepting events is what must survive
    * everything, and that keeps FULL. This halves the fsyncs of the release path.
    */
-  private <T> T writeReleaseBookkeeping(String operation, SqlWork<T> work) {
-    return write(operation, SqliteOptions.Synchronous.NORMAL, work);
+  private <T> T writeReleaseBookkeeping(String operation, Instant now, SqlWork<T> work) {
+    return write(operation, SqliteOptions.Synchronous.NORMAL, now, work);
   }
 
-  private <T> T write(String operation, SqliteOptions.Synchronous sync, SqlWork<T> work) {
+  /**
+   * @param now the call's instant, recorded if it fails; null for calls that carry none
+   */
+  private <T> T write(
+      String operation, SqliteOptions.Synchronous sync, Instant now, SqlWork<T> work) {
     writeLock.lock();
     try {
       checkOpen();
@@ -675,11 +698,72 @@ public final class SqliteBacklog implements Backlog {
         writer.execute("PRAGMA synchronous = " + sync.name());
         writerSync = sync;
       }
-      return Transactions.write(writer, work);
+      long changesBefore = totalChanges();
+      T result = Transactions.write(writer, work);
+      // Only a commit that changed something shows the disk takes writes again: a claim that
+      // found nothing due commits without writing a page, even on a full disk.
+      if (totalChanges() != changesBefore) {
+        writeFailures.committed();
+      }
+      return result;
     } catch (SQLException e) {
-      throw translate(operation, e);
+      SluiceException failure = translate(operation, e);
+      if (failure instanceof BacklogUnavailableException unavailable) {
+        writeFailures.failed(failure.getMessage(), unavailable.full(), now);
+      }
+      throw failure;
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  private long totalChanges() throws SQLException {
+    return writer.connection().unwrap(SQLiteConnection.class).getDatabase().total_changes();
+  }
+
+  @Override
+  public WriteStatus writeStatus() {
+    return writeFailures.status();
+  }
+
+  /**
+   * Caps the database's size from the next write on, as {@link SqliteOptions#maxSizeBytes} does at
+   * open: lower it to stop growth before the disk is full, raise it (or {@link
+   * SqliteOptions#NO_MAX_SIZE}) to give room again. A cap below what the file holds keeps the
+   * file's size.
+   */
+  public void setMaxSize(long maxSizeBytes) {
+    if (maxSizeBytes < 0) {
+      throw new IllegalArgumentException(
+          "maxSizeBytes must be >= 0 (0 for no cap), got " + maxSizeBytes);
+    }
+    writeLock.lock();
+    try {
+      checkOpen();
+      capSize(writer, maxSizeBytes);
+    } catch (SQLException e) {
+      throw translate("setMaxSize", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** SQLite's own ceiling on pages, which {@code max_page_count} takes for "no cap". */
+  private static final long SQLITE_MAX_PAGES = 4294967294L;
+
+  private static void capSize(StatementCache writer, long maxSizeBytes) throws SQLException {
+    long pages = SQLITE_MAX_PAGES;
+    if (maxSizeBytes != SqliteOptions.NO_MAX_SIZE) {
+      long pageSize;
+      try (var st = writer.connection().createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+        rs.next();
+        pageSize = rs.getLong(1);
+      }
+      pages = Math.max(1, Math.min(SQLITE_MAX_PAGES, maxSizeBytes / pageSize));
+    }
+    try (var st = writer.connection().createStatement()) {
+      st.execute("PRAGMA max_page_count = " + pages);
     }
   }
 
@@ -701,10 +785,58 @@ public final class SqliteBacklog implements Backlog {
     T run() throws SQLException;
   }
 
+  /**
+   * A failure the store may recover from (no space, an I/O error, a lock held too long, a file that
+   * cannot be opened or written) is {@link BacklogUnavailableException}; anything else (a
+   * constraint, SQL this code got wrong) is a bug and stays a plain {@link SluiceException}.
+   */
   private SluiceException translate(String operation, SQLException e) {
-    return new SluiceException(
-        "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage(), e);
+    String message = "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage();
+    SQLiteException se = sqliteCause(e);
+    if (se != null) {
+      int primary = se.getResultCode().code & 0xff;
+      switch (primary) {
+        case SQLITE_FULL:
+          return new BacklogUnavailableException(message, true, e);
+        case SQLITE_BUSY,
+        SQLITE_LOCKED,
+        SQLITE_NOMEM,
+        SQLITE_READONLY,
+        SQLITE_IOERR,
+        SQLITE_CANTOPEN,
+        SQLITE_PROTOCOL:
+          return new BacklogUnavailableException(message, false, e);
+        default:
+          break;
+      }
+    }
+    return new SluiceException(message, e);
   }
+
+  /** The driver's own exception: a failed batch wraps it in a BatchUpdateException. */
+  private static SQLiteException sqliteCause(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause() != t ? t.getCause() : null) {
+      if (t instanceof SQLiteException se) {
+        return se;
+      }
+    }
+    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+      if (next instanceof SQLiteException se) {
+        return se;
+      }
+    }
+    return null;
+  }
+
+  // SQLite's primary result codes (https://sqlite.org/rescode.html); an extended code's low byte.
+  private static final int SQLITE_BUSY = 5;
+  private static final int SQLITE_LOCKED = 6;
+  private static final int SQLITE_NOMEM = 7;
+  private static final int SQLITE_READONLY = 8;
+  private static final int SQLITE_IOERR = 10;
+  private static final int SQLITE_FULL = 13;
+  private static final int SQLITE_CANTOPEN = 14;
+  private static final int SQLITE_PROTOCOL = 15;
 
   private void checkOpen() {
     if (closed) {
