@@ -97,7 +97,6 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
     FunctionCounter.builder(
             "sluice.backlog.write.failures", backlog, b -> b.writeStatus().failedWrites())
         .description("Backlog writes that could not commit (disk full, I/O error, lock)")
-        .baseUnit("writes")
         .register(registry);
 
     released =
