@@ -23,7 +23,6 @@ import dev.sluice.service.forecast.FlowReading;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -132,9 +131,6 @@ public final class HttpApi implements AutoCloseable {
                       InvalidInputException.class,
                       (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
                   c.routes.exception(BacklogUnavailableException.class, this::backlogUnavailable);
-                  c.routes.exception(
-                      HttpResponseException.class,
-                      (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
                   c.routes.exception(
                       Exception.class,
                       (e, ctx) -> {
