@@ -25,7 +25,7 @@ public record StoreConfig(Synchronous synchronous, long maxSize) {
   public StoreConfig {
     Objects.requireNonNull(synchronous, "synchronous");
     if (maxSize < 0) {
-      throw new ConfigException("store.max-size must be >= 0 (0 for no cap), got " + maxSize);
+      throw new IllegalArgumentException("max-size must be >= 0 (0 for no cap), got " + maxSize);
     }
   }
 

@@ -57,7 +57,7 @@ final class StatusJson {
     return o;
   }
 
-  /** Whether the backlog takes writes: false from a failed write (disk full) to the next commit. */
+  /** Whether the backlog takes writes: false from a failed write (disk full) until data commits. */
   private static ObjectNode store(WriteStatus w, ObjectMapper json) {
     ObjectNode o = json.createObjectNode();
     o.put("writable", w.writable());

@@ -92,7 +92,7 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
     Gauge.builder("sluice.backlog.writable", backlog, b -> b.writeStatus().writable() ? 1 : 0)
         .description(
             "1 while the backlog commits writes, 0 after a write failed (disk full, I/O error)"
-                + " until one commits again")
+                + " until a commit adds data again")
         .register(registry);
     FunctionCounter.builder(
             "sluice.backlog.write.failures", backlog, b -> b.writeStatus().failedWrites())

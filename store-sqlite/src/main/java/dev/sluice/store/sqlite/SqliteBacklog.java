@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteException;
 
 /**
@@ -278,6 +277,9 @@ public final class SqliteBacklog implements Backlog {
             return null;
           });
       appendTransactions.incrementAndGet();
+      if (group.stream().anyMatch(p -> p.accepted > 0)) {
+        writeFailures.grew();
+      }
     } catch (RuntimeException e) {
       // Nothing of the group was committed: every one of its appends fails with the cause.
       for (PendingAppend p : group) {
@@ -315,60 +317,65 @@ public final class SqliteBacklog implements Backlog {
     }
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
-    return writeReleaseBookkeeping(
-        "claim",
-        now,
-        s -> {
-          List<ClaimCandidate> due = new ArrayList<>();
-          ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
-          ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
-          if (due.isEmpty()) {
-            return List.of();
-          }
-          due.sort(ClaimCandidate.OLDEST_FIRST);
-          List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
-          long releaseId = maxReleaseId(s);
-          PreparedStatement insertRelease = s.get(INSERT_RELEASE);
-          PreparedStatement leaseEvent = s.get(LEASE_EVENT);
-          PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
-          List<Job> jobs = new ArrayList<>(chosen.size());
-          int fromWaiting = 0;
-          int expired = 0;
-          for (ClaimCandidate c : chosen) {
-            long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
-            Instant releasedAt = Micros.toInstant(releasedMicros);
-            releaseId++;
-            int attempt = c.attempts() + 1;
-            insertRelease.setLong(1, releaseId);
-            insertRelease.setLong(2, c.eventId());
-            insertRelease.setInt(3, attempt);
-            insertRelease.setLong(4, releasedMicros);
-            insertRelease.addBatch();
-            leaseEvent.setInt(1, attempt);
-            leaseEvent.setLong(2, leaseUntil);
-            leaseEvent.setLong(3, releaseId);
-            leaseEvent.setLong(4, c.eventId());
-            leaseEvent.addBatch();
-            if (c.leased()) {
-              expireRelease.setString(1, BacklogArguments.EXPIRED);
-              expireRelease.setLong(2, at);
-              expireRelease.setString(3, null);
-              expireRelease.setLong(4, c.lastReleaseId());
-              expireRelease.addBatch();
-              expired++;
-            } else {
-              fromWaiting++;
-            }
-            jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
-          }
-          insertRelease.executeBatch();
-          leaseEvent.executeBatch();
-          if (expired > 0) {
-            expireRelease.executeBatch();
-          }
-          addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
-          return jobs;
-        });
+    List<Job> claimed =
+        writeReleaseBookkeeping(
+            "claim",
+            now,
+            s -> {
+              List<ClaimCandidate> due = new ArrayList<>();
+              ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
+              ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
+              if (due.isEmpty()) {
+                return List.of();
+              }
+              due.sort(ClaimCandidate.OLDEST_FIRST);
+              List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
+              long releaseId = maxReleaseId(s);
+              PreparedStatement insertRelease = s.get(INSERT_RELEASE);
+              PreparedStatement leaseEvent = s.get(LEASE_EVENT);
+              PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
+              List<Job> jobs = new ArrayList<>(chosen.size());
+              int fromWaiting = 0;
+              int expired = 0;
+              for (ClaimCandidate c : chosen) {
+                long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
+                Instant releasedAt = Micros.toInstant(releasedMicros);
+                releaseId++;
+                int attempt = c.attempts() + 1;
+                insertRelease.setLong(1, releaseId);
+                insertRelease.setLong(2, c.eventId());
+                insertRelease.setInt(3, attempt);
+                insertRelease.setLong(4, releasedMicros);
+                insertRelease.addBatch();
+                leaseEvent.setInt(1, attempt);
+                leaseEvent.setLong(2, leaseUntil);
+                leaseEvent.setLong(3, releaseId);
+                leaseEvent.setLong(4, c.eventId());
+                leaseEvent.addBatch();
+                if (c.leased()) {
+                  expireRelease.setString(1, BacklogArguments.EXPIRED);
+                  expireRelease.setLong(2, at);
+                  expireRelease.setString(3, null);
+                  expireRelease.setLong(4, c.lastReleaseId());
+                  expireRelease.addBatch();
+                  expired++;
+                } else {
+                  fromWaiting++;
+                }
+                jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
+              }
+              insertRelease.executeBatch();
+              leaseEvent.executeBatch();
+              if (expired > 0) {
+                expireRelease.executeBatch();
+              }
+              addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
+              return jobs;
+            });
+    if (!claimed.isEmpty()) {
+      writeFailures.grew();
+    }
+    return claimed;
   }
 
   @Override
@@ -698,14 +705,7 @@ public final class SqliteBacklog implements Backlog {
         writer.execute("PRAGMA synchronous = " + sync.name());
         writerSync = sync;
       }
-      long changesBefore = totalChanges();
-      T result = Transactions.write(writer, work);
-      // Only a commit that changed something shows the disk takes writes again: a claim that
-      // found nothing due commits without writing a page, even on a full disk.
-      if (totalChanges() != changesBefore) {
-        writeFailures.committed();
-      }
-      return result;
+      return Transactions.write(writer, work);
     } catch (SQLException e) {
       SluiceException failure = translate(operation, e);
       if (failure instanceof BacklogUnavailableException unavailable) {
@@ -715,10 +715,6 @@ public final class SqliteBacklog implements Backlog {
     } finally {
       writeLock.unlock();
     }
-  }
-
-  private long totalChanges() throws SQLException {
-    return writer.connection().unwrap(SQLiteConnection.class).getDatabase().total_changes();
   }
 
   @Override

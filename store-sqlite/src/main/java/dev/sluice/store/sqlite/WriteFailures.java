@@ -5,8 +5,10 @@ import java.time.Instant;
 
 /**
  * The backlog's {@link WriteStatus}, kept up to date by the writer: a failure sets it, and the next
- * write that commits a change clears it. Written under the backlog's write lock, read by any
- * thread.
+ * commit that grew the file (new events, new releases) clears it. A commit that only changes rows
+ * in place (a settlement) proves nothing: at the size cap it fits in the pages the file has, while
+ * every append still fails, and the status would flap. Written under the backlog's write lock, read
+ * by any thread.
  */
 final class WriteFailures {
   private volatile WriteStatus status = WriteStatus.WRITABLE;
@@ -18,13 +20,14 @@ final class WriteFailures {
   /**
    * @param at the failed call's instant, or null for a call that carries none
    */
-  void failed(String error, boolean full, Instant at) {
+  synchronized void failed(String error, boolean full, Instant at) {
     WriteStatus s = status;
     Instant since = s.writable() ? at : s.failingSince();
     status = new WriteStatus(false, full, error, at, since, s.failedWrites() + 1);
   }
 
-  void committed() {
+  /** A commit that added rows: the store takes new data again. */
+  synchronized void grew() {
     WriteStatus s = status;
     if (!s.writable()) {
       status =

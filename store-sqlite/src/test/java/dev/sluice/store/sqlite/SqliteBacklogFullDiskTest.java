@@ -123,6 +123,10 @@ class SqliteBacklogFullDiskTest {
       Set<Long> ids = new HashSet<>();
       backlog.deadLetters(0, 1000).forEach(d -> ids.add(d.eventId()));
       assertThat(ids).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::eventId).toList());
+      // A settlement changes rows in place, which a file at its cap may still take: it proves
+      // nothing about room for new events. An append that commits does.
+      assertThat(backlog.writeStatus().writable()).isFalse();
+      backlog.append(numbered(2_000_000, 1), T0.plusSeconds(2));
       assertThat(backlog.writeStatus().writable()).isTrue();
     }
   }
