@@ -711,9 +711,28 @@ public final class SqliteBacklog implements Backlog {
       if (failure instanceof BacklogUnavailableException unavailable) {
         writeFailures.failed(failure.getMessage(), unavailable.full(), now);
       }
+      resetWriter(failure);
       throw failure;
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Leaves the writer as a fresh connection would be after a failed write: no statement the driver
+   * may have finalized, and no transaction left open. On a real full disk SQLite rolls the
+   * transaction back itself and the driver closes the statements it ran; the cached ROLLBACK may
+   * then be one of them, and a transaction opened by the next call would stay open for good.
+   */
+  private void resetWriter(SluiceException failure) {
+    writer.forgetStatements();
+    try (var st = writer.connection().createStatement()) {
+      st.execute("ROLLBACK");
+    } catch (SQLException e) {
+      // "no transaction is active": the usual case, SQLite or Transactions rolled back already
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
