@@ -71,6 +71,21 @@ class ErrorStatusTest {
   }
 
   @Test
+  void postEvents_whenDraining_is503Draining(@TempDir Path dir) {
+    try (RunningSluice sluice =
+        RunningSluice.start(
+            dir, RecordingTarget.completing(), Limits.none(), RunningSluice.fastRetry(3), true)) {
+      assertThat(sluice.api.post("/v1/drain", "").status()).isEqualTo(202);
+
+      ApiCalls.Answer answer =
+          sluice.api.post("/v1/events", Notifications.forKeys(List.of("late.parquet")));
+
+      assertThat(answer.error(503)).contains("draining");
+      assertThat(answer.json().get("code").asText()).isEqualTo("draining");
+    }
+  }
+
+  @Test
   void errors_whenSomethingUnexpectedBreaks_are500LoggedWithTheirCause(@TempDir Path dir) {
     try (CapturedLog apiLog = CapturedLog.of(HttpApi.class);
         RunningSluice sluice =
