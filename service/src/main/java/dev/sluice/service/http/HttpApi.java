@@ -28,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -47,7 +48,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  *
  * <p>The class of an error decides its status: bad input ({@link InvalidInputException}) is 400, a
  * backlog that cannot commit now ({@link BacklogUnavailableException}: disk full, I/O error) is 503
- * with {@code Retry-After}, anything else is 500. A 5xx is logged with its cause.
+ * with {@code Retry-After}, anything else is 500. A 5xx is logged with its cause (503s at most once
+ * a minute, with a count).
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
@@ -74,6 +76,9 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final AtomicReference<Server> jetty = new AtomicReference<>();
 
+  /** Refusals for a backlog that cannot write: the first, then one line a minute. */
+  private final RefusalLog refusals;
+
   private HttpApi(
       Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig authConfig) {
     this.operator = operator;
@@ -82,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
     this.maxBodyBytes = http.maxBody();
     this.auth = new WebhookAuth(authConfig);
     this.control = new ControlAccess(http, auth);
+    this.refusals = new RefusalLog(LOG, sluice.time(), Duration.ofMinutes(1));
     this.app =
         Javalin.create(
                 c -> {
@@ -353,7 +359,7 @@ public final class HttpApi implements AutoCloseable {
    * again (space returns): 503, with when to try again.
    */
   private void backlogUnavailable(BacklogUnavailableException e, Context ctx) {
-    LOG.log(System.Logger.Level.WARNING, ctx.method() + " " + ctx.path() + " failed: 503", e);
+    refusals.refused(ctx.method() + " " + ctx.path(), e);
     ctx.header("Retry-After", String.valueOf(STORE_RETRY_AFTER_SECONDS));
     String message =
         e.full()
