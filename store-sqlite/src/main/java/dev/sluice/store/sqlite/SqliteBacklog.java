@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.sqlite.SQLiteException;
 
 /**
  * The embedded {@link Backlog}: one SQLite file in WAL mode. {@link #append} returns after the
@@ -49,7 +48,7 @@ import org.sqlite.SQLiteException;
  * <p>A write that fails because the disk is full (or the {@link SqliteOptions#maxSizeBytes} cap is
  * reached), on an I/O error or a lock throws {@link BacklogUnavailableException}: the transaction
  * is rolled back whole and the same call may succeed later. {@link #writeStatus()} shows the
- * failure until a write commits again.
+ * failure until a commit adds data again.
  */
 public final class SqliteBacklog implements Backlog {
 
@@ -157,6 +156,12 @@ public final class SqliteBacklog implements Backlog {
 
   private final WriteFailures writeFailures = new WriteFailures();
 
+  /**
+   * Set by a write's work when it adds rows (events, releases); such a commit shows the store has
+   * room again. Under the write lock.
+   */
+  private boolean addsData;
+
   private SqliteBacklog(
       Path file, StatementCache writer, StatementCache reader, SqliteOptions.Synchronous sync) {
     this.intakeSync = sync;
@@ -180,7 +185,7 @@ public final class SqliteBacklog implements Backlog {
     try {
       writer = new StatementCache(SqliteConnections.openWriter(file, options));
       SchemaMigrations.migrate(writer, file);
-      capSize(writer, options.maxSizeBytes());
+      SqliteConnections.capSize(writer.connection(), options.maxSizeBytes());
       StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
       return new SqliteBacklog(file, writer, reader, options.synchronous());
     } catch (SQLException | RuntimeException e) {
@@ -274,12 +279,10 @@ public final class SqliteBacklog implements Backlog {
               inserted += p.accepted;
             }
             addToCounts(s, inserted, 0, 0, 0, 0);
+            addsData = inserted > 0;
             return null;
           });
       appendTransactions.incrementAndGet();
-      if (group.stream().anyMatch(p -> p.accepted > 0)) {
-        writeFailures.grew();
-      }
     } catch (RuntimeException e) {
       // Nothing of the group was committed: every one of its appends fails with the cause.
       for (PendingAppend p : group) {
@@ -317,65 +320,61 @@ public final class SqliteBacklog implements Backlog {
     }
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
-    List<Job> claimed =
-        writeReleaseBookkeeping(
-            "claim",
-            now,
-            s -> {
-              List<ClaimCandidate> due = new ArrayList<>();
-              ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
-              ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
-              if (due.isEmpty()) {
-                return List.of();
-              }
-              due.sort(ClaimCandidate.OLDEST_FIRST);
-              List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
-              long releaseId = maxReleaseId(s);
-              PreparedStatement insertRelease = s.get(INSERT_RELEASE);
-              PreparedStatement leaseEvent = s.get(LEASE_EVENT);
-              PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
-              List<Job> jobs = new ArrayList<>(chosen.size());
-              int fromWaiting = 0;
-              int expired = 0;
-              for (ClaimCandidate c : chosen) {
-                long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
-                Instant releasedAt = Micros.toInstant(releasedMicros);
-                releaseId++;
-                int attempt = c.attempts() + 1;
-                insertRelease.setLong(1, releaseId);
-                insertRelease.setLong(2, c.eventId());
-                insertRelease.setInt(3, attempt);
-                insertRelease.setLong(4, releasedMicros);
-                insertRelease.addBatch();
-                leaseEvent.setInt(1, attempt);
-                leaseEvent.setLong(2, leaseUntil);
-                leaseEvent.setLong(3, releaseId);
-                leaseEvent.setLong(4, c.eventId());
-                leaseEvent.addBatch();
-                if (c.leased()) {
-                  expireRelease.setString(1, BacklogArguments.EXPIRED);
-                  expireRelease.setLong(2, at);
-                  expireRelease.setString(3, null);
-                  expireRelease.setLong(4, c.lastReleaseId());
-                  expireRelease.addBatch();
-                  expired++;
-                } else {
-                  fromWaiting++;
-                }
-                jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
-              }
-              insertRelease.executeBatch();
-              leaseEvent.executeBatch();
-              if (expired > 0) {
-                expireRelease.executeBatch();
-              }
-              addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
-              return jobs;
-            });
-    if (!claimed.isEmpty()) {
-      writeFailures.grew();
-    }
-    return claimed;
+    return writeReleaseBookkeeping(
+        "claim",
+        now,
+        s -> {
+          List<ClaimCandidate> due = new ArrayList<>();
+          ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
+          ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
+          if (due.isEmpty()) {
+            return List.of();
+          }
+          due.sort(ClaimCandidate.OLDEST_FIRST);
+          List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
+          long releaseId = maxReleaseId(s);
+          PreparedStatement insertRelease = s.get(INSERT_RELEASE);
+          PreparedStatement leaseEvent = s.get(LEASE_EVENT);
+          PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
+          List<Job> jobs = new ArrayList<>(chosen.size());
+          int fromWaiting = 0;
+          int expired = 0;
+          for (ClaimCandidate c : chosen) {
+            long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
+            Instant releasedAt = Micros.toInstant(releasedMicros);
+            releaseId++;
+            int attempt = c.attempts() + 1;
+            insertRelease.setLong(1, releaseId);
+            insertRelease.setLong(2, c.eventId());
+            insertRelease.setInt(3, attempt);
+            insertRelease.setLong(4, releasedMicros);
+            insertRelease.addBatch();
+            leaseEvent.setInt(1, attempt);
+            leaseEvent.setLong(2, leaseUntil);
+            leaseEvent.setLong(3, releaseId);
+            leaseEvent.setLong(4, c.eventId());
+            leaseEvent.addBatch();
+            if (c.leased()) {
+              expireRelease.setString(1, BacklogArguments.EXPIRED);
+              expireRelease.setLong(2, at);
+              expireRelease.setString(3, null);
+              expireRelease.setLong(4, c.lastReleaseId());
+              expireRelease.addBatch();
+              expired++;
+            } else {
+              fromWaiting++;
+            }
+            jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
+          }
+          insertRelease.executeBatch();
+          leaseEvent.executeBatch();
+          if (expired > 0) {
+            expireRelease.executeBatch();
+          }
+          addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
+          addsData = true;
+          return jobs;
+        });
   }
 
   @Override
@@ -705,7 +704,12 @@ public final class SqliteBacklog implements Backlog {
         writer.execute("PRAGMA synchronous = " + sync.name());
         writerSync = sync;
       }
-      return Transactions.write(writer, work);
+      addsData = false;
+      T result = Transactions.write(writer, work);
+      if (addsData) {
+        writeFailures.grew();
+      }
+      return result;
     } catch (SQLException e) {
       SluiceException failure = translate(operation, e);
       if (failure instanceof BacklogUnavailableException unavailable) {
@@ -755,30 +759,11 @@ public final class SqliteBacklog implements Backlog {
     writeLock.lock();
     try {
       checkOpen();
-      capSize(writer, maxSizeBytes);
+      SqliteConnections.capSize(writer.connection(), maxSizeBytes);
     } catch (SQLException e) {
       throw translate("setMaxSize", e);
     } finally {
       writeLock.unlock();
-    }
-  }
-
-  /** SQLite's own ceiling on pages, which {@code max_page_count} takes for "no cap". */
-  private static final long SQLITE_MAX_PAGES = 4294967294L;
-
-  private static void capSize(StatementCache writer, long maxSizeBytes) throws SQLException {
-    long pages = SQLITE_MAX_PAGES;
-    if (maxSizeBytes != SqliteOptions.NO_MAX_SIZE) {
-      long pageSize;
-      try (var st = writer.connection().createStatement();
-          ResultSet rs = st.executeQuery("PRAGMA page_size")) {
-        rs.next();
-        pageSize = rs.getLong(1);
-      }
-      pages = Math.max(1, Math.min(SQLITE_MAX_PAGES, maxSizeBytes / pageSize));
-    }
-    try (var st = writer.connection().createStatement()) {
-      st.execute("PRAGMA max_page_count = " + pages);
     }
   }
 
@@ -800,58 +785,10 @@ public final class SqliteBacklog implements Backlog {
     T run() throws SQLException;
   }
 
-  /**
-   * A failure the store may recover from (no space, an I/O error, a lock held too long, a file that
-   * cannot be opened or written) is {@link BacklogUnavailableException}; anything else (a
-   * constraint, SQL this code got wrong) is a bug and stays a plain {@link SluiceException}.
-   */
   private SluiceException translate(String operation, SQLException e) {
-    String message = "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage();
-    SQLiteException se = sqliteCause(e);
-    if (se != null) {
-      int primary = se.getResultCode().code & 0xff;
-      switch (primary) {
-        case SQLITE_FULL:
-          return new BacklogUnavailableException(message, true, e);
-        case SQLITE_BUSY,
-        SQLITE_LOCKED,
-        SQLITE_NOMEM,
-        SQLITE_READONLY,
-        SQLITE_IOERR,
-        SQLITE_CANTOPEN,
-        SQLITE_PROTOCOL:
-          return new BacklogUnavailableException(message, false, e);
-        default:
-          break;
-      }
-    }
-    return new SluiceException(message, e);
+    return SqliteFailures.translate(
+        "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage(), e);
   }
-
-  /** The driver's own exception: a failed batch wraps it in a BatchUpdateException. */
-  private static SQLiteException sqliteCause(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause() != t ? t.getCause() : null) {
-      if (t instanceof SQLiteException se) {
-        return se;
-      }
-    }
-    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-      if (next instanceof SQLiteException se) {
-        return se;
-      }
-    }
-    return null;
-  }
-
-  // SQLite's primary result codes (https://sqlite.org/rescode.html); an extended code's low byte.
-  private static final int SQLITE_BUSY = 5;
-  private static final int SQLITE_LOCKED = 6;
-  private static final int SQLITE_NOMEM = 7;
-  private static final int SQLITE_READONLY = 8;
-  private static final int SQLITE_IOERR = 10;
-  private static final int SQLITE_FULL = 13;
-  private static final int SQLITE_CANTOPEN = 14;
-  private static final int SQLITE_PROTOCOL = 15;
 
   private void checkOpen() {
     if (closed) {
