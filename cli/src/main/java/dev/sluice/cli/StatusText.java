@@ -10,6 +10,7 @@ final class StatusText {
   static String render(JsonNode s) {
     StringBuilder b = new StringBuilder();
     b.append(String.format("state        %s%n", state(s)));
+    store(s.path("store")).ifPresent(line -> b.append(String.format("store        %s%n", line)));
     b.append(
         String.format(
             "backlog      %d waiting (%d due)%n",
@@ -91,6 +92,25 @@ final class StatusText {
       return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
     }
     return String.format(Locale.ROOT, "%dh%02dm", whole / 3600, (whole % 3600) / 60);
+  }
+
+  /**
+   * A line only when the backlog cannot write (a full disk): what failed and since when. Nothing
+   * while it writes, so the usual screen stays as it was.
+   */
+  static java.util.Optional<String> store(JsonNode store) {
+    if (!store.isObject() || store.path("writable").asBoolean(true)) {
+      return java.util.Optional.empty();
+    }
+    String what = store.path("full").asBoolean() ? "FULL, taking no events" : "NOT WRITABLE";
+    return java.util.Optional.of(
+        what
+            + " since "
+            + store.path("failingSince").asText("?")
+            + " ("
+            + store.path("failedWrites").asLong()
+            + " failed writes): "
+            + store.path("lastError").asText(""));
   }
 
   /** DRAINING (taking no new events), PAUSED (releasing nothing), both, or running. */

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.testkit.RecordingTarget;
 import java.nio.file.Path;
@@ -81,6 +82,21 @@ class StatusCommandTest {
       assertThat(doc.get("backlog").asLong()).isEqualTo(2);
       assertThat(doc.get("paused").asBoolean()).isTrue();
     }
+  }
+
+  @Test
+  void store_whenTheBacklogCannotWrite_saysSoWithTheErrorAndOtherwiseNothing() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    assertThat(StatusText.store(json.readTree("{\"writable\":true,\"full\":false}"))).isEmpty();
+    assertThat(StatusText.store(json.missingNode())).isEmpty();
+    assertThat(
+            StatusText.store(
+                json.readTree(
+                    "{\"writable\":false,\"full\":true,\"failingSince\":\"2026-12-02T05:00:00Z\","
+                        + "\"failedWrites\":3,\"lastError\":\"append failed: [SQLITE_FULL]\"}")))
+        .contains(
+            "FULL, taking no events since 2026-12-02T05:00:00Z (3 failed writes): append failed:"
+                + " [SQLITE_FULL]");
   }
 
   @Test

@@ -112,7 +112,8 @@ public final class SluiceService implements AutoCloseable {
               config.backlogFile(),
               SqliteOptions.defaults()
                   .withSynchronous(
-                      SqliteOptions.Synchronous.valueOf(config.store().synchronous().name())));
+                      SqliteOptions.Synchronous.valueOf(config.store().synchronous().name()))
+                  .withMaxSizeBytes(config.store().maxSize()));
       closeInOrder.add(0, backlog);
       // One process owns this data dir (the lock above): any lease in the file belongs to a
       // process that died, and its jobs' outcomes are unknown. Release them again.

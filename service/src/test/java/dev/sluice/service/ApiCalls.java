@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
@@ -30,8 +31,17 @@ final class ApiCalls {
     this.base = base;
   }
 
-  /** One HTTP answer: status, content type and body text. */
-  record Answer(int status, String contentType, String body) {
+  /** One HTTP answer: status, content type, body text and every header. */
+  record Answer(int status, String contentType, String body, HttpHeaders headers) {
+    Answer(int status, String contentType, String body) {
+      this(status, contentType, body, HttpHeaders.of(Map.of(), (name, value) -> true));
+    }
+
+    /** The first value of a response header, or null. */
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -110,7 +120,7 @@ final class ApiCalls {
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(
-          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + path + " failed", e);
     } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * stderr is drained and the last {@value #STDERR_TAIL_BYTES} bytes are kept for the error message.
  */
 public final class CommandTarget implements Target {
+  private static final System.Logger LOG = System.getLogger(CommandTarget.class.getName());
 
   /** Exit code from sysexits.h meaning "temporary failure, try again later". */
   public static final int EX_TEMPFAIL = 75;
@@ -102,6 +103,11 @@ public final class CommandTarget implements Target {
     try {
       process = processFor(job).start();
     } catch (IOException | RuntimeException e) {
+      // The outcome (and so the release log) keeps the message; the log keeps the stack trace.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot start command '" + config.command().get(0) + "' for event " + job.eventId(),
+          e);
       return Outcome.permanent(
           "cannot start command '" + config.command().get(0) + "': " + e.getMessage());
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Failures carry the status and the first {@value #BODY_SNIPPET_CHARS} characters of the body.
  */
 public final class HttpTarget implements Target {
+  private static final System.Logger LOG = System.getLogger(HttpTarget.class.getName());
 
   static final int BODY_SNIPPET_CHARS = 500;
 
@@ -144,8 +145,16 @@ public final class HttpTarget implements Target {
       return exchange(connection, job, body);
     } catch (SocketTimeoutException e) {
       return timedOut();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       return timedOut.get() ? timedOut() : failureOf(e);
+    } catch (RuntimeException e) {
+      if (timedOut.get()) {
+        return timedOut();
+      }
+      // Not a network failure but a bug or a broken JDK client: the outcome keeps the message,
+      // the log keeps where it broke.
+      LOG.log(System.Logger.Level.WARNING, "HTTP target failed on " + describe(), e);
+      return failureOf(e);
     } finally {
       deadline.cancel(false);
     }

@@ -125,6 +125,15 @@ public interface Backlog extends AutoCloseable {
    */
   List<Instant> startTimes(Instant since, Duration maxStartDelay);
 
+  /**
+   * Whether writes commit now, as far as the last write showed; a store that cannot fill up (the
+   * in-memory one) is always writable. A failed write throws {@link BacklogUnavailableException}
+   * when it may succeed later (disk full, I/O error, locked store).
+   */
+  default WriteStatus writeStatus() {
+    return WriteStatus.WRITABLE;
+  }
+
   @Override
   void close();
 }

@@ -106,6 +106,12 @@ public final class Dispatcher implements AutoCloseable {
 
   private final WakeSignal releaseSignal;
   private final WakeSignal settleSignal;
+
+  /** How often a step that keeps failing (a full disk) is logged again. */
+  static final Duration FAILURE_LOG_QUIET = Duration.ofMinutes(1);
+
+  private final RepeatedFailureLog releaseFailures;
+  private final RepeatedFailureLog settleFailures;
   private volatile boolean paused;
   private volatile boolean running;
   private Thread loop;
@@ -143,6 +149,8 @@ public final class Dispatcher implements AutoCloseable {
     this.random = random;
     this.releaseSignal = new WakeSignal(time);
     this.settleSignal = new WakeSignal(time);
+    this.releaseFailures = new RepeatedFailureLog("dispatcher step", time, FAILURE_LOG_QUIET);
+    this.settleFailures = new RepeatedFailureLog("settling outcomes", time, FAILURE_LOG_QUIET);
     restoreGateFromReleaseLog();
     target.watchCompletions(this::endReported);
   }
@@ -317,7 +325,12 @@ public final class Dispatcher implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A target must answer with an Outcome; an exception is a bug or broken infrastructure
-      // there, and the safe reading of an unknown result is "try again".
+      // there, and the safe reading of an unknown result is "try again". The release log keeps
+      // the message; the stack trace, which says where it broke, goes to the log.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "target threw on event " + job.eventId() + " (release " + job.releaseId() + ")",
+          e);
       outcome = Outcome.retryable("target threw " + e);
     }
     long answered = time.nanoTime();
@@ -459,12 +472,16 @@ public final class Dispatcher implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        if (releaseDue() > 0) {
+        int released = releaseDue();
+        releaseFailures.succeeded();
+        if (released > 0) {
           continue; // the gate may allow more right now
         }
         awaitOrStop(releaseSignal, nextWakeNanos());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "dispatcher step failed; retrying", e);
+        // A backlog that cannot commit (disk full) fails every claim until space returns: the
+        // events stay waiting, and the next step claims them.
+        releaseFailures.failed(e);
         awaitOrStop(releaseSignal, time.nanoTime() + config.idlePoll().toNanos());
       }
     }
@@ -473,13 +490,17 @@ public final class Dispatcher implements AutoCloseable {
   private void settleLoop() {
     while (running) {
       try {
-        if (applyOutcomes() > 0) {
+        int settled = applyOutcomes();
+        settleFailures.succeeded();
+        if (settled > 0) {
           wake(); // completions may have freed concurrency slots
           continue;
         }
         awaitOrStop(settleSignal, time.nanoTime() + config.idlePoll().toNanos());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "settling outcomes failed; retrying", e);
+        // The outcomes are kept (applyOutcomes puts them back) and their events stay leased:
+        // the next step settles them once the backlog commits again.
+        settleFailures.failed(e);
         awaitOrStop(settleSignal, time.nanoTime() + config.idlePoll().toNanos());
       }
     }

@@ -1,12 +1,12 @@
 package dev.sluice.service.config;
 
-import dev.sluice.core.SluiceException;
+import dev.sluice.core.InvalidInputException;
 
 /**
  * A configuration that cannot be used. The message is one line naming the key and the problem, e.g.
  * {@code http.port: expected an integer, got 'abc'}, fit to print as-is.
  */
-public class ConfigException extends SluiceException {
+public class ConfigException extends InvalidInputException {
   public ConfigException(String message) {
     super(oneLine(message));
   }

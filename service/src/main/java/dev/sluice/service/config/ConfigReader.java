@@ -363,9 +363,10 @@ final class ConfigReader {
   }
 
   private static StoreConfig store(YamlSection s) {
-    s.allowOnly("synchronous");
+    s.allowOnly("synchronous", "max-size");
     StoreConfig.Synchronous synchronous =
         s.choice("synchronous", StoreConfig.Synchronous.class, StoreConfig.Synchronous.FULL);
-    return s.build(() -> new StoreConfig(synchronous));
+    long maxSize = s.byteSize("max-size", StoreConfig.NO_MAX_SIZE);
+    return s.build(() -> new StoreConfig(synchronous, maxSize));
   }
 }

@@ -170,6 +170,12 @@ public record SluiceConfig(
         dataDir, http, s, limits, retry, dispatcher, target, store, sources, retention);
   }
 
+  /** This configuration with another store section. */
+  public SluiceConfig withStore(StoreConfig s) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, s, sources);
+  }
+
   /** The SQS source ({@code sources.sqs}). */
   public SqsSourceConfig sqsSource() {
     return sources.sqs();

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.core.SluiceException;
+import dev.sluice.core.InvalidInputException;
+import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.ingest.IntakeReport;
-import dev.sluice.ingest.MalformedBodyException;
 import dev.sluice.service.Sluice;
-import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
@@ -29,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -43,7 +43,13 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  * The HTTP API: intake ({@code POST /v1/events}), views (status, limits, dead letters, release log,
  * audit trail, where an object stands, Prometheus metrics at {@code GET /metrics}) and actions,
  * each a thin call to the {@link Operator}; and the dashboard at {@code /}, a static page that is a
- * client of those endpoints. Every error is JSON {@code {"error": "..."}} naming the problem.
+ * client of those endpoints. Every error is JSON {@code {"error": "...", "code": "..."}}: the
+ * message names the problem, the code is what a program tests.
+ *
+ * <p>The class of an error decides its status: bad input ({@link InvalidInputException}) is 400, a
+ * backlog that cannot commit now ({@link BacklogUnavailableException}: disk full, I/O error) is 503
+ * with {@code Retry-After}, anything else is 500. A 5xx is logged with its cause (503s at most once
+ * a minute, with a count).
  */
 public final class HttpApi implements AutoCloseable {
   private static final int RELEASE_PAGE = 5_000;
@@ -52,6 +58,11 @@ public final class HttpApi implements AutoCloseable {
 
   private static final int AUDIT_PAGE = 100;
   private static final long STOP_GRACE_MILLIS = 5_000;
+
+  /** How long a sender should wait before it sends again to a backlog that cannot commit. */
+  static final int STORE_RETRY_AFTER_SECONDS = 5;
+
+  private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
   /** The header the CLI and the dashboard name themselves in, for the audit trail. */
   public static final String CLIENT_HEADER = "X-Sluice-Client";
@@ -65,6 +76,9 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final AtomicReference<Server> jetty = new AtomicReference<>();
 
+  /** Refusals for a backlog that cannot write: the first, then one line a minute. */
+  private final RefusalLog refusals;
+
   private HttpApi(
       Operator operator, ObjectMapper json, HttpConfig http, WebhookAuthConfig authConfig) {
     this.operator = operator;
@@ -73,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
     this.maxBodyBytes = http.maxBody();
     this.auth = new WebhookAuth(authConfig);
     this.control = new ControlAccess(http, auth);
+    this.refusals = new RefusalLog(LOG, sluice.time(), Duration.ofMinutes(1));
     this.app =
         Javalin.create(
                 c -> {
@@ -116,15 +131,21 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get("/v1/events/{bucket}/<key>", view(this::getEvent));
                   c.routes.get("/v1/events", view(this::getEvent));
                   c.routes.exception(
-                      ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-                  // Broken infrastructure (the backlog cannot commit): nothing was accepted, and
-                  // 503 tells the sender to try again.
+                      ApiError.class, (e, ctx) -> error(ctx, e.status, e.code, e.getMessage()));
+                  // Input the caller can correct: sending it again cannot succeed.
                   c.routes.exception(
-                      SluiceException.class,
-                      (e, ctx) -> error(ctx, 503, "backlog unavailable: " + e.getMessage()));
+                      InvalidInputException.class,
+                      (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
+                  c.routes.exception(BacklogUnavailableException.class, this::backlogUnavailable);
                   c.routes.exception(
                       Exception.class,
-                      (e, ctx) -> error(ctx, 500, "internal error: " + e.getMessage()));
+                      (e, ctx) -> {
+                        LOG.log(
+                            System.Logger.Level.ERROR,
+                            ctx.method() + " " + ctx.path() + " failed: 500",
+                            e);
+                        error(ctx, 500, "internal", "internal error: " + e.getMessage());
+                      });
                   // Javalin has already written its own plain-text (or problem+json) 404 by now;
                   // every 404 becomes our JSON error, except one of ours (an unknown object).
                   c.routes.error(
@@ -173,19 +194,18 @@ public final class HttpApi implements AutoCloseable {
     byte[] body = readBody(ctx);
     if (operator.draining()) {
       throw new ApiError(
-          503, "sluice is draining: it takes no new events and exits when the backlog is done");
+          503,
+          "draining",
+          "sluice is draining: it takes no new events and exits when the backlog is done");
     }
     Optional<String> denied =
         auth.checkPost(ctx.header("Authorization"), ctx.header(auth.signatureHeader()), body);
     if (denied.isPresent()) {
       throw unauthorized(ctx, denied.get());
     }
-    IntakeReport report;
-    try {
-      report = sluice.intake().acceptBody(body);
-    } catch (MalformedBodyException e) {
-      throw new ApiError(400, e.getMessage());
-    }
+    // A body that cannot be read is InvalidInputException (400); a backlog that cannot commit,
+    // BacklogUnavailableException (503): see the exception handlers.
+    IntakeReport report = sluice.intake().acceptBody(body);
     ObjectNode out = json.createObjectNode();
     out.put("accepted", report.accepted());
     out.put("duplicates", report.duplicates());
@@ -329,12 +349,24 @@ public final class HttpApi implements AutoCloseable {
     send(ctx, 200, out);
   }
 
+  /** A limits document that breaks a rule is a ConfigException: 400, by its class. */
   private Operator.LimitsChange changeLimits(Context ctx, UnaryOperator<Limits> change) {
-    try {
-      return operator.changeLimits(change, caller(ctx));
-    } catch (ConfigException e) {
-      throw new ApiError(400, e.getMessage());
-    }
+    return operator.changeLimits(change, caller(ctx));
+  }
+
+  /**
+   * Nothing of the request was committed, and the same request may succeed once the store writes
+   * again (space returns): 503, with when to try again.
+   */
+  private void backlogUnavailable(BacklogUnavailableException e, Context ctx) {
+    refusals.refused(ctx.method() + " " + ctx.path(), e);
+    ctx.header("Retry-After", String.valueOf(STORE_RETRY_AFTER_SECONDS));
+    String message =
+        e.full()
+            ? "the backlog is full and cannot take events now; nothing was accepted, send again"
+                + " later: "
+            : "the backlog cannot write now; nothing was accepted, send again later: ";
+    error(ctx, 503, e.full() ? "store_full" : "store_unavailable", message + e.getMessage());
   }
 
   private JsonNode jsonBody(Context ctx) throws IOException {
@@ -526,8 +558,12 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void error(Context ctx, int status, String message) {
+    error(ctx, status, ApiError.codeOf(status), message);
+  }
+
+  private void error(Context ctx, int status, String code, String message) {
     ctx.attribute(ANSWERED_ERROR, Boolean.TRUE);
-    send(ctx, status, json.createObjectNode().put("error", message));
+    send(ctx, status, json.createObjectNode().put("error", message).put("code", code));
   }
 
   private static String firstLine(String s) {

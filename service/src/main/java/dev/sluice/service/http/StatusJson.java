@@ -3,6 +3,7 @@ package dev.sluice.service.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.WriteStatus;
 import dev.sluice.core.dispatch.DispatcherStats;
 import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
@@ -50,8 +51,21 @@ final class StatusJson {
     since.put("completed", d.completed());
     since.put("retried", d.retried());
     since.put("deadLettered", d.deadLettered());
+    o.set("store", store(sluice.backlog().writeStatus(), json));
     ObjectNode dropped = o.putObject("dropped");
     sluice.intake().droppedCounts().byLabel().forEach(dropped::put);
+    return o;
+  }
+
+  /** Whether the backlog takes writes: false from a failed write (disk full) until data commits. */
+  private static ObjectNode store(WriteStatus w, ObjectMapper json) {
+    ObjectNode o = json.createObjectNode();
+    o.put("writable", w.writable());
+    o.put("full", w.full());
+    o.put("lastError", w.lastError());
+    o.put("lastFailureAt", w.lastFailureAt() == null ? null : w.lastFailureAt().toString());
+    o.put("failingSince", w.failingSince() == null ? null : w.failingSince().toString());
+    o.put("failedWrites", w.failedWrites());
     return o;
   }
 

@@ -91,6 +91,17 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
         .baseUnit("seconds")
         .register(registry);
 
+    // Read from the backlog's own record of its last write: cheap, no query.
+    Gauge.builder("sluice.backlog.writable", backlog, b -> b.writeStatus().writable() ? 1 : 0)
+        .description(
+            "1 while the backlog commits writes, 0 after a write failed (disk full, I/O error)"
+                + " until a commit adds data again")
+        .register(registry);
+    FunctionCounter.builder(
+            "sluice.backlog.write.failures", backlog, b -> b.writeStatus().failedWrites())
+        .description("Backlog writes that could not commit (disk full, I/O error, lock)")
+        .register(registry);
+
     released =
         counter("sluice.released", "Events released to the target (each retry again)", "events");
     Gauge.builder("sluice.in.flight", inFlight, AtomicLong::get)

@@ -19,6 +19,13 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void parse_whenStoreMaxSizeIsNotASize_namesStoreMaxSize() {
+    assertThat(errorOf("store: { max-size: lots }\n")).startsWith("store.max-size: expected");
+    assertThat(errorOf("store: { max-size: -1 }\n"))
+        .isEqualTo("store.max-size: must be >= 0 (0 for no cap), got -1");
+  }
+
+  @Test
   void parse_whenWindowLimitNegative_namesLimitsWindowLimit() {
     assertThat(errorOf("limits: { window: { limit: -5, every: 1m } }\n"))
         .isEqualTo("limits.window.limit: must be > 0, got -5");

@@ -114,6 +114,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_whenStoreMaxSizeSet_readsItInBytes() {
+    assertThat(ConfigLoader.parse("store:\n  max-size: 10GiB\n").store())
+        .isEqualTo(new StoreConfig(StoreConfig.Synchronous.FULL, 10L * 1024 * 1024 * 1024));
+    assertThat(ConfigLoader.parse("store:\n  synchronous: full\n").store().maxSize())
+        .as("no cap unless set")
+        .isEqualTo(StoreConfig.NO_MAX_SIZE);
+  }
+
+  @Test
   void parse_whenLimitsSet_replacesTheDefaultWindow() {
     SluiceConfig config = ConfigLoader.parse("limits: { concurrency: { max-in-flight: 5 } }\n");
 

@@ -11,11 +11,13 @@ import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.backlog.WriteStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A lease belongs to the release that took it: a settlement applies only while the event is
  * leased and its last release is the job's. Reclaiming an expired lease closes the lost release as
  * {@code expired}; {@link #abandonLeases} closes open releases as {@code abandoned}.
+ *
+ * <p>A write that fails because the disk is full (or the {@link SqliteOptions#maxSizeBytes} cap is
+ * reached), on an I/O error or a lock throws {@link BacklogUnavailableException}: the transaction
+ * is rolled back whole and the same call may succeed later. {@link #writeStatus()} shows the
+ * failure until a commit adds data again.
  */
 public final class SqliteBacklog implements Backlog {
 
@@ -186,6 +193,14 @@ public final class SqliteBacklog implements Backlog {
   /** The writer connection's current level; changed only under the write lock. */
   private SqliteOptions.Synchronous writerSync;
 
+  private final WriteFailures writeFailures = new WriteFailures();
+
+  /**
+   * Set by a write's work when it adds rows (events, releases); such a commit shows the store has
+   * room again. Under the write lock.
+   */
+  private boolean addsData;
+
   private SqliteBacklog(
       Path file, StatementCache writer, StatementCache reader, SqliteOptions.Synchronous sync) {
     this.intakeSync = sync;
@@ -209,6 +224,7 @@ public final class SqliteBacklog implements Backlog {
     try {
       writer = new StatementCache(SqliteConnections.openWriter(file, options));
       SchemaMigrations.migrate(writer, file);
+      SqliteConnections.capSize(writer.connection(), options.maxSizeBytes());
       StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
       return new SqliteBacklog(file, writer, reader, options.synchronous());
     } catch (SQLException | RuntimeException e) {
@@ -293,6 +309,7 @@ public final class SqliteBacklog implements Backlog {
     try {
       write(
           "append",
+          Micros.toInstant(group.get(0).at),
           s -> {
             PreparedStatement insert = s.get(INSERT_EVENT);
             int inserted = 0;
@@ -301,6 +318,7 @@ public final class SqliteBacklog implements Backlog {
               inserted += p.accepted;
             }
             addToCounts(s, inserted, 0, 0, 0, 0);
+            addsData = inserted > 0;
             return null;
           });
       appendTransactions.incrementAndGet();
@@ -343,6 +361,7 @@ public final class SqliteBacklog implements Backlog {
     long leaseUntil = Micros.of(now.plus(lease));
     return writeReleaseBookkeeping(
         "claim",
+        now,
         s -> {
           List<ClaimCandidate> due = new ArrayList<>();
           ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
@@ -392,6 +411,7 @@ public final class SqliteBacklog implements Backlog {
             expireRelease.executeBatch();
           }
           addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
+          addsData = true;
           return jobs;
         });
   }
@@ -406,6 +426,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     writeReleaseBookkeeping(
         "settle",
+        now,
         s -> {
           PreparedStatement update = s.get(SETTLE_EVENT);
           for (Settlement settlement : settlements) {
@@ -483,6 +504,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return writeReleaseBookkeeping(
         "abandonLeases",
+        now,
         s -> {
           PreparedStatement releases = s.get(ABANDON_RELEASES);
           releases.setLong(1, at);
@@ -502,6 +524,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return write(
         "redrive",
+        now,
         s -> {
           int moved;
           if (eventIds.isEmpty()) {
@@ -532,6 +555,7 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return write(
         "purge",
+        null,
         s -> {
           int purged;
           if (eventIds.isEmpty()) {
@@ -657,7 +681,7 @@ public final class SqliteBacklog implements Backlog {
 
   /** An operator write: committed at the configured level, like intake. */
   <T> T writeControl(String operation, SqlWork<T> work) {
-    return write(operation, work);
+    return write(operation, null, work);
   }
 
   /** A read on the reading connection, in one snapshot. */
@@ -755,6 +779,7 @@ public final class SqliteBacklog implements Backlog {
     return write(
         "pragma",
         writerSync,
+        null,
         s -> {
           try (var st = s.connection().createStatement();
               ResultSet rs = st.executeQuery("PRAGMA " + name)) {
@@ -788,8 +813,8 @@ public final class SqliteBacklog implements Backlog {
   }
 
   /** Intake and operator writes (append, redrive) commit at the configured level. */
-  private <T> T write(String operation, SqlWork<T> work) {
-    return write(operation, intakeSync, work);
+  private <T> T write(String operation, Instant now, SqlWork<T> work) {
+    return write(operation, intakeSync, now, work);
   }
 
   /**
@@ -799,11 +824,15 @@ public final class SqliteBacklog implements Backlog {
    * makes the event due again, which is at-least-once. Accepting events is what must survive
    * everything, and that keeps FULL. This halves the fsyncs of the release path.
    */
-  private <T> T writeReleaseBookkeeping(String operation, SqlWork<T> work) {
-    return write(operation, SqliteOptions.Synchronous.NORMAL, work);
+  private <T> T writeReleaseBookkeeping(String operation, Instant now, SqlWork<T> work) {
+    return write(operation, SqliteOptions.Synchronous.NORMAL, now, work);
   }
 
-  private <T> T write(String operation, SqliteOptions.Synchronous sync, SqlWork<T> work) {
+  /**
+   * @param now the call's instant, recorded if it fails; null for calls that carry none
+   */
+  private <T> T write(
+      String operation, SqliteOptions.Synchronous sync, Instant now, SqlWork<T> work) {
     writeLock.lock();
     try {
       checkOpen();
@@ -812,9 +841,64 @@ public final class SqliteBacklog implements Backlog {
         writer.execute("PRAGMA synchronous = " + sync.name());
         writerSync = sync;
       }
-      return Transactions.write(writer, work);
+      addsData = false;
+      T result = Transactions.write(writer, work);
+      if (addsData) {
+        writeFailures.grew();
+      }
+      return result;
     } catch (SQLException e) {
-      throw translate(operation, e);
+      SluiceException failure = translate(operation, e);
+      if (failure instanceof BacklogUnavailableException unavailable) {
+        writeFailures.failed(failure.getMessage(), unavailable.full(), now);
+      }
+      resetWriter(failure);
+      throw failure;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Leaves the writer as a fresh connection would be after a failed write: no statement the driver
+   * may have finalized, and no transaction left open. On a real full disk SQLite rolls the
+   * transaction back itself and the driver closes the statements it ran; the cached ROLLBACK may
+   * then be one of them, and a transaction opened by the next call would stay open for good.
+   */
+  private void resetWriter(SluiceException failure) {
+    writer.forgetStatements();
+    try (var st = writer.connection().createStatement()) {
+      st.execute("ROLLBACK");
+    } catch (SQLException e) {
+      // "no transaction is active": the usual case, SQLite or Transactions rolled back already
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  @Override
+  public WriteStatus writeStatus() {
+    return writeFailures.status();
+  }
+
+  /**
+   * Caps the database's size from the next write on, as {@link SqliteOptions#maxSizeBytes} does at
+   * open: lower it to stop growth before the disk is full, raise it (or {@link
+   * SqliteOptions#NO_MAX_SIZE}) to give room again. A cap below what the file holds keeps the
+   * file's size.
+   */
+  public void setMaxSize(long maxSizeBytes) {
+    if (maxSizeBytes < 0) {
+      throw new IllegalArgumentException(
+          "maxSizeBytes must be >= 0 (0 for no cap), got " + maxSizeBytes);
+    }
+    writeLock.lock();
+    try {
+      checkOpen();
+      SqliteConnections.capSize(writer.connection(), maxSizeBytes);
+    } catch (SQLException e) {
+      throw translate("setMaxSize", e);
     } finally {
       writeLock.unlock();
     }
@@ -839,7 +923,7 @@ public final class SqliteBacklog implements Backlog {
   }
 
   private SluiceException translate(String operation, SQLException e) {
-    return new SluiceException(
+    return SqliteFailures.translate(
         "sqlite backlog " + file + ": " + operation + " failed: " + e.getMessage(), e);
   }
 

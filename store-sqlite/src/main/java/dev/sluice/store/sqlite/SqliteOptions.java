@@ -10,8 +10,12 @@ import java.util.Objects;
  *     an accepted event must survive a power cut
  * @param busyTimeout how long a statement waits for a lock another process holds
  * @param cacheSizeKib page cache per connection, in KiB
+ * @param maxSizeBytes the most the database may hold, in bytes ({@link #NO_MAX_SIZE}: as much as
+ *     the disk takes); a write that would grow it beyond fails as on a full disk. Rounded down to
+ *     whole pages, and never below what the file already holds.
  */
-public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int cacheSizeKib) {
+public record SqliteOptions(
+    Synchronous synchronous, Duration busyTimeout, int cacheSizeKib, long maxSizeBytes) {
 
   /** SQLite's {@code PRAGMA synchronous} levels that keep a WAL database consistent. */
   public enum Synchronous {
@@ -30,6 +34,9 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int c
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_CACHE_SIZE_KIB = 32 * 1024;
 
+  /** No cap on the database's size but the disk's free space. */
+  public static final long NO_MAX_SIZE = 0;
+
   public SqliteOptions {
     Objects.requireNonNull(synchronous, "synchronous");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
@@ -40,22 +47,35 @@ public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, int c
     if (cacheSizeKib <= 0) {
       throw new IllegalArgumentException("cacheSizeKib must be > 0, got " + cacheSizeKib);
     }
+    if (maxSizeBytes < 0) {
+      throw new IllegalArgumentException(
+          "maxSizeBytes must be >= 0 (0 for no cap), got " + maxSizeBytes);
+    }
   }
 
-  /** FULL sync, a 5 s busy timeout, a 32 MiB cache. */
+  /** Options with no size cap. */
+  public SqliteOptions(Synchronous synchronous, Duration busyTimeout, int cacheSizeKib) {
+    this(synchronous, busyTimeout, cacheSizeKib, NO_MAX_SIZE);
+  }
+
+  /** FULL sync, a 5 s busy timeout, a 32 MiB cache, no size cap. */
   public static SqliteOptions defaults() {
     return new SqliteOptions(Synchronous.FULL, DEFAULT_BUSY_TIMEOUT, DEFAULT_CACHE_SIZE_KIB);
   }
 
   public SqliteOptions withSynchronous(Synchronous synchronous) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
   }
 
   public SqliteOptions withBusyTimeout(Duration busyTimeout) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
   }
 
   public SqliteOptions withCacheSizeKib(int cacheSizeKib) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
+  }
+
+  public SqliteOptions withMaxSizeBytes(long maxSizeBytes) {
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
   }
 }

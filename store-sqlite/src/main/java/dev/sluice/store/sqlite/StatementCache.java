@@ -36,6 +36,22 @@ final class StatementCache implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Forgets every prepared statement, closing each; the next use prepares it again. After a write
+   * fails on a full disk or an I/O error, the driver may have finalized statements behind our back
+   * (they then fail with "statement is not executing"), so none of them is trusted.
+   */
+  void forgetStatements() {
+    for (PreparedStatement ps : statements.values()) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // already unusable: that is why it is forgotten
+      }
+    }
+    statements.clear();
+  }
+
   @Override
   public void close() throws SQLException {
     SQLException first = null;

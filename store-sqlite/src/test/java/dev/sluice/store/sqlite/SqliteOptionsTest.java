@@ -32,6 +32,14 @@ class SqliteOptionsTest {
   }
 
   @Test
+  void constructor_whenMaxSizeNegative_namesTheFieldAndValue() {
+    assertThat(SqliteOptions.defaults().maxSizeBytes()).isEqualTo(SqliteOptions.NO_MAX_SIZE);
+    assertThatThrownBy(() -> SqliteOptions.defaults().withMaxSizeBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxSizeBytes must be >= 0 (0 for no cap), got -1");
+  }
+
+  @Test
   void constructor_whenSynchronousMissing_namesTheField() {
     assertThatThrownBy(() -> SqliteOptions.defaults().withSynchronous(null))
         .isInstanceOf(NullPointerException.class)
