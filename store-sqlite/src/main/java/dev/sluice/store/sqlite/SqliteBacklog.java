@@ -594,6 +594,7 @@ public final class SqliteBacklog implements Backlog {
     Pruned pruned =
         writeReleaseBookkeeping(
             "prune",
+            null,
             s -> {
               began[0] = System.nanoTime();
               // The newest event and release always stay: SQLite gives a new row max(id) + 1, and
