@@ -1,10 +1,10 @@
 package dev.sluice.bench;
 
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.SluiceService;
 import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -62,7 +62,7 @@ public final class WebhookIngestBenchmark {
             new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
             new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
             Limits.none(),
-            RetryConfig.defaults(),
+            RetryPolicy.defaults(),
             DispatcherConfig.defaults(),
             TargetConfig.log(),
             new StoreConfig(sync));

@@ -5,7 +5,6 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
-import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
@@ -106,11 +105,7 @@ public final class SluiceService implements AutoCloseable {
               config.dispatcher().workers(),
               config.dispatcher().batch(),
               options.idlePoll(),
-              new RetryPolicy(
-                  config.retry().maxAttempts(),
-                  config.retry().initialBackoff(),
-                  config.retry().maxBackoff(),
-                  config.retry().multiplier()),
+              config.retry(),
               config.dispatcher().lead());
       ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =

@@ -2,10 +2,10 @@ package dev.sluice.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Target;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -21,8 +21,8 @@ import java.util.List;
  */
 final class RunningSluice implements AutoCloseable {
   /** Retries that finish in milliseconds: 10 ms doubling up to 100 ms. */
-  static RetryConfig fastRetry(int maxAttempts) {
-    return new RetryConfig(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 2.0);
+  static RetryPolicy fastRetry(int maxAttempts) {
+    return new RetryPolicy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 2.0);
   }
 
   final SluiceService service;
@@ -33,12 +33,12 @@ final class RunningSluice implements AutoCloseable {
     this.api = new ApiCalls(service.apiUrl());
   }
 
-  static RunningSluice start(Path dataDir, Target target, Limits limits, RetryConfig retry) {
+  static RunningSluice start(Path dataDir, Target target, Limits limits, RetryPolicy retry) {
     return start(dataDir, target, limits, retry, false);
   }
 
   static RunningSluice start(
-      Path dataDir, Target target, Limits limits, RetryConfig retry, boolean paused) {
+      Path dataDir, Target target, Limits limits, RetryPolicy retry, boolean paused) {
     SluiceService.Options options =
         new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
     return new RunningSluice(
@@ -67,14 +67,14 @@ final class RunningSluice implements AutoCloseable {
 
   /** A service whose target is built from configuration, as {@code sluice serve} builds it. */
   static RunningSluice startConfigured(
-      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+      Path dataDir, TargetConfig target, Limits limits, RetryPolicy retry) {
     SluiceService.Options options =
         new SluiceService.Options(null, System.out, false, Duration.ofMillis(20));
     return new RunningSluice(SluiceService.start(config(dataDir, target, limits, retry), options));
   }
 
   private static SluiceConfig config(
-      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+      Path dataDir, TargetConfig target, Limits limits, RetryPolicy retry) {
     return new SluiceConfig(
         dataDir,
         new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),

@@ -1,6 +1,7 @@
 package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
@@ -48,7 +49,7 @@ final class ConfigReader {
     S3EndpointConfig s3 =
         root.section("s3-endpoint").map(ConfigReader::s3Endpoint).orElse(defaults.s3Endpoint());
     Limits limits = root.section(LIMITS).map(ConfigReader::limits).orElse(defaults.limits());
-    RetryConfig retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
+    RetryPolicy retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
     DispatcherConfig dispatcher =
         root.section("dispatcher").map(ConfigReader::dispatcher).orElse(defaults.dispatcher());
     TargetConfig target =
@@ -184,13 +185,13 @@ final class ConfigReader {
     return YamlSection.buildAt(LIMITS, () -> new Limits.Rate(perSecond, burst));
   }
 
-  private static RetryConfig retry(YamlSection s) {
+  private static RetryPolicy retry(YamlSection s) {
     s.allowOnly("max-attempts", "initial-backoff", "max-backoff", "multiplier");
-    int maxAttempts = s.integer("max-attempts", RetryConfig.DEFAULT_MAX_ATTEMPTS);
-    Duration initial = s.duration("initial-backoff", RetryConfig.DEFAULT_INITIAL_BACKOFF);
-    Duration max = s.duration("max-backoff", RetryConfig.DEFAULT_MAX_BACKOFF);
-    double multiplier = s.number("multiplier", RetryConfig.DEFAULT_MULTIPLIER);
-    return s.build(() -> new RetryConfig(maxAttempts, initial, max, multiplier));
+    int maxAttempts = s.integer("max-attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS);
+    Duration initial = s.duration("initial-backoff", RetryPolicy.DEFAULT_INITIAL_BACKOFF);
+    Duration max = s.duration("max-backoff", RetryPolicy.DEFAULT_MAX_BACKOFF);
+    double multiplier = s.number("multiplier", RetryPolicy.DEFAULT_MULTIPLIER);
+    return s.build(() -> new RetryPolicy(maxAttempts, initial, max, multiplier));
   }
 
   private static DispatcherConfig dispatcher(YamlSection s) {

@@ -1,5 +1,6 @@
 package dev.sluice.service.config;
 
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public record SluiceConfig(
     HttpConfig http,
     S3EndpointConfig s3Endpoint,
     Limits limits,
-    RetryConfig retry,
+    RetryPolicy retry,
     DispatcherConfig dispatcher,
     TargetConfig target,
     StoreConfig store,
@@ -64,7 +65,7 @@ public record SluiceConfig(
       HttpConfig http,
       S3EndpointConfig s3Endpoint,
       Limits limits,
-      RetryConfig retry,
+      RetryPolicy retry,
       DispatcherConfig dispatcher,
       TargetConfig target,
       StoreConfig store) {
@@ -133,7 +134,7 @@ public record SluiceConfig(
         HttpConfig.defaults(),
         S3EndpointConfig.defaults(),
         DEFAULT_LIMITS,
-        RetryConfig.defaults(),
+        RetryPolicy.defaults(),
         DispatcherConfig.defaults(),
         TargetConfig.log(),
         StoreConfig.defaults());
