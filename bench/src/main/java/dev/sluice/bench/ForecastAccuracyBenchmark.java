@@ -3,11 +3,11 @@ package dev.sluice.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.SluiceService;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -92,8 +92,7 @@ public final class ForecastAccuracyBenchmark {
               new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
               Limits.window(limit, every),
               RetryPolicy.defaults(),
-              new DispatcherConfig(
-                  DispatcherConfig.DEFAULT_LEASE, 64, DispatcherConfig.DEFAULT_BATCH),
+              DispatcherConfig.defaults().withWorkers(64),
               TargetConfig.http(target.url(), Duration.ofSeconds(30), Map.of()),
               StoreConfig.defaults());
       try (SluiceService service =

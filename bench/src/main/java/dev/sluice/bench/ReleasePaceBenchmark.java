@@ -1,11 +1,11 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.SluiceService;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -116,8 +116,7 @@ public final class ReleasePaceBenchmark {
               new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
               limits,
               RetryPolicy.defaults(),
-              new DispatcherConfig(
-                  DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+              DispatcherConfig.defaults().withWorkers(workers),
               TargetConfig.http(target.url(), Duration.ofSeconds(30), Map.of()),
               StoreConfig.defaults());
       try (SluiceService service =

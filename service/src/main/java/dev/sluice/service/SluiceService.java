@@ -58,7 +58,7 @@ public final class SluiceService implements AutoCloseable {
   /** Options that are not configuration: what the CLI demo and tests vary. */
   public record Options(Target target, PrintStream stdout, boolean startPaused, Duration idlePoll) {
     public static Options defaults() {
-      return new Options(null, System.out, false, Duration.ofMillis(100));
+      return new Options(null, System.out, false, DispatcherConfig.DEFAULT_IDLE_POLL);
     }
 
     public Options withTarget(Target t) {
@@ -99,14 +99,7 @@ public final class SluiceService implements AutoCloseable {
               : TargetFactory.create(config.target(), time, options.stdout());
       closeInOrder.add(0, target);
 
-      DispatcherConfig dc =
-          new DispatcherConfig(
-              config.dispatcher().lease(),
-              config.dispatcher().workers(),
-              config.dispatcher().batch(),
-              options.idlePoll(),
-              config.retry(),
-              config.dispatcher().lead());
+      DispatcherConfig dc = config.dispatcher().withIdlePoll(options.idlePoll());
       ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());

@@ -2,9 +2,9 @@ package dev.sluice.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Target;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -81,7 +81,7 @@ final class RunningSluice implements AutoCloseable {
         new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
         limits,
         retry,
-        new DispatcherConfig(Duration.ofMinutes(5), 16, 500),
+        DispatcherConfig.defaults().withWorkers(16).withBatch(500),
         target,
         StoreConfig.defaults());
   }

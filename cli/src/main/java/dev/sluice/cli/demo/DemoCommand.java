@@ -2,11 +2,11 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.SluiceService;
 import dev.sluice.service.config.ConfigException;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.DurationText;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
@@ -113,8 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
             new S3EndpointConfig(true, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
             limits,
             RetryPolicy.defaults(),
-            new DispatcherConfig(
-                DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+            DispatcherConfig.defaults().withWorkers(workers),
             TargetConfig.log(),
             StoreConfig.defaults());
     ReadBackTarget target =

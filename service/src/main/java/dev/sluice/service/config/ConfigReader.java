@@ -1,6 +1,7 @@
 package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
@@ -51,7 +52,9 @@ final class ConfigReader {
     Limits limits = root.section(LIMITS).map(ConfigReader::limits).orElse(defaults.limits());
     RetryPolicy retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
     DispatcherConfig dispatcher =
-        root.section("dispatcher").map(ConfigReader::dispatcher).orElse(defaults.dispatcher());
+        root.section("dispatcher")
+            .map(d -> dispatcher(d, retry))
+            .orElse(defaults.dispatcher().withRetry(retry));
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
@@ -194,13 +197,16 @@ final class ConfigReader {
     return s.build(() -> new RetryPolicy(maxAttempts, initial, max, multiplier));
   }
 
-  private static DispatcherConfig dispatcher(YamlSection s) {
+  private static DispatcherConfig dispatcher(YamlSection s, RetryPolicy retry) {
     s.allowOnly("lease", "workers", "batch", "lead");
     Duration lease = s.duration("lease", DispatcherConfig.DEFAULT_LEASE);
     int workers = s.integer("workers", DispatcherConfig.DEFAULT_WORKERS);
     int batch = s.integer("batch", DispatcherConfig.DEFAULT_BATCH);
     Duration lead = s.duration("lead", DispatcherConfig.DEFAULT_LEAD);
-    return s.build(() -> new DispatcherConfig(lease, workers, batch, lead));
+    return s.build(
+        () ->
+            new DispatcherConfig(
+                lease, workers, batch, DispatcherConfig.DEFAULT_IDLE_POLL, retry, lead));
   }
 
   private static TargetConfig target(YamlSection s) {

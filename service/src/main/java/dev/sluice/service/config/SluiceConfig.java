@@ -1,5 +1,6 @@
 package dev.sluice.service.config;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import java.nio.file.Path;
@@ -15,8 +16,9 @@ import java.util.Objects;
  * @param http the HTTP API
  * @param s3Endpoint the embedded S3-compatible endpoint
  * @param limits the gate's limits; {@link Limits#none()} means release as fast as the target takes
- * @param retry retries and dead letters
- * @param dispatcher the release loop
+ * @param retry retries and dead letters ({@code retry:})
+ * @param dispatcher the release loop ({@code dispatcher:}); its {@link DispatcherConfig#retry()} is
+ *     always {@code retry}, so the two sections of the file stay one setting each
  * @param target what a job starts
  * @param store the SQLite backlog
  * @param sources webhook and other sources ({@code sources})
@@ -47,6 +49,7 @@ public record SluiceConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(dispatcher, "dispatcher");
+    dispatcher = dispatcher.withRetry(retry);
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(sources, "sources");

@@ -2,6 +2,7 @@ package dev.sluice.service.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import java.net.URI;
@@ -34,7 +35,15 @@ class ConfigLoaderTest {
         .isEqualTo(new Limits(new Limits.Window(50, Duration.ofMinutes(1), false), null, null));
     assertThat(config.retry())
         .isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0));
-    assertThat(config.dispatcher()).isEqualTo(new DispatcherConfig(Duration.ofMinutes(5), 64, 500));
+    assertThat(config.dispatcher())
+        .isEqualTo(
+            new DispatcherConfig(
+                Duration.ofMinutes(5),
+                64,
+                500,
+                Duration.ofMillis(100),
+                new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0),
+                Duration.ofMillis(50)));
     assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
     assertThat(config.target().timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.store().synchronous()).isEqualTo(StoreConfig.Synchronous.FULL);
@@ -96,7 +105,13 @@ class ConfigLoaderTest {
                     new Limits.Rate(2.5, 4),
                     7),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
-                new DispatcherConfig(Duration.ofMinutes(10), 8, 50, Duration.ofMillis(20)),
+                new DispatcherConfig(
+                    Duration.ofMinutes(10),
+                    8,
+                    50,
+                    Duration.ofMillis(100),
+                    new RetryPolicy(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
+                    Duration.ofMillis(20)),
                 TargetConfig.http(
                     URI.create("https://jobs.example.com/start"),
                     Duration.ofSeconds(10),
