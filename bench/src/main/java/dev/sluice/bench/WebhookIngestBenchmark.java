@@ -9,6 +9,7 @@ import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
+import dev.sluice.store.sqlite.SqliteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class WebhookIngestBenchmark {
     int seconds = 60;
     int batch = 100;
     int clients = 8;
-    StoreConfig.Synchronous sync = StoreConfig.Synchronous.FULL;
+    SqliteOptions.Synchronous sync = SqliteOptions.Synchronous.FULL;
     Path dir = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -41,7 +42,8 @@ public final class WebhookIngestBenchmark {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
-        case "--sync" -> sync = StoreConfig.Synchronous.valueOf(args[++i].toUpperCase(Locale.ROOT));
+        case "--sync" ->
+            sync = SqliteOptions.Synchronous.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }

@@ -22,7 +22,6 @@ import dev.sluice.service.http.HttpApi;
 import dev.sluice.service.metrics.SluiceMetrics;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
-import dev.sluice.store.sqlite.SqliteOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -83,11 +82,7 @@ public final class SluiceService implements AutoCloseable {
       closeInOrder.add(lockDataDir(config.dataDir()));
 
       SqliteBacklog backlog =
-          SqliteBacklog.open(
-              config.backlogFile(),
-              SqliteOptions.defaults()
-                  .withSynchronous(
-                      SqliteOptions.Synchronous.valueOf(config.store().synchronous().name())));
+          SqliteBacklog.open(config.backlogFile(), config.store().sqliteOptions());
       closeInOrder.add(0, backlog);
       // One process owns this data dir (the lock above): any lease in the file belongs to a
       // process that died, and its jobs' outcomes are unknown. Release them again.

@@ -6,6 +6,7 @@ import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
+import dev.sluice.store.sqlite.SqliteOptions;
 import dev.sluice.targets.aws.LambdaSettings;
 import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
@@ -360,8 +361,9 @@ final class ConfigReader {
 
   private static StoreConfig store(YamlSection s) {
     s.allowOnly("synchronous");
-    StoreConfig.Synchronous synchronous =
-        s.choice("synchronous", StoreConfig.Synchronous.class, StoreConfig.Synchronous.FULL);
+    SqliteOptions.Synchronous synchronous =
+        s.choice(
+            "synchronous", SqliteOptions.Synchronous.class, StoreConfig.defaults().synchronous());
     return s.build(() -> new StoreConfig(synchronous));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.store.sqlite.SqliteOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class ConfigLoaderTest {
                 Duration.ofMillis(50)));
     assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
     assertThat(config.target().timeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.store().synchronous()).isEqualTo(StoreConfig.Synchronous.FULL);
+    assertThat(config.store().synchronous()).isEqualTo(SqliteOptions.Synchronous.FULL);
   }
 
   @Test
@@ -116,7 +117,7 @@ class ConfigLoaderTest {
                     URI.create("https://jobs.example.com/start"),
                     Duration.ofSeconds(10),
                     Map.of("Authorization", "Bearer abc", "X-Team", "data")),
-                new StoreConfig(StoreConfig.Synchronous.NORMAL)));
+                new StoreConfig(SqliteOptions.Synchronous.NORMAL)));
     assertThat(config.s3Endpoint().toString()).doesNotContain("wJalrXUtnFEMI");
     assertThat(config.toString()).doesNotContain("wJalrXUtnFEMI").doesNotContain("Bearer abc");
   }
