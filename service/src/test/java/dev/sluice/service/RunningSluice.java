@@ -1,5 +1,7 @@
 package dev.sluice.service;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Target;
 import dev.sluice.core.dispatch.DispatcherConfig;
@@ -94,5 +96,17 @@ final class RunningSluice implements AutoCloseable {
   @Override
   public void close() {
     service.close();
+  }
+
+  /**
+   * Waits until the dispatcher has run two more release steps, so at least one began after this
+   * call: whatever was accepted, paused or limited before the call, the dispatcher has since had
+   * its chance to release it. A check that nothing was released after this cannot pass merely
+   * because the dispatcher was slow.
+   */
+  void awaitDispatcherLooked() {
+    var dispatcher = service.sluice().dispatcher();
+    long from = dispatcher.releasePasses();
+    await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.releasePasses() >= from + 2);
   }
 }

@@ -232,6 +232,22 @@ class DispatcherTest {
   }
 
   @Test
+  void releasePasses_countsEveryReleaseStepPausedOrNot() {
+    Dispatcher d = dispatcher(Limits.window(1, Duration.ofHours(1)), ScriptedTarget.completing());
+    appendObjects(2);
+    assertThat(d.releasePasses()).isZero();
+
+    d.pause();
+    d.tick();
+    d.resume();
+    d.tick(); // releases the window's one job
+    d.tick(); // the window is used up: a step that releases nothing still counts
+
+    assertThat(d.releasePasses()).isGreaterThanOrEqualTo(3);
+    assertThat(d.stats().released()).isEqualTo(1);
+  }
+
+  @Test
   void newDispatcher_afterRestartMidWindow_doesNotGrantAFreshWindow() {
     ScriptedTarget target = ScriptedTarget.completing();
     Limits limits = Limits.window(10, Duration.ofSeconds(1));
