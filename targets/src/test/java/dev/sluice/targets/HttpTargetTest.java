@@ -173,12 +173,14 @@ class HttpTargetTest {
 
   @Test
   void deliver_whenServerTooSlow_failsRetryableAfterTimeout() {
-    server.answer(Reply.delayed(Duration.ofSeconds(3)));
+    Duration serverAnswersAfter = Duration.ofSeconds(3);
+    server.answer(Reply.delayed(serverAnswersAfter));
 
     long start = System.nanoTime();
     Outcome outcome = target(Duration.ofMillis(200)).deliver(TestJobs.full());
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // An order, not a speed: the target gave up before the server's answer could come.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(serverAnswersAfter);
     assertThat(outcome).isInstanceOf(Outcome.Failed.class);
     Outcome.Failed failed = (Outcome.Failed) outcome;
     assertThat(failed.retryable()).isTrue();
