@@ -208,9 +208,9 @@ class CommandTargetTest {
   void config_whenCommandEmpty_isRejected() {
     assertThatThrownBy(() -> CommandTarget.Config.of(List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("target.command must not be empty");
+        .hasMessage("command must name a program, got nothing");
     assertThatThrownBy(() -> CommandTarget.Config.of(null))
-        .hasMessage("target.command must not be empty");
+        .hasMessage("command must name a program, got nothing");
   }
 
   @Test
@@ -218,10 +218,10 @@ class CommandTargetTest {
     assertThatThrownBy(
             () -> new CommandTarget.Config(List.of("true"), Duration.ZERO, null, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("target.timeout must be > 0");
+        .hasMessageContaining("timeout must be a positive duration, got ");
     assertThatThrownBy(
             () -> new CommandTarget.Config(List.of("true"), Duration.ofSeconds(-1), null, Map.of()))
-        .hasMessageContaining("target.timeout must be > 0");
+        .hasMessageContaining("timeout must be a positive duration, got ");
   }
 
   @Test

@@ -208,9 +208,9 @@ class HttpTargetTest {
   void config_whenUrlNotHttp_isRejected() {
     assertThatThrownBy(() -> HttpTarget.Config.of(URI.create("ftp://127.0.0.1/jobs")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("target.url must be http or https");
+        .hasMessageContaining("url must be an http or https URL with a host, got ");
     assertThatThrownBy(() -> HttpTarget.Config.of(URI.create("/jobs")))
-        .hasMessageContaining("target.url must be http or https");
+        .hasMessageContaining("url must be an http or https URL with a host, got ");
   }
 
   @Test
@@ -218,7 +218,7 @@ class HttpTargetTest {
     assertThatThrownBy(
             () -> new HttpTarget.Config(URI.create("http://127.0.0.1/"), Duration.ZERO, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("target.timeout must be > 0");
+        .hasMessage("timeout must be a positive duration, got 0s");
   }
 
   @Test
@@ -227,11 +227,10 @@ class HttpTargetTest {
     assertThatThrownBy(
             () -> new HttpTarget.Config(url, Duration.ofSeconds(1), Map.of("Host", "example")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("target.headers")
-        .hasMessageContaining("Host");
+        .hasMessageStartingWith("headers has an unusable header 'Host'");
     assertThatThrownBy(
             () -> new HttpTarget.Config(url, Duration.ofSeconds(1), Map.of("Idempotency-Key", "x")))
-        .hasMessageContaining("target.headers must not set Idempotency-Key");
+        .hasMessageStartingWith("headers must not set Idempotency-Key");
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
 import dev.sluice.store.sqlite.SqliteOptions;
+import dev.sluice.targets.HttpTarget;
+import dev.sluice.targets.aws.AwsClientSettings;
 import dev.sluice.targets.aws.LambdaSettings;
 import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
@@ -228,45 +230,64 @@ final class ConfigReader {
         "region",
         "endpoint");
     TargetConfig.Type type = s.choice("type", TargetConfig.Type.class, TargetConfig.Type.LOG);
-    var command = s.strings("command", List.of());
+    List<String> command = s.strings("command", List.of());
     Duration timeout = s.duration("timeout", TargetConfig.DEFAULT_TIMEOUT);
     URI url = url(s, "url");
-    var headers = s.stringMap("headers", Map.of());
-    StepFunctionsSettings stepFunctions = null;
-    if (type == TargetConfig.Type.STEP_FUNCTIONS) {
-      StepFunctionsSettings d = StepFunctionsSettings.of(STATE_MACHINE_PLACEHOLDER);
-      String arn = s.string("state-machine-arn", null);
-      var completion =
-          s.choice("completion", StepFunctionsSettings.Completion.class, d.completion());
-      Duration poll = s.duration("poll-interval", d.pollInterval());
-      Duration maxTime = s.duration("max-execution-time", d.maxExecutionTime());
-      if (arn == null) {
-        throw s.error("state-machine-arn", "must be set when type is step-functions");
-      }
-      stepFunctions =
-          s.build(() -> new StepFunctionsSettings(arn.strip(), completion, poll, maxTime));
-    }
-    LambdaSettings lambda = null;
-    if (type == TargetConfig.Type.LAMBDA) {
-      String function = s.string("function", null);
-      String invocationType = s.string("invocation-type", "RequestResponse");
-      boolean retryErrors = s.bool("retry-function-errors", true);
-      var permanent = s.strings("permanent-error-types", List.of());
-      lambda =
-          s.build(
-              () ->
-                  new LambdaSettings(
-                      function,
-                      LambdaSettings.InvocationType.parse(invocationType),
-                      retryErrors,
-                      Set.copyOf(permanent)));
-    }
+    Map<String, String> headers = s.stringMap("headers", Map.of());
     String region = s.string("region", null);
     URI endpoint = url(s, "endpoint");
-    StepFunctionsSettings sfn = stepFunctions;
-    LambdaSettings fn = lambda;
-    return s.build(
-        () -> new TargetConfig(type, command, timeout, url, headers, sfn, fn, region, endpoint));
+    // Keys of another type are checked by that type's own rules, though not kept: a file that
+    // switches type later does not meet an old mistake then.
+    s.build(
+        () -> {
+          HttpTarget.Config.checkHeaders(headers);
+          return new AwsClientSettings(region, endpoint, timeout);
+        });
+    return switch (type) {
+      case LOG -> TargetConfig.log();
+      case COMMAND -> {
+        if (command.isEmpty() || command.get(0).isBlank()) {
+          throw s.error("command", "must name a program when type is command, got " + command);
+        }
+        yield s.build(() -> TargetConfig.command(command, timeout));
+      }
+      case HTTP -> {
+        if (url == null) {
+          throw s.error(
+              "url", "must be an http or https URL with a host when type is http, got nothing");
+        }
+        yield s.build(() -> TargetConfig.http(url, timeout, headers));
+      }
+      case STEP_FUNCTIONS -> {
+        StepFunctionsSettings d = StepFunctionsSettings.of(STATE_MACHINE_PLACEHOLDER);
+        String arn = s.string("state-machine-arn", null);
+        var completion =
+            s.choice("completion", StepFunctionsSettings.Completion.class, d.completion());
+        Duration poll = s.duration("poll-interval", d.pollInterval());
+        Duration maxTime = s.duration("max-execution-time", d.maxExecutionTime());
+        if (arn == null) {
+          throw s.error("state-machine-arn", "must be set when type is step-functions");
+        }
+        StepFunctionsSettings settings =
+            s.build(() -> new StepFunctionsSettings(arn.strip(), completion, poll, maxTime));
+        yield s.build(() -> TargetConfig.stepFunctions(settings, timeout, region, endpoint));
+      }
+      case LAMBDA -> {
+        String function = s.string("function", null);
+        String invocationType = s.string("invocation-type", "RequestResponse");
+        boolean retryErrors = s.bool("retry-function-errors", true);
+        var permanent = s.strings("permanent-error-types", List.of());
+        LambdaSettings settings =
+            s.build(
+                () ->
+                    new LambdaSettings(
+                        function,
+                        LambdaSettings.InvocationType.parse(invocationType),
+                        retryErrors,
+                        Set.copyOf(permanent)));
+        yield s.build(() -> TargetConfig.lambda(settings, timeout, region, endpoint));
+      }
+    };
   }
 
   /** Only to read the defaults of the step-functions settings. */
