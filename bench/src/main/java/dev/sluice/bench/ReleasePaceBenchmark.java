@@ -1,12 +1,12 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.SluiceService;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -115,9 +115,8 @@ public final class ReleasePaceBenchmark {
               new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
               new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
               limits,
-              RetryConfig.defaults(),
-              new DispatcherConfig(
-                  DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+              RetryPolicy.defaults(),
+              DispatcherConfig.defaults().withWorkers(workers),
               TargetConfig.http(target.url(), Duration.ofSeconds(30), Map.of()),
               StoreConfig.defaults());
       try (SluiceService service =

@@ -1,14 +1,15 @@
 package dev.sluice.bench;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.SluiceService;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
+import dev.sluice.store.sqlite.SqliteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class WebhookIngestBenchmark {
     int seconds = 60;
     int batch = 100;
     int clients = 8;
-    StoreConfig.Synchronous sync = StoreConfig.Synchronous.FULL;
+    SqliteOptions.Synchronous sync = SqliteOptions.Synchronous.FULL;
     Path dir = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -41,7 +42,8 @@ public final class WebhookIngestBenchmark {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
-        case "--sync" -> sync = StoreConfig.Synchronous.valueOf(args[++i].toUpperCase(Locale.ROOT));
+        case "--sync" ->
+            sync = SqliteOptions.Synchronous.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -62,7 +64,7 @@ public final class WebhookIngestBenchmark {
             new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
             new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
             Limits.none(),
-            RetryConfig.defaults(),
+            RetryPolicy.defaults(),
             DispatcherConfig.defaults(),
             TargetConfig.log(),
             new StoreConfig(sync));

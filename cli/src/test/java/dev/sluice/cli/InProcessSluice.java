@@ -3,11 +3,11 @@ package dev.sluice.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Target;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.SluiceService;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -51,8 +51,8 @@ final class InProcessSluice implements AutoCloseable {
             new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
             new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
             limits,
-            new RetryConfig(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
-            new DispatcherConfig(Duration.ofMinutes(5), 8, 100),
+            new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
+            DispatcherConfig.defaults().withWorkers(8).withBatch(100),
             TargetConfig.log(),
             StoreConfig.defaults());
     if (token != null) {

@@ -211,6 +211,9 @@ class KillNineDurabilityTest {
 
       SluiceServeProcess second =
           services.track(SluiceServeProcess.start("second-run", config, dir, api));
+      // Healthy is not yet dispatching: wait until the restarted loop has looked at the backlog, so
+      // "at most one release" is what the restored window allowed, not what an idle loop did.
+      api.awaitDispatcherLooked();
       JsonNode status = api.status();
       long released = status.path("released").asLong();
       assertThat(released)

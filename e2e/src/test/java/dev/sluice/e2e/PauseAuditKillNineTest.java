@@ -71,7 +71,10 @@ class PauseAuditKillNineTest {
       assertThat(entries.get(0).get("after").get("concurrency").get("max-in-flight").asInt())
           .isEqualTo(4);
       assertThat(entries.get(1).get("before").get("paused").asBoolean()).isFalse();
-      // Paused across the restart: nothing has reached the target.
+      // Paused across the restart: the restarted loop has looked at the backlog, and nothing has
+      // reached the target.
+      api.awaitDispatcherLooked();
+      assertThat(api.status().get("released").asLong()).isZero();
       assertThat(target.receivedCount()).isZero();
 
       assertThat(Main.run("resume", "--url", url, "--token", TOKEN)).isZero();

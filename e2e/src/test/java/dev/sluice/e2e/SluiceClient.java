@@ -73,6 +73,28 @@ final class SluiceClient {
     return expectOk(request("/v1/status").GET());
   }
 
+  /**
+   * Waits until the service's release loop has run two more steps ({@code
+   * sinceStart.releaseSteps}), so one began after this call: a restarted process has then had its
+   * chance to release whatever it would release, and a check that it released nothing is not merely
+   * early.
+   */
+  void awaitDispatcherLooked() {
+    long from = releaseSteps();
+    org.awaitility.Awaitility.await("two more steps of the release loop")
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(() -> releaseSteps() >= from + 2);
+  }
+
+  private long releaseSteps() {
+    JsonNode steps = status().path("sinceStart").path("releaseSteps");
+    if (!steps.isIntegralNumber()) {
+      throw new IllegalStateException("/v1/status has no sinceStart.releaseSteps");
+    }
+    return steps.asLong();
+  }
+
   JsonNode putLimits(String limitsJson) {
     return expectOk(
         request("/v1/limits")

@@ -6,7 +6,6 @@ import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Pruner;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
-import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.time.TimeSource;
@@ -24,7 +23,6 @@ import dev.sluice.service.http.HttpApi;
 import dev.sluice.service.metrics.SluiceMetrics;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.sqlite.SqliteBacklog;
-import dev.sluice.store.sqlite.SqliteOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -78,7 +76,7 @@ public final class SluiceService implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(null, System.out, false, Duration.ofMillis(100));
+      return new Options(null, System.out, false, DispatcherConfig.DEFAULT_IDLE_POLL);
     }
 
     public Options withTarget(Target t) {
@@ -108,12 +106,7 @@ public final class SluiceService implements AutoCloseable {
       closeInOrder.add(lockDataDir(config.dataDir()));
 
       SqliteBacklog backlog =
-          SqliteBacklog.open(
-              config.backlogFile(),
-              SqliteOptions.defaults()
-                  .withSynchronous(
-                      SqliteOptions.Synchronous.valueOf(config.store().synchronous().name()))
-                  .withMaxSizeBytes(config.store().maxSize()));
+          SqliteBacklog.open(config.backlogFile(), config.store().sqliteOptions());
       closeInOrder.add(0, backlog);
       // One process owns this data dir (the lock above): any lease in the file belongs to a
       // process that died, and its jobs' outcomes are unknown. Release them again.
@@ -125,18 +118,7 @@ public final class SluiceService implements AutoCloseable {
               : TargetFactory.create(config.target(), time, options.stdout());
       closeInOrder.add(0, target);
 
-      DispatcherConfig dc =
-          new DispatcherConfig(
-              config.dispatcher().lease(),
-              config.dispatcher().workers(),
-              config.dispatcher().batch(),
-              options.idlePoll(),
-              new RetryPolicy(
-                  config.retry().maxAttempts(),
-                  config.retry().initialBackoff(),
-                  config.retry().maxBackoff(),
-                  config.retry().multiplier()),
-              config.dispatcher().lead());
+      DispatcherConfig dc = config.dispatcher().withIdlePoll(options.idlePoll());
       ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());

@@ -18,22 +18,12 @@ final class TargetFactory {
   static Target create(TargetConfig config, TimeSource time, PrintStream stdout) {
     return switch (config.type()) {
       case LOG -> new LogTarget(stdout);
-      case COMMAND ->
-          new CommandTarget(
-              new CommandTarget.Config(config.command(), config.timeout(), null, null));
-      case HTTP ->
-          new HttpTarget(
-              new HttpTarget.Config(config.url(), config.timeout(), config.headers()), time);
+      case COMMAND -> new CommandTarget(config.command());
+      case HTTP -> new HttpTarget(config.http(), time);
       case STEP_FUNCTIONS ->
           new StepFunctionsTarget(
-              AwsClients.stepFunctions(config.region(), config.endpoint(), config.timeout()),
-              config.stepFunctions(),
-              true);
-      case LAMBDA ->
-          new LambdaTarget(
-              AwsClients.lambda(config.region(), config.endpoint(), config.timeout()),
-              config.lambda(),
-              true);
+              AwsClients.stepFunctions(config.aws()), config.stepFunctions(), true);
+      case LAMBDA -> new LambdaTarget(AwsClients.lambda(config.aws()), config.lambda(), true);
     };
   }
 }

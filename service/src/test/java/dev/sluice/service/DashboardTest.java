@@ -112,18 +112,13 @@ class DashboardTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> bannerState(chromium).equals("paused"));
       assertThat(chromium.driver.findElement(By.id("banner")).getText()).startsWith("Paused");
       assertThat(sluice.status().get("paused").asBoolean()).isTrue();
-      // A step of the loop that began before the pause may still claim its jobs: the pause has
-      // taken effect once the log holds still (were releases going on, it never would).
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> {
-                int before = releaseLog(sluice).size();
-                sleep(Duration.ofMillis(400));
-                return releaseLog(sluice).size() == before;
-              });
+      // A step of the loop that began before the pause may still claim its jobs; once the loop has
+      // run two more steps, that one has ended and its releases are in the log.
+      sluice.awaitDispatcherLooked();
       int atPause = releaseLog(sluice).size();
-      sleep(WINDOW.multipliedBy(2)); // the limit would let 10 more go meanwhile
+      // Let the window reopen (the limit would let 5 more go), then make sure the loop looked.
+      sleep(WINDOW);
+      sluice.awaitDispatcherLooked();
       List<JsonNode> log = releaseLog(sluice);
       assertThat(log).as("releases after the pause took effect").hasSize(atPause);
       assertThat(sluice.status().get("backlog").asLong())

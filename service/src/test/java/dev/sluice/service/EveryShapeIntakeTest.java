@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -56,7 +56,7 @@ class EveryShapeIntakeTest {
               new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
               Limits.none(),
               RunningSluice.fastRetry(3),
-              new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
+              DispatcherConfig.defaults().withWorkers(4).withBatch(100),
               TargetConfig.log(),
               StoreConfig.defaults(),
               SourcesConfig.defaults().withWebhook(webhook));

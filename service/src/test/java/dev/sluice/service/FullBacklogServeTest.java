@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -297,7 +297,7 @@ class FullBacklogServeTest {
         new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
         Limits.none(),
         RunningSluice.fastRetry(3),
-        new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
+        DispatcherConfig.defaults().withLease(Duration.ofMinutes(5)).withWorkers(4).withBatch(100),
         TargetConfig.log(),
         StoreConfig.defaults());
   }

@@ -34,8 +34,8 @@ class LimitsApiTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 5);
-      // The window is used up for an hour: nothing more goes, however often the loop looks.
-      Thread.sleep(500);
+      // The window is used up for an hour: nothing more goes, though the loop has looked again.
+      sluice.awaitDispatcherLooked();
       assertThat(sluice.status().get("released").asLong()).isEqualTo(5);
       assertThat(target.count()).isEqualTo(5);
 
@@ -44,7 +44,7 @@ class LimitsApiTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sluice.status().get("completed").asLong() == 20);
-      Thread.sleep(500);
+      sluice.awaitDispatcherLooked();
       JsonNode status = sluice.status();
       assertThat(status.get("released").asLong()).isEqualTo(20);
       assertThat(status.get("backlog").asLong()).isEqualTo(5);

@@ -16,7 +16,7 @@ class PauseResumeTest {
   @TempDir Path dataDir;
 
   @Test
-  void pause_whenEventsArrive_acceptsButReleasesNothingUntilResume() throws InterruptedException {
+  void pause_whenEventsArrive_acceptsButReleasesNothingUntilResume() {
     RecordingTarget target = RecordingTarget.completing();
     try (RunningSluice sluice =
         RunningSluice.start(dataDir, target, Limits.none(), RunningSluice.fastRetry(3))) {
@@ -28,8 +28,9 @@ class PauseResumeTest {
           sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("p", 0, 10))).ok();
       assertThat(report.get("accepted").asInt()).isEqualTo(10);
 
-      // Several idle polls (20 ms) and wakes pass: a running dispatcher would have released by now.
-      Thread.sleep(500);
+      // The dispatcher has looked at the backlog since the events were accepted: unpaused, it
+      // would have released them.
+      sluice.awaitDispatcherLooked();
       JsonNode status = sluice.status();
       assertThat(status.get("paused").asBoolean()).isTrue();
       assertThat(status.get("released").asLong()).isZero();

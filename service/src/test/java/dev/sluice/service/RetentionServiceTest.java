@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.service.config.DispatcherConfig;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.service.config.RetentionConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.testkit.RecordingTarget;
@@ -70,7 +70,10 @@ class RetentionServiceTest {
             c.s3Endpoint(),
             c.limits(),
             c.retry(),
-            new DispatcherConfig(Duration.ofSeconds(1), 4, 100),
+            DispatcherConfig.defaults()
+                .withLease(Duration.ofSeconds(1))
+                .withWorkers(4)
+                .withBatch(100),
             c.target(),
             c.store(),
             c.sources())

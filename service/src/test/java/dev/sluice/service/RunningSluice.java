@@ -1,11 +1,13 @@
 package dev.sluice.service;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Target;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -21,8 +23,8 @@ import java.util.List;
  */
 final class RunningSluice implements AutoCloseable {
   /** Retries that finish in milliseconds: 10 ms doubling up to 100 ms. */
-  static RetryConfig fastRetry(int maxAttempts) {
-    return new RetryConfig(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 2.0);
+  static RetryPolicy fastRetry(int maxAttempts) {
+    return new RetryPolicy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 2.0);
   }
 
   final SluiceService service;
@@ -33,12 +35,12 @@ final class RunningSluice implements AutoCloseable {
     this.api = new ApiCalls(service.apiUrl());
   }
 
-  static RunningSluice start(Path dataDir, Target target, Limits limits, RetryConfig retry) {
+  static RunningSluice start(Path dataDir, Target target, Limits limits, RetryPolicy retry) {
     return start(dataDir, target, limits, retry, false);
   }
 
   static RunningSluice start(
-      Path dataDir, Target target, Limits limits, RetryConfig retry, boolean paused) {
+      Path dataDir, Target target, Limits limits, RetryPolicy retry, boolean paused) {
     SluiceService.Options options =
         new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20));
     return new RunningSluice(
@@ -82,21 +84,21 @@ final class RunningSluice implements AutoCloseable {
 
   /** A service whose target is built from configuration, as {@code sluice serve} builds it. */
   static RunningSluice startConfigured(
-      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+      Path dataDir, TargetConfig target, Limits limits, RetryPolicy retry) {
     SluiceService.Options options =
         new SluiceService.Options(null, System.out, false, Duration.ofMillis(20));
     return new RunningSluice(SluiceService.start(config(dataDir, target, limits, retry), options));
   }
 
   private static SluiceConfig config(
-      Path dataDir, TargetConfig target, Limits limits, RetryConfig retry) {
+      Path dataDir, TargetConfig target, Limits limits, RetryPolicy retry) {
     return new SluiceConfig(
         dataDir,
         new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
         new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
         limits,
         retry,
-        new DispatcherConfig(Duration.ofMinutes(5), 16, 500),
+        DispatcherConfig.defaults().withWorkers(16).withBatch(500),
         target,
         StoreConfig.defaults());
   }
@@ -109,5 +111,17 @@ final class RunningSluice implements AutoCloseable {
   @Override
   public void close() {
     service.close();
+  }
+
+  /**
+   * Waits until the dispatcher has run two more release steps, so at least one began after this
+   * call: whatever was accepted, paused or limited before the call, the dispatcher has since had
+   * its chance to release it. A check that nothing was released after this cannot pass merely
+   * because the dispatcher was slow.
+   */
+  void awaitDispatcherLooked() {
+    var dispatcher = service.sluice().dispatcher();
+    long from = dispatcher.releasePasses();
+    await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.releasePasses() >= from + 2);
   }
 }

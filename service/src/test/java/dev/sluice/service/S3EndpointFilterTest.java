@@ -3,8 +3,8 @@ package dev.sluice.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -43,7 +43,7 @@ class S3EndpointFilterTest {
                 ".parquet"),
             Limits.none(),
             RunningSluice.fastRetry(3),
-            new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
+            DispatcherConfig.defaults().withWorkers(4).withBatch(100),
             TargetConfig.log(),
             StoreConfig.defaults());
     try (SluiceService service =

@@ -3,8 +3,8 @@ package dev.sluice.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
@@ -174,17 +174,24 @@ class SqsSourceServiceTest {
 
       service.operator().drain(dev.sluice.service.control.Caller.local());
       await().atMost(Duration.ofSeconds(20)).until(() -> service.drained().isDone());
+      // The drain stops the source's poller: once its thread is gone nothing can receive, so the
+      // check below needs no wait and cannot pass merely because the poller was slow.
+      await().atMost(Duration.ofSeconds(20)).until(() -> !sqsPollerAlive());
       sqs.sendMessage(
           b ->
               b.queueUrl(queue.toString())
                   .messageBody(Notifications.forKeys(Notifications.keys("late", 0, 1))));
-      // Several of the source's 1 s polls: a running source would have committed and deleted it.
-      Thread.sleep(3_000);
 
       assertThat(messagesOn(queue)).isEqualTo(1);
       var stats = service.sluice().backlog().stats(service.sluice().time().now());
       assertThat(stats.waiting() + stats.leased() + stats.done()).isEqualTo(3);
     }
+  }
+
+  /** Whether an SQS source's poller thread (named by {@code SqsSource}) is still running. */
+  private static boolean sqsPollerAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().equals("sluice-sqs-poller"));
   }
 
   private long messagesOn(URI queue) {
@@ -207,7 +214,7 @@ class SqsSourceServiceTest {
             new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
             Limits.none(),
             RunningSluice.fastRetry(3),
-            new DispatcherConfig(Duration.ofMinutes(5), 4, 100),
+            DispatcherConfig.defaults().withWorkers(4).withBatch(100),
             TargetConfig.log(),
             StoreConfig.defaults())
         .withSqsSource(sqs);

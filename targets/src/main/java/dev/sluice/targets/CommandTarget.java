@@ -4,6 +4,7 @@ import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.time.DurationFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,22 +60,26 @@ public final class CommandTarget implements Target {
     /** Used by {@link #of(List)}: long enough for real work, short enough to free a stuck slot. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * Messages start with the field's name in the config file's {@code target:} section ({@code
+     * command must ...}), so the reader can put the section in front.
+     */
     public Config {
       if (command == null || command.isEmpty()) {
-        throw new IllegalArgumentException("target.command must not be empty");
+        throw new IllegalArgumentException("command must name a program, got nothing");
       }
       for (int i = 0; i < command.size(); i++) {
         if (command.get(i) == null) {
-          throw new IllegalArgumentException("target.command[" + i + "] must not be null");
+          throw new IllegalArgumentException("command[" + i + "] must not be null");
         }
       }
       if (command.get(0).isBlank()) {
-        throw new IllegalArgumentException("target.command[0] (the program) must not be blank");
+        throw new IllegalArgumentException("command[0] (the program) must not be blank");
       }
       command = List.copyOf(command);
-      Objects.requireNonNull(timeout, "target.timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("target.timeout must be > 0, got " + timeout);
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "timeout must be a positive duration, got " + DurationFormat.format(timeout));
       }
       extraEnv = extraEnv == null ? Map.of() : Map.copyOf(extraEnv);
     }

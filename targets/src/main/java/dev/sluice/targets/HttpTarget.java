@@ -3,6 +3,7 @@ package dev.sluice.targets;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.time.DurationFormat;
 import dev.sluice.core.time.TimeSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +15,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * POSTs each job as JSON (see {@link JobJson}) to an HTTP endpoint, with an {@code Idempotency-Key}
@@ -41,7 +45,9 @@ public final class HttpTarget implements Target {
   static final int BODY_SNIPPET_CHARS = 500;
 
   /**
-   * Where and how to POST.
+   * Where and how to POST: the one definition of the HTTP target's settings, which the service's
+   * config reader fills from the {@code target:} section. Messages start with the field's name in
+   * that section ({@code url must be ...}), so the reader can put the section in front.
    *
    * @param url the endpoint, http or https
    * @param timeout how long one request may take, connecting included
@@ -49,24 +55,29 @@ public final class HttpTarget implements Target {
    */
   public record Config(URI url, Duration timeout, Map<String, String> headers) {
 
-    /** Used by {@link #of(URI)}. */
+    /** Used by {@link #of(URI)} and when the config file sets no {@code timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** RFC 9110 token characters. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /** Any URL will do to ask the HTTP client whether it takes a header. */
+    private static final URI ANY_URL = URI.create("http://localhost/");
+
     public Config {
-      Objects.requireNonNull(url, "target.url");
-      String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("target.url must be http or https, got " + url);
+      String scheme = url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+      if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            "url must be an http or https URL with a host, got "
+                + (url == null ? "nothing" : "'" + url + "'"));
       }
-      if (url.getHost() == null) {
-        throw new IllegalArgumentException("target.url must name a host, got " + url);
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "timeout must be a positive duration, got " + DurationFormat.format(timeout));
       }
-      Objects.requireNonNull(timeout, "target.timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("target.timeout must be > 0, got " + timeout);
-      }
-      headers = headers == null ? Map.of() : Map.copyOf(headers);
-      headers.forEach((name, value) -> checkHeader(url, name, value));
+      headers =
+          headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+      checkHeaders(headers);
     }
 
     /** The endpoint with the default timeout and no extra headers. */
@@ -74,18 +85,47 @@ public final class HttpTarget implements Target {
       return new Config(url, DEFAULT_TIMEOUT, Map.of());
     }
 
-    private static void checkHeader(URI url, String name, String value) {
-      if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Idempotency-Key")) {
-        throw new IllegalArgumentException(
-            "target.headers must not set " + name + ": the HTTP target sets it for every job");
+    /**
+     * Checks extra request headers as {@link Config} does: valid names, single-line values, none
+     * the target sets itself, none the HTTP client refuses.
+     *
+     * @throws IllegalArgumentException naming the first header at fault
+     */
+    public static void checkHeaders(Map<String, String> headers) {
+      for (Map.Entry<String, String> header : headers.entrySet()) {
+        String name = header.getKey();
+        String value = header.getValue();
+        if (name == null || !HEADER_NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException(
+              "headers must have valid HTTP header names, got '" + name + "'");
+        }
+        if (value == null || value.matches("(?s).*[\\r\\n\\x00].*")) {
+          throw new IllegalArgumentException("headers." + name + " must be a single line of text");
+        }
+        if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Idempotency-Key")) {
+          throw new IllegalArgumentException(
+              "headers must not set " + name + ": the HTTP target sets it for every job");
+        }
+        try {
+          // The client's own rules: legal name and value, not a header it reserves (Host, ...).
+          HttpRequest.newBuilder(ANY_URL).header(name, value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "headers has an unusable header '" + name + "': " + e.getMessage(), e);
+        }
       }
-      try {
-        // The client's own rules: legal name and value, not a header it reserves (Host, ...).
-        HttpRequest.newBuilder(url).header(name, value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "target.headers has an unusable header '" + name + "': " + e.getMessage(), e);
-      }
+    }
+
+    /** Shows header names only: values often carry credentials ({@code Authorization}). */
+    @Override
+    public String toString() {
+      return "HttpTarget.Config[url="
+          + url
+          + ", timeout="
+          + timeout
+          + ", headers="
+          + headers.keySet()
+          + "]";
     }
   }
 

@@ -2,13 +2,13 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.SluiceService;
 import dev.sluice.service.config.ConfigException;
-import dev.sluice.service.config.DispatcherConfig;
 import dev.sluice.service.config.DurationText;
 import dev.sluice.service.config.HttpConfig;
-import dev.sluice.service.config.RetryConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -112,9 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
             new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
             new S3EndpointConfig(true, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
             limits,
-            RetryConfig.defaults(),
-            new DispatcherConfig(
-                DispatcherConfig.DEFAULT_LEASE, workers, DispatcherConfig.DEFAULT_BATCH),
+            RetryPolicy.defaults(),
+            DispatcherConfig.defaults().withWorkers(workers),
             TargetConfig.log(),
             StoreConfig.defaults());
     ReadBackTarget target =

@@ -103,6 +103,7 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
+  private final AtomicLong releasePasses = new AtomicLong();
 
   private final WakeSignal releaseSignal;
   private final WakeSignal settleSignal;
@@ -219,6 +220,12 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private int releaseDue() {
+    int n = releaseDueOnce();
+    releasePasses.incrementAndGet();
+    return n;
+  }
+
+  private int releaseDueOnce() {
     if (paused) {
       return 0;
     }
@@ -535,6 +542,17 @@ public final class Dispatcher implements AutoCloseable {
   /** Tells the loop there is something to do: new events, a free worker, a changed limit. */
   public void wake() {
     releaseSignal.signal();
+  }
+
+  /**
+   * How many release steps have run to the end since this dispatcher was built, those that found it
+   * paused or the gate closed included. A step that begins after a change (events appended, a limit
+   * set, a pause) sees it; so once this has advanced by two past a reading taken after the change,
+   * the dispatcher has had its chance to act on it. Lets a check that nothing was released wait for
+   * that proof instead of for a while.
+   */
+  public long releasePasses() {
+    return releasePasses.get();
   }
 
   public void pause() {

@@ -3,6 +3,7 @@ package dev.sluice.core.dispatch;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.time.DurationFormat;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,25 +19,44 @@ import java.time.Instant;
 public record RetryPolicy(
     int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
 
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
+  public static final double DEFAULT_MULTIPLIER = 2.0;
+
+  /**
+   * Messages start with the field's name in the {@code retry:} section of the config file, so the
+   * config reader can put the section in front ({@code retry.max-attempts: must be >= 1, got 0}).
+   */
   public RetryPolicy {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("retry.max-attempts must be >= 1, got " + maxAttempts);
+      throw new IllegalArgumentException("max-attempts must be >= 1, got " + maxAttempts);
     }
-    if (initialBackoff == null || initialBackoff.isNegative() || initialBackoff.isZero()) {
+    requirePositive("initial-backoff", initialBackoff);
+    requirePositive("max-backoff", maxBackoff);
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
-          "retry.initial-backoff must be a positive duration, got " + initialBackoff);
-    }
-    if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException(
-          "retry.max-backoff must be >= retry.initial-backoff, got " + maxBackoff);
+          "max-backoff must be >= initial-backoff ("
+              + DurationFormat.format(initialBackoff)
+              + "), got "
+              + DurationFormat.format(maxBackoff));
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new IllegalArgumentException("retry.multiplier must be >= 1, got " + multiplier);
+      throw new IllegalArgumentException("multiplier must be >= 1.0, got " + multiplier);
     }
   }
 
+  private static void requirePositive(String field, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(
+          field + " must be a positive duration, got " + DurationFormat.format(value));
+    }
+  }
+
+  /** Five attempts, backoff from 1s doubling up to 5m. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0);
+    return new RetryPolicy(
+        DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MULTIPLIER);
   }
 
   /** Whether an event released {@code attempt} times may be released again. */

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 
 /** What observers of the dispatcher see, driven by tick() in virtual time. */
 class DispatchObserverTest {
+
+  /** The default settings but claiming only what is free now: these tests tick a manual clock. */
+  private static final DispatcherConfig NO_LEAD =
+      DispatcherConfig.defaults().withLead(Duration.ZERO);
+
   private final ManualTimeSource time = new ManualTimeSource();
   private final Backlog backlog = new InMemoryBacklog();
 
@@ -117,7 +122,7 @@ class DispatchObserverTest {
         target,
         new Gate(Limits.window(2, Duration.ofSeconds(1))),
         time,
-        DispatcherConfig.defaults(),
+        NO_LEAD,
         Runnable::run,
         new Random(7));
   }

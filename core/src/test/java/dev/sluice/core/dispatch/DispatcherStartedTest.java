@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
  * target reports its end; throttling never spends an attempt. Driven by tick() in virtual time.
  */
 class DispatcherStartedTest {
+
+  /** The default settings but claiming only what is free now: these tests tick a manual clock. */
+  private static final DispatcherConfig NO_LEAD =
+      DispatcherConfig.defaults().withLead(Duration.ZERO);
+
   private static final Duration HOLD = Duration.ofHours(1);
   private final ManualTimeSource time = new ManualTimeSource();
   private final Backlog backlog = new InMemoryBacklog();
@@ -59,7 +64,7 @@ class DispatcherStartedTest {
         target,
         new Gate(limits),
         time,
-        DispatcherConfig.defaults().withRetry(retry),
+        NO_LEAD.withRetry(retry),
         Runnable::run,
         new Random(42));
   }

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /** The dispatcher driven by tick() in virtual time, with jobs run in the calling thread. */
 class DispatcherTest {
+
+  /** The default settings but claiming only what is free now: these tests tick a manual clock. */
+  private static final DispatcherConfig NO_LEAD =
+      DispatcherConfig.defaults().withLead(Duration.ZERO);
+
   private final ManualTimeSource time = new ManualTimeSource();
   private final Backlog backlog = new InMemoryBacklog();
   private static final Executor DIRECT = Runnable::run;
@@ -36,7 +41,7 @@ class DispatcherTest {
   }
 
   private Dispatcher dispatcher(Limits limits, ScriptedTarget target) {
-    return dispatcher(limits, target, DispatcherConfig.defaults(), DIRECT);
+    return dispatcher(limits, target, NO_LEAD, DIRECT);
   }
 
   private void appendObjects(int n) {
@@ -108,8 +113,7 @@ class DispatcherTest {
     ScriptedTarget target =
         new ScriptedTarget(j -> Outcome.retryable("HTTP 500 attempt " + j.attempt()));
     DispatcherConfig config =
-        DispatcherConfig.defaults()
-            .withRetry(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0));
+        NO_LEAD.withRetry(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0));
     Dispatcher d = dispatcher(Limits.none(), target, config, DIRECT);
     appendObjects(1);
 
@@ -190,9 +194,7 @@ class DispatcherTest {
   void tick_whenMaxInFlightIs2_startsNoMoreUntilACompletion() {
     Queue<Runnable> pending = new ArrayDeque<>();
     ScriptedTarget target = ScriptedTarget.completing();
-    Dispatcher d =
-        dispatcher(
-            Limits.none().withMaxInFlight(2), target, DispatcherConfig.defaults(), pending::add);
+    Dispatcher d = dispatcher(Limits.none().withMaxInFlight(2), target, NO_LEAD, pending::add);
     appendObjects(5);
 
     assertThat(d.tick()).isEqualTo(2);
@@ -208,10 +210,7 @@ class DispatcherTest {
     Queue<Runnable> pending = new ArrayDeque<>();
     Dispatcher d =
         dispatcher(
-            Limits.none(),
-            ScriptedTarget.completing(),
-            DispatcherConfig.defaults().withWorkers(3),
-            pending::add);
+            Limits.none(), ScriptedTarget.completing(), NO_LEAD.withWorkers(3), pending::add);
     appendObjects(10);
 
     assertThat(d.tick()).isEqualTo(3);
@@ -230,6 +229,22 @@ class DispatcherTest {
     assertThat(d.stats().paused()).isTrue();
     d.resume();
     assertThat(tickUntilIdle(d)).isEqualTo(3);
+  }
+
+  @Test
+  void releasePasses_countsEveryReleaseStepPausedOrNot() {
+    Dispatcher d = dispatcher(Limits.window(1, Duration.ofHours(1)), ScriptedTarget.completing());
+    appendObjects(2);
+    assertThat(d.releasePasses()).isZero();
+
+    d.pause();
+    d.tick();
+    d.resume();
+    d.tick(); // releases the window's one job
+    d.tick(); // the window is used up: a step that releases nothing still counts
+
+    assertThat(d.releasePasses()).isGreaterThanOrEqualTo(3);
+    assertThat(d.stats().released()).isEqualTo(1);
   }
 
   @Test
@@ -267,7 +282,7 @@ class DispatcherTest {
         dispatcher(
             Limits.window(1000, Duration.ofSeconds(1)),
             ScriptedTarget.completing(),
-            DispatcherConfig.defaults().withWorkers(1000).withBatch(300),
+            NO_LEAD.withWorkers(1000).withBatch(300),
             pending::add);
     appendObjects(3000);
 
@@ -287,7 +302,7 @@ class DispatcherTest {
         dispatcher(
             Limits.window(10, Duration.ofSeconds(1)),
             ScriptedTarget.completing(),
-            DispatcherConfig.defaults(),
+            NO_LEAD,
             pending::add);
     appendObjects(30);
     assertThat(d.tick()).isEqualTo(10);
@@ -321,7 +336,7 @@ class DispatcherTest {
               return Outcome.completed();
             });
     Queue<Runnable> pending = new ArrayDeque<>();
-    Dispatcher d = dispatcher(Limits.none(), target, DispatcherConfig.defaults(), pending::add);
+    Dispatcher d = dispatcher(Limits.none(), target, NO_LEAD, pending::add);
     appendObjects(1);
     d.tick();
     time.advance(Duration.ofMillis(40)); // handed over 40 ms after the release
@@ -340,8 +355,7 @@ class DispatcherTest {
   void newDispatcher_afterRestart_countsTheWindowFromWhenJobsReachedTheTarget() {
     Queue<Runnable> pending = new ArrayDeque<>();
     Limits limits = Limits.window(10, Duration.ofSeconds(1));
-    Dispatcher first =
-        dispatcher(limits, ScriptedTarget.completing(), DispatcherConfig.defaults(), pending::add);
+    Dispatcher first = dispatcher(limits, ScriptedTarget.completing(), NO_LEAD, pending::add);
     appendObjects(30);
     assertThat(first.tick()).isEqualTo(10);
     time.advance(Duration.ofMillis(600));
@@ -413,11 +427,7 @@ class DispatcherTest {
               return Outcome.completed();
             });
     Dispatcher d =
-        dispatcher(
-            Limits.window(1, Duration.ofSeconds(1)),
-            target,
-            DispatcherConfig.defaults(),
-            pending::add);
+        dispatcher(Limits.window(1, Duration.ofSeconds(1)), target, NO_LEAD, pending::add);
     appendObjects(2);
     assertThat(d.tick()).isEqualTo(1);
     Thread call = new Thread(pending.poll()); // the call begins at 0 and does not answer
@@ -504,7 +514,7 @@ class DispatcherTest {
             target,
             new Gate(Limits.window(1, Duration.ofSeconds(1))),
             time,
-            DispatcherConfig.defaults(),
+            NO_LEAD,
             DIRECT,
             new Random(42));
     appendObjects(2);

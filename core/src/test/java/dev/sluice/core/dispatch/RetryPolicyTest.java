@@ -42,10 +42,10 @@ class RetryPolicyTest {
   @Test
   void constructor_whenInvalid_namesTheField() {
     assertThatThrownBy(() -> new RetryPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(2), 2))
-        .hasMessageContaining("retry.max-attempts");
+        .hasMessage("max-attempts must be >= 1, got 0");
     assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(5), Duration.ofSeconds(2), 2))
-        .hasMessageContaining("retry.max-backoff");
+        .hasMessage("max-backoff must be >= initial-backoff (5s), got 2s");
     assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(2), 0.5))
-        .hasMessageContaining("retry.multiplier");
+        .hasMessage("multiplier must be >= 1.0, got 0.5");
   }
 }

@@ -1,9 +1,14 @@
 package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
+import dev.sluice.store.sqlite.SqliteOptions;
+import dev.sluice.targets.HttpTarget;
+import dev.sluice.targets.aws.AwsClientSettings;
 import dev.sluice.targets.aws.LambdaSettings;
 import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
@@ -49,9 +54,11 @@ final class ConfigReader {
     S3EndpointConfig s3 =
         root.section("s3-endpoint").map(ConfigReader::s3Endpoint).orElse(defaults.s3Endpoint());
     Limits limits = root.section(LIMITS).map(ConfigReader::limits).orElse(defaults.limits());
-    RetryConfig retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
+    RetryPolicy retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
     DispatcherConfig dispatcher =
-        root.section("dispatcher").map(ConfigReader::dispatcher).orElse(defaults.dispatcher());
+        root.section("dispatcher")
+            .map(d -> dispatcher(d, retry))
+            .orElse(defaults.dispatcher().withRetry(retry));
     TargetConfig target =
         root.section("target").map(ConfigReader::target).orElse(defaults.target());
     StoreConfig store = root.section("store").map(ConfigReader::store).orElse(defaults.store());
@@ -195,22 +202,25 @@ final class ConfigReader {
     return YamlSection.buildAt(LIMITS, () -> new Limits.Rate(perSecond, burst));
   }
 
-  private static RetryConfig retry(YamlSection s) {
+  private static RetryPolicy retry(YamlSection s) {
     s.allowOnly("max-attempts", "initial-backoff", "max-backoff", "multiplier");
-    int maxAttempts = s.integer("max-attempts", RetryConfig.DEFAULT_MAX_ATTEMPTS);
-    Duration initial = s.duration("initial-backoff", RetryConfig.DEFAULT_INITIAL_BACKOFF);
-    Duration max = s.duration("max-backoff", RetryConfig.DEFAULT_MAX_BACKOFF);
-    double multiplier = s.number("multiplier", RetryConfig.DEFAULT_MULTIPLIER);
-    return s.build(() -> new RetryConfig(maxAttempts, initial, max, multiplier));
+    int maxAttempts = s.integer("max-attempts", RetryPolicy.DEFAULT_MAX_ATTEMPTS);
+    Duration initial = s.duration("initial-backoff", RetryPolicy.DEFAULT_INITIAL_BACKOFF);
+    Duration max = s.duration("max-backoff", RetryPolicy.DEFAULT_MAX_BACKOFF);
+    double multiplier = s.number("multiplier", RetryPolicy.DEFAULT_MULTIPLIER);
+    return s.build(() -> new RetryPolicy(maxAttempts, initial, max, multiplier));
   }
 
-  private static DispatcherConfig dispatcher(YamlSection s) {
+  private static DispatcherConfig dispatcher(YamlSection s, RetryPolicy retry) {
     s.allowOnly("lease", "workers", "batch", "lead");
     Duration lease = s.duration("lease", DispatcherConfig.DEFAULT_LEASE);
     int workers = s.integer("workers", DispatcherConfig.DEFAULT_WORKERS);
     int batch = s.integer("batch", DispatcherConfig.DEFAULT_BATCH);
     Duration lead = s.duration("lead", DispatcherConfig.DEFAULT_LEAD);
-    return s.build(() -> new DispatcherConfig(lease, workers, batch, lead));
+    return s.build(
+        () ->
+            new DispatcherConfig(
+                lease, workers, batch, DispatcherConfig.DEFAULT_IDLE_POLL, retry, lead));
   }
 
   private static TargetConfig target(YamlSection s) {
@@ -231,45 +241,64 @@ final class ConfigReader {
         "region",
         "endpoint");
     TargetConfig.Type type = s.choice("type", TargetConfig.Type.class, TargetConfig.Type.LOG);
-    var command = s.strings("command", List.of());
+    List<String> command = s.strings("command", List.of());
     Duration timeout = s.duration("timeout", TargetConfig.DEFAULT_TIMEOUT);
     URI url = url(s, "url");
-    var headers = s.stringMap("headers", Map.of());
-    StepFunctionsSettings stepFunctions = null;
-    if (type == TargetConfig.Type.STEP_FUNCTIONS) {
-      StepFunctionsSettings d = StepFunctionsSettings.of(STATE_MACHINE_PLACEHOLDER);
-      String arn = s.string("state-machine-arn", null);
-      var completion =
-          s.choice("completion", StepFunctionsSettings.Completion.class, d.completion());
-      Duration poll = s.duration("poll-interval", d.pollInterval());
-      Duration maxTime = s.duration("max-execution-time", d.maxExecutionTime());
-      if (arn == null) {
-        throw s.error("state-machine-arn", "must be set when type is step-functions");
-      }
-      stepFunctions =
-          s.build(() -> new StepFunctionsSettings(arn.strip(), completion, poll, maxTime));
-    }
-    LambdaSettings lambda = null;
-    if (type == TargetConfig.Type.LAMBDA) {
-      String function = s.string("function", null);
-      String invocationType = s.string("invocation-type", "RequestResponse");
-      boolean retryErrors = s.bool("retry-function-errors", true);
-      var permanent = s.strings("permanent-error-types", List.of());
-      lambda =
-          s.build(
-              () ->
-                  new LambdaSettings(
-                      function,
-                      LambdaSettings.InvocationType.parse(invocationType),
-                      retryErrors,
-                      Set.copyOf(permanent)));
-    }
+    Map<String, String> headers = s.stringMap("headers", Map.of());
     String region = s.string("region", null);
     URI endpoint = url(s, "endpoint");
-    StepFunctionsSettings sfn = stepFunctions;
-    LambdaSettings fn = lambda;
-    return s.build(
-        () -> new TargetConfig(type, command, timeout, url, headers, sfn, fn, region, endpoint));
+    // Keys of another type are checked by that type's own rules, though not kept: a file that
+    // switches type later does not meet an old mistake then.
+    s.build(
+        () -> {
+          HttpTarget.Config.checkHeaders(headers);
+          return new AwsClientSettings(region, endpoint, timeout);
+        });
+    return switch (type) {
+      case LOG -> TargetConfig.log();
+      case COMMAND -> {
+        if (command.isEmpty() || command.get(0).isBlank()) {
+          throw s.error("command", "must name a program when type is command, got " + command);
+        }
+        yield s.build(() -> TargetConfig.command(command, timeout));
+      }
+      case HTTP -> {
+        if (url == null) {
+          throw s.error(
+              "url", "must be an http or https URL with a host when type is http, got nothing");
+        }
+        yield s.build(() -> TargetConfig.http(url, timeout, headers));
+      }
+      case STEP_FUNCTIONS -> {
+        StepFunctionsSettings d = StepFunctionsSettings.of(STATE_MACHINE_PLACEHOLDER);
+        String arn = s.string("state-machine-arn", null);
+        var completion =
+            s.choice("completion", StepFunctionsSettings.Completion.class, d.completion());
+        Duration poll = s.duration("poll-interval", d.pollInterval());
+        Duration maxTime = s.duration("max-execution-time", d.maxExecutionTime());
+        if (arn == null) {
+          throw s.error("state-machine-arn", "must be set when type is step-functions");
+        }
+        StepFunctionsSettings settings =
+            s.build(() -> new StepFunctionsSettings(arn.strip(), completion, poll, maxTime));
+        yield s.build(() -> TargetConfig.stepFunctions(settings, timeout, region, endpoint));
+      }
+      case LAMBDA -> {
+        String function = s.string("function", null);
+        String invocationType = s.string("invocation-type", "RequestResponse");
+        boolean retryErrors = s.bool("retry-function-errors", true);
+        var permanent = s.strings("permanent-error-types", List.of());
+        LambdaSettings settings =
+            s.build(
+                () ->
+                    new LambdaSettings(
+                        function,
+                        LambdaSettings.InvocationType.parse(invocationType),
+                        retryErrors,
+                        Set.copyOf(permanent)));
+        yield s.build(() -> TargetConfig.lambda(settings, timeout, region, endpoint));
+      }
+    };
   }
 
   /** Only to read the defaults of the step-functions settings. */
@@ -364,8 +393,9 @@ final class ConfigReader {
 
   private static StoreConfig store(YamlSection s) {
     s.allowOnly("synchronous", "max-size");
-    StoreConfig.Synchronous synchronous =
-        s.choice("synchronous", StoreConfig.Synchronous.class, StoreConfig.Synchronous.FULL);
+    SqliteOptions.Synchronous synchronous =
+        s.choice(
+            "synchronous", SqliteOptions.Synchronous.class, StoreConfig.defaults().synchronous());
     long maxSize = s.byteSize("max-size", StoreConfig.NO_MAX_SIZE);
     return s.build(() -> new StoreConfig(synchronous, maxSize));
   }

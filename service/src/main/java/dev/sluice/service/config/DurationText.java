@@ -1,5 +1,6 @@
 package dev.sluice.service.config;
 
+import dev.sluice.core.time.DurationFormat;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -54,25 +55,6 @@ public final class DurationText {
 
   /** The shortest text {@link #parse} reads back as {@code d}: {@code 1m}, {@code 500ms}. */
   public static String format(Duration d) {
-    if (d.isNegative()) {
-      return d.toString();
-    }
-    long millis = d.toMillis();
-    if (d.toNanos() % 1_000_000 != 0) {
-      return d.toString();
-    }
-    if (millis % 86_400_000 == 0 && millis != 0) {
-      return millis / 86_400_000 + "d";
-    }
-    if (millis % 3_600_000 == 0 && millis != 0) {
-      return millis / 3_600_000 + "h";
-    }
-    if (millis % 60_000 == 0 && millis != 0) {
-      return millis / 60_000 + "m";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + "s";
-    }
-    return millis + "ms";
+    return DurationFormat.format(d);
   }
 }

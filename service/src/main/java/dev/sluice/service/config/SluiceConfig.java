@@ -1,5 +1,7 @@
 package dev.sluice.service.config;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
 import java.nio.file.Path;
@@ -15,8 +17,9 @@ import java.util.Objects;
  * @param http the HTTP API
  * @param s3Endpoint the embedded S3-compatible endpoint
  * @param limits the gate's limits; {@link Limits#none()} means release as fast as the target takes
- * @param retry retries and dead letters
- * @param dispatcher the release loop
+ * @param retry retries and dead letters ({@code retry:})
+ * @param dispatcher the release loop ({@code dispatcher:}); its {@link DispatcherConfig#retry()} is
+ *     always {@code retry}, so the two sections of the file stay one setting each
  * @param target what a job starts
  * @param store the SQLite backlog
  * @param sources webhook and other sources ({@code sources})
@@ -29,7 +32,7 @@ public record SluiceConfig(
     HttpConfig http,
     S3EndpointConfig s3Endpoint,
     Limits limits,
-    RetryConfig retry,
+    RetryPolicy retry,
     DispatcherConfig dispatcher,
     TargetConfig target,
     StoreConfig store,
@@ -51,6 +54,7 @@ public record SluiceConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(dispatcher, "dispatcher");
+    dispatcher = dispatcher.withRetry(retry);
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(sources, "sources");
@@ -73,7 +77,7 @@ public record SluiceConfig(
       HttpConfig http,
       S3EndpointConfig s3Endpoint,
       Limits limits,
-      RetryConfig retry,
+      RetryPolicy retry,
       DispatcherConfig dispatcher,
       TargetConfig target,
       StoreConfig store,
@@ -126,7 +130,7 @@ public record SluiceConfig(
       HttpConfig http,
       S3EndpointConfig s3Endpoint,
       Limits limits,
-      RetryConfig retry,
+      RetryPolicy retry,
       DispatcherConfig dispatcher,
       TargetConfig target,
       StoreConfig store) {
@@ -203,7 +207,7 @@ public record SluiceConfig(
         HttpConfig.defaults(),
         S3EndpointConfig.defaults(),
         DEFAULT_LIMITS,
-        RetryConfig.defaults(),
+        RetryPolicy.defaults(),
         DispatcherConfig.defaults(),
         TargetConfig.log(),
         StoreConfig.defaults());

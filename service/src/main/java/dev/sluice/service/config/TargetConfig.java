@@ -1,41 +1,37 @@
 package dev.sluice.service.config;
 
+import dev.sluice.targets.CommandTarget;
+import dev.sluice.targets.HttpTarget;
+import dev.sluice.targets.aws.AwsClientSettings;
 import dev.sluice.targets.aws.LambdaSettings;
 import dev.sluice.targets.aws.StepFunctionsSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
- * What a released job starts. Fields that do not apply to the type are kept but unused, so one file
- * can switch type without deleting lines.
+ * What a released job starts: the type, and the target's own settings record for that type, which
+ * holds their validation and defaults ({@link CommandTarget.Config}, {@link HttpTarget.Config},
+ * {@link StepFunctionsSettings} or {@link LambdaSettings} with {@link AwsClientSettings}). The
+ * records of other types are null: keys of the file that do not apply to its type are read and
+ * checked but not kept, so one file can switch type without deleting lines.
  *
  * @param type which target
- * @param command program and arguments for {@link Type#COMMAND}; must not be empty for it
- * @param timeout how long one command run or HTTP call may take
- * @param url where {@link Type#HTTP} posts jobs; an http or https URL for it, else may be null
- * @param headers extra request headers for {@link Type#HTTP}
+ * @param command what {@link Type#COMMAND} runs; null for other types
+ * @param http where and how {@link Type#HTTP} posts; null for other types
  * @param stepFunctions what {@link Type#STEP_FUNCTIONS} starts and how; null for other types
  * @param lambda what {@link Type#LAMBDA} invokes and how; null for other types
- * @param region the AWS region of the AWS targets, or null for the SDK's usual chain
- * @param endpoint an endpoint override for the AWS targets (a local endpoint, a VPC endpoint), or
- *     null
+ * @param aws how the AWS targets reach AWS; null for other types
  */
 public record TargetConfig(
     Type type,
-    List<String> command,
-    Duration timeout,
-    URI url,
-    Map<String, String> headers,
+    CommandTarget.Config command,
+    HttpTarget.Config http,
     StepFunctionsSettings stepFunctions,
     LambdaSettings lambda,
-    String region,
-    URI endpoint) {
+    AwsClientSettings aws) {
 
   /** The kinds of target {@code sluice serve} can start. */
   public enum Type {
@@ -51,98 +47,90 @@ public record TargetConfig(
     LAMBDA
   }
 
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-  /** RFC 9110 token characters. */
-  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** The {@code target.timeout} of a file that sets none, whatever the type. */
+  public static final Duration DEFAULT_TIMEOUT = HttpTarget.Config.DEFAULT_TIMEOUT;
 
   public TargetConfig {
     Objects.requireNonNull(type, "type");
-    command = List.copyOf(command == null ? List.of() : command);
-    Checks.positive("timeout", timeout);
-    headers =
-        headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    if (type == Type.COMMAND && (command.isEmpty() || command.get(0).isBlank())) {
-      throw new IllegalArgumentException(
-          "command must name a program when type is command, got " + command);
+    boolean awsType = type == Type.STEP_FUNCTIONS || type == Type.LAMBDA;
+    requireExactly(type == Type.COMMAND, command, "command", type);
+    requireExactly(type == Type.HTTP, http, "url", type);
+    requireExactly(type == Type.STEP_FUNCTIONS, stepFunctions, "state-machine-arn", type);
+    requireExactly(type == Type.LAMBDA, lambda, "function", type);
+    if (awsType && aws == null) {
+      aws = AwsClientSettings.defaults();
     }
-    if (type == Type.HTTP) {
-      String scheme = url == null ? null : url.getScheme();
-      if (url == null
-          || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-          || url.getHost() == null) {
-        throw new IllegalArgumentException(
-            "url must be an http or https URL with a host when type is http, got "
-                + (url == null ? "nothing" : "'" + url + "'"));
-      }
+    requireExactly(awsType, aws, "region", type);
+  }
+
+  private static void requireExactly(boolean applies, Object settings, String key, Type type) {
+    String typeName = YamlSection.configName(type);
+    if (applies && settings == null) {
+      throw new IllegalArgumentException(key + " must be set when type is " + typeName);
     }
-    if (type == Type.STEP_FUNCTIONS && stepFunctions == null) {
-      throw new IllegalArgumentException(
-          "state-machine-arn must be set when type is step-functions");
-    }
-    if (type == Type.LAMBDA && lambda == null) {
-      throw new IllegalArgumentException("function must be set when type is lambda");
-    }
-    if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-      throw new IllegalArgumentException(
-          "endpoint must be an http or https URL with a host, got '" + endpoint + "'");
-    }
-    for (Map.Entry<String, String> header : headers.entrySet()) {
-      if (!HEADER_NAME.matcher(header.getKey()).matches()) {
-        throw new IllegalArgumentException(
-            "headers must have valid HTTP header names, got '" + header.getKey() + "'");
-      }
-      if (header.getValue() == null || header.getValue().matches("(?s).*[\\r\\n\\x00].*")) {
-        throw new IllegalArgumentException(
-            "headers." + header.getKey() + " must be a single line of text");
-      }
+    if (!applies && settings != null) {
+      throw new IllegalArgumentException(key + " does not apply to type " + typeName);
     }
   }
 
-  /** Shows header names only: values often carry credentials ({@code Authorization}). */
-  @Override
-  public String toString() {
-    return "TargetConfig[type="
-        + type
-        + ", command="
-        + command
-        + ", timeout="
-        + timeout
-        + ", url="
-        + url
-        + ", headers="
-        + headers.keySet()
-        + ", stepFunctions="
-        + stepFunctions
-        + ", lambda="
-        + lambda
-        + ", region="
-        + region
-        + ", endpoint="
-        + endpoint
-        + "]";
+  /** How long one job may take at the target; the log target takes none, so the default. */
+  public Duration timeout() {
+    return switch (type) {
+      case COMMAND -> command.timeout();
+      case HTTP -> http.timeout();
+      case STEP_FUNCTIONS, LAMBDA -> aws.timeout();
+      case LOG -> DEFAULT_TIMEOUT;
+    };
+  }
+
+  /** The AWS targets' region, or null (the SDK's chain, or not an AWS target). */
+  public String region() {
+    return aws == null ? null : aws.region();
+  }
+
+  /** The AWS targets' endpoint override, or null. */
+  public URI endpoint() {
+    return aws == null ? null : aws.endpoint();
   }
 
   /** The default target: log every job. */
   public static TargetConfig log() {
-    return new TargetConfig(
-        Type.LOG, List.of(), DEFAULT_TIMEOUT, null, Map.of(), null, null, null, null);
+    return new TargetConfig(Type.LOG, null, null, null, null, null);
   }
 
   /** Run {@code command} per job. */
   public static TargetConfig command(List<String> command, Duration timeout) {
-    return new TargetConfig(Type.COMMAND, command, timeout, null, Map.of(), null, null, null, null);
+    return new TargetConfig(
+        Type.COMMAND,
+        new CommandTarget.Config(command, timeout, null, Map.of()),
+        null,
+        null,
+        null,
+        null);
   }
 
   /** POST each job to {@code url}. */
   public static TargetConfig http(URI url, Duration timeout, Map<String, String> headers) {
-    return new TargetConfig(Type.HTTP, List.of(), timeout, url, headers, null, null, null, null);
+    return new TargetConfig(
+        Type.HTTP, null, new HttpTarget.Config(url, timeout, headers), null, null, null);
   }
 
   /** Start an execution of a state machine per job. */
   public static TargetConfig stepFunctions(
       StepFunctionsSettings settings, Duration timeout, String region, URI endpoint) {
     return new TargetConfig(
-        Type.STEP_FUNCTIONS, List.of(), timeout, null, Map.of(), settings, null, region, endpoint);
+        Type.STEP_FUNCTIONS,
+        null,
+        null,
+        settings,
+        null,
+        new AwsClientSettings(region, endpoint, timeout));
+  }
+
+  /** Invoke a Lambda function per job. */
+  public static TargetConfig lambda(
+      LambdaSettings settings, Duration timeout, String region, URI endpoint) {
+    return new TargetConfig(
+        Type.LAMBDA, null, null, null, settings, new AwsClientSettings(region, endpoint, timeout));
   }
 }

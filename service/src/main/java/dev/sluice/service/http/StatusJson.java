@@ -51,6 +51,9 @@ final class StatusJson {
     since.put("completed", d.completed());
     since.put("retried", d.retried());
     since.put("deadLettered", d.deadLettered());
+    // Grows with every step of the release loop, paused or not: a client waits for it to move
+    // past a change to know the dispatcher has had its chance to act on it.
+    since.put("releaseSteps", sluice.dispatcher().releasePasses());
     o.set("store", store(sluice.backlog().writeStatus(), json));
     ObjectNode dropped = o.putObject("dropped");
     sluice.intake().droppedCounts().byLabel().forEach(dropped::put);

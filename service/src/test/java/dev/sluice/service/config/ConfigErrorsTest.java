@@ -165,6 +165,29 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void parse_whenTargetTimeoutNotPositive_namesTargetTimeoutWhateverTheType() {
+    assertThat(errorOf("target: { type: http, url: 'http://jobs.example.com/', timeout: 0s }\n"))
+        .isEqualTo("target.timeout: must be a positive duration, got 0s");
+    assertThat(errorOf("target: { timeout: 0s }\n"))
+        .isEqualTo("target.timeout: must be a positive duration, got 0s");
+  }
+
+  @Test
+  void parse_whenHeaderReservedByTheHttpTarget_namesTargetHeaders() {
+    assertThat(
+            errorOf(
+                "target: { type: http, url: 'http://jobs.example.com/',"
+                    + " headers: { Idempotency-Key: x } }\n"))
+        .startsWith("target.headers: must not set Idempotency-Key");
+  }
+
+  @Test
+  void parse_whenEndpointHasNoHost_namesTargetEndpoint() {
+    assertThat(errorOf("target: { type: lambda, function: f, endpoint: 'localhost' }\n"))
+        .isEqualTo("target.endpoint: must be an http or https URL with a host, got 'localhost'");
+  }
+
+  @Test
   void parse_whenHeaderNameInvalid_namesTargetHeaders() {
     assertThat(errorOf("target: { headers: { 'X Bad': 1 } }\n"))
         .isEqualTo("target.headers: must have valid HTTP header names, got 'X Bad'");

@@ -2,7 +2,10 @@ package dev.sluice.service.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.store.sqlite.SqliteOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +35,19 @@ class ConfigLoaderTest {
     assertThat(config.limits())
         .isEqualTo(new Limits(new Limits.Window(50, Duration.ofMinutes(1), false), null, null));
     assertThat(config.retry())
-        .isEqualTo(new RetryConfig(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0));
-    assertThat(config.dispatcher()).isEqualTo(new DispatcherConfig(Duration.ofMinutes(5), 64, 500));
+        .isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0));
+    assertThat(config.dispatcher())
+        .isEqualTo(
+            new DispatcherConfig(
+                Duration.ofMinutes(5),
+                64,
+                500,
+                Duration.ofMillis(100),
+                new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0),
+                Duration.ofMillis(50)));
     assertThat(config.target().type()).isEqualTo(TargetConfig.Type.LOG);
     assertThat(config.target().timeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.store().synchronous()).isEqualTo(StoreConfig.Synchronous.FULL);
+    assertThat(config.store().synchronous()).isEqualTo(SqliteOptions.Synchronous.FULL);
   }
 
   @Test
@@ -94,13 +105,19 @@ class ConfigLoaderTest {
                     new Limits.Window(100, Duration.ofSeconds(30), true),
                     new Limits.Rate(2.5, 4),
                     7),
-                new RetryConfig(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
-                new DispatcherConfig(Duration.ofMinutes(10), 8, 50, Duration.ofMillis(20)),
+                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
+                new DispatcherConfig(
+                    Duration.ofMinutes(10),
+                    8,
+                    50,
+                    Duration.ofMillis(100),
+                    new RetryPolicy(3, Duration.ofMillis(500), Duration.ofHours(1), 3.0),
+                    Duration.ofMillis(20)),
                 TargetConfig.http(
                     URI.create("https://jobs.example.com/start"),
                     Duration.ofSeconds(10),
                     Map.of("Authorization", "Bearer abc", "X-Team", "data")),
-                new StoreConfig(StoreConfig.Synchronous.NORMAL)));
+                new StoreConfig(SqliteOptions.Synchronous.NORMAL)));
     assertThat(config.s3Endpoint().toString()).doesNotContain("wJalrXUtnFEMI");
     assertThat(config.toString()).doesNotContain("wJalrXUtnFEMI").doesNotContain("Bearer abc");
   }
@@ -116,7 +133,7 @@ class ConfigLoaderTest {
   @Test
   void parse_whenStoreMaxSizeSet_readsItInBytes() {
     assertThat(ConfigLoader.parse("store:\n  max-size: 10GiB\n").store())
-        .isEqualTo(new StoreConfig(StoreConfig.Synchronous.FULL, 10L * 1024 * 1024 * 1024));
+        .isEqualTo(new StoreConfig(SqliteOptions.Synchronous.FULL, 10L * 1024 * 1024 * 1024));
     assertThat(ConfigLoader.parse("store:\n  synchronous: full\n").store().maxSize())
         .as("no cap unless set")
         .isEqualTo(StoreConfig.NO_MAX_SIZE);

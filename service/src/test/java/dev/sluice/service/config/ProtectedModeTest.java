@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.service.SluiceService;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -99,7 +101,7 @@ class ProtectedModeTest {
             new S3EndpointConfig(
                 false, "127.0.0.1", 0, java.util.List.of("data"), null, null, "us-east-1"),
             SluiceConfig.DEFAULT_LIMITS,
-            RetryConfig.defaults(),
+            RetryPolicy.defaults(),
             DispatcherConfig.defaults(),
             TargetConfig.log(),
             StoreConfig.defaults());

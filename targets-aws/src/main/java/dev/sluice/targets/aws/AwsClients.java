@@ -27,6 +27,16 @@ public final class AwsClients {
     return build(SfnClient.builder(), region, endpoint, timeout);
   }
 
+  /** A Step Functions client as {@code settings} say. */
+  public static SfnClient stepFunctions(AwsClientSettings settings) {
+    return stepFunctions(settings.region(), settings.endpoint(), settings.timeout());
+  }
+
+  /** A Lambda client as {@code settings} say. */
+  public static LambdaClient lambda(AwsClientSettings settings) {
+    return lambda(settings.region(), settings.endpoint(), settings.timeout());
+  }
+
   /** As {@link #stepFunctions}, for Lambda. */
   public static LambdaClient lambda(String region, URI endpoint, Duration timeout) {
     return build(LambdaClient.builder(), region, endpoint, timeout);
