@@ -1,6 +1,7 @@
 package dev.sluice.s3endpoint;
 
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.time.TimeSource;
 import java.io.InputStream;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -17,13 +19,15 @@ import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A blob store that hands every new object to an {@link ObjectEventSink} after writing it and
  * before the S3 handler answers the client.
  *
  * <p>The three writes that create an object in S3 are seen here: put, complete-multipart-upload and
- * copy. A sink failure propagates, so the handler answers 5xx and the client retries.
+ * copy. A sink failure propagates, so the handler answers 5xx and the client retries: 503 SlowDown
+ * when the backlog cannot write (a full disk), 500 InternalError for anything else.
  */
 final class EventingBlobStore extends ForwardingBlobStore {
   static final String SOURCE = "s3-endpoint";
@@ -109,10 +113,33 @@ final class EventingBlobStore extends ForwardingBlobStore {
             SOURCE);
     try {
       sink.accept(List.of(event));
+    } catch (BacklogUnavailableException e) {
+      // A backlog that cannot commit (a full disk) is the server's state, not the request's fault:
+      // S3's answer for that is 503 SlowDown, which clients retry with backoff. s3proxy has no code
+      // of its own for it, but answers any AwsServiceException with that exception's code and
+      // status.
+      String message =
+          "the event of "
+              + bucket
+              + "/"
+              + key
+              + " could not be kept ("
+              + (e.full() ? "the backlog's disk is full" : "the backlog cannot write")
+              + "); retry the request later";
+      throw S3Exception.builder()
+          .statusCode(503)
+          .message(message)
+          .cause(e)
+          .awsErrorDetails(
+              AwsErrorDetails.builder()
+                  .errorCode("SlowDown")
+                  .errorMessage(message)
+                  .serviceName("S3")
+                  .build())
+          .build();
     } catch (RuntimeException e) {
       // s3proxy answers 400 to IllegalArgumentException/IllegalStateException, and a client does
-      // not
-      // retry a 400; a 500 it retries, which is what an event we could not keep needs.
+      // not retry a 400; a 500 it retries, which is what an event we could not keep needs.
       throw new S3ProxyException(
           S3ErrorCode.INTERNAL_ERROR,
           "the event of " + bucket + "/" + key + " could not be kept; retry the request",

@@ -53,6 +53,29 @@ class EmbeddedS3EndpointSinkFailureTest {
   }
 
   @Test
+  void putObject_whenTheBacklogIsFull_failsWith503SlowDown_andIsAcceptedOnceSpaceReturns() {
+    sink.full(true);
+
+    assertThatThrownBy(
+            () -> s3.putObject(b -> b.bucket(BUCKET).key("full.csv"), RequestBody.fromString("x")))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(503);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SlowDown");
+              assertThat(e.awsErrorDetails().errorMessage())
+                  .contains("incoming/full.csv")
+                  .contains("disk is full");
+            });
+    assertThat(sink.calls()).as("the SDK retried the 503").hasSizeGreaterThan(1);
+    assertThat(sink.accepted()).isEmpty();
+
+    sink.full(false);
+    s3.putObject(b -> b.bucket(BUCKET).key("full.csv"), RequestBody.fromString("x"));
+    assertThat(sink.accepted()).extracting(ObjectEvent::key).containsExactly("full.csv");
+  }
+
+  @Test
   void putObject_whenSinkRecovers_retryIsAcceptedWithOneKeptEvent() {
     sink.failWhen(e -> true);
     assertThatThrownBy(

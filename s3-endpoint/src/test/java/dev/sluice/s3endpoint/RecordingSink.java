@@ -1,6 +1,7 @@
 package dev.sluice.s3endpoint;
 
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.BacklogUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,10 +12,15 @@ final class RecordingSink implements ObjectEventSink {
   private final List<ObjectEvent> accepted = new CopyOnWriteArrayList<>();
   private final List<List<ObjectEvent>> calls = new CopyOnWriteArrayList<>();
   private volatile Predicate<ObjectEvent> failWhen = e -> false;
+  private volatile boolean full;
 
   @Override
   public void accept(List<ObjectEvent> events) {
     calls.add(List.copyOf(events));
+    if (full) {
+      // What the SQLite backlog throws when its disk (or store.max-size) is full.
+      throw new BacklogUnavailableException("database or disk is full (test)", true, null);
+    }
     for (ObjectEvent event : events) {
       if (failWhen.test(event)) {
         throw new IllegalStateException("backlog unavailable (test) for " + event.key());
@@ -25,6 +31,11 @@ final class RecordingSink implements ObjectEventSink {
 
   void failWhen(Predicate<ObjectEvent> condition) {
     this.failWhen = condition;
+  }
+
+  /** While true, every call fails as a backlog on a full disk does. */
+  void full(boolean full) {
+    this.full = full;
   }
 
   /** Events the sink kept (calls that did not throw). */
