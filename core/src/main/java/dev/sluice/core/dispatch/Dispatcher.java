@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -66,6 +67,13 @@ public final class Dispatcher implements AutoCloseable {
    * the worker that started it has returned, and the end must be settled after the start.
    */
   private final Object startedLock = new Object();
+
+  /**
+   * Held while outcomes are taken and settled: by the settling loop, or by the releasing loop when
+   * it settles them together with a claim. One at a time keeps settlements in the order the
+   * outcomes came.
+   */
+  private final ReentrantLock settleLock = new ReentrantLock();
 
   /** Jobs the target answered started and whose end is not yet settled, by release id. */
   private final Map<Long, StartedWork> startedWork = new HashMap<>();
@@ -244,17 +252,37 @@ public final class Dispatcher implements AutoCloseable {
     // runs would take the CPU from it, and the window would reach the target spread out.
     Instant at = time.instantAt(now);
     List<Job> jobs = new ArrayList<>();
+    // Outcomes that are waiting ride along with the first claim: one backlog transaction for both
+    // instead of two, when the settling thread is not settling at this moment.
+    boolean settling = settleLock.tryLock();
     try {
+      PendingOutcomes outcomes = settling ? takeOutcomes(now) : null;
       while (jobs.size() < releaseTimes.size()) {
         int from = jobs.size();
         int to = Math.min(releaseTimes.size(), from + config.batch());
-        List<Job> claimed = backlog.claim(releaseTimes.subList(from, to), config.lease(), at);
+        List<Instant> times = releaseTimes.subList(from, to);
+        List<Job> claimed;
+        if (outcomes == null) {
+          claimed = backlog.claim(times, config.lease(), at);
+        } else {
+          try {
+            claimed = backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at);
+          } catch (RuntimeException e) {
+            putBack(outcomes);
+            throw e;
+          }
+          outcomesSettled(outcomes);
+          outcomes = null;
+        }
         jobs.addAll(claimed);
         if (claimed.size() < to - from) {
           break; // nothing more is due
         }
       }
     } finally {
+      if (settling) {
+        settleLock.unlock();
+      }
       int unused = releaseTimes.size() - jobs.size();
       if (unused > 0) {
         gate.cancel(unused);
@@ -356,8 +384,46 @@ public final class Dispatcher implements AutoCloseable {
     if (finished.isEmpty()) {
       return 0;
     }
-    // At most a claim's worth per transaction: a release waiting for the writer waits for one
-    // short settlement, not for a thousand rows.
+    settleLock.lock();
+    try {
+      PendingOutcomes outcomes = takeOutcomes(time.nanoTime());
+      if (outcomes == null) {
+        return 0;
+      }
+      try {
+        backlog.settle(outcomes.settlements(), outcomes.at());
+      } catch (RuntimeException e) {
+        putBack(outcomes);
+        throw e;
+      }
+      outcomesSettled(outcomes);
+      return outcomes.batch().size();
+    } finally {
+      settleLock.unlock();
+    }
+  }
+
+  /**
+   * Outcomes taken from {@link #finished} to settle in one transaction, with the settlements the
+   * retry policy made of them at {@code at}.
+   */
+  private record PendingOutcomes(
+      List<Finished> batch,
+      List<StartedWork> ended,
+      List<Finished> ends,
+      List<Settlement> settlements,
+      long nanos,
+      Instant at) {}
+
+  /**
+   * Takes at most a claim's worth of finished jobs (a release waiting for the writer waits for one
+   * short settlement, not for a thousand rows); null when none is waiting. Called under settleLock,
+   * so a started job's end is never settled before its start.
+   */
+  private PendingOutcomes takeOutcomes(long now) {
+    if (finished.isEmpty()) {
+      return null;
+    }
     List<Finished> batch = new ArrayList<>();
     List<StartedWork> ended = new ArrayList<>();
     List<Finished> ends = new ArrayList<>();
@@ -376,9 +442,8 @@ public final class Dispatcher implements AutoCloseable {
       batch.add(f);
     }
     if (batch.isEmpty()) {
-      return 0;
+      return null;
     }
-    long now = time.nanoTime();
     Instant at = time.instantAt(now);
     List<Settlement> settlements = new ArrayList<>(batch.size());
     for (Finished f : batch) {
@@ -388,22 +453,30 @@ public final class Dispatcher implements AutoCloseable {
       }
       settlements.add(s);
     }
-    try {
-      backlog.settle(settlements, at);
-    } catch (RuntimeException e) {
-      // Put them back, in front and in their order: the next step tries again, and a started
-      // job's end stays behind its start. Should the process die first, the leases expire and the
-      // events are released again (at-least-once).
-      synchronized (startedLock) {
-        for (StartedWork work : ended) {
-          startedWork.put(work.job().releaseId(), work);
-        }
+    return new PendingOutcomes(batch, ended, ends, settlements, now, at);
+  }
+
+  /**
+   * The settlement failed: puts the outcomes back, in front and in their order, so the next step
+   * tries again and a started job's end stays behind its start. Should the process die first, the
+   * leases expire and the events are released again (at-least-once).
+   */
+  private void putBack(PendingOutcomes outcomes) {
+    synchronized (startedLock) {
+      for (StartedWork work : outcomes.ended()) {
+        startedWork.put(work.job().releaseId(), work);
       }
-      for (int i = batch.size() - 1; i >= 0; i--) {
-        finished.addFirst(batch.get(i));
-      }
-      throw e;
     }
+    List<Finished> batch = outcomes.batch();
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      finished.addFirst(batch.get(i));
+    }
+  }
+
+  /** The outcomes are committed: counts, gate slots and observers learn of them. */
+  private void outcomesSettled(PendingOutcomes outcomes) {
+    List<Settlement> settlements = outcomes.settlements();
+    Instant at = outcomes.at();
     // The outcomes are durable: the concurrency slots are free now, except a started job's, which
     // it holds until its end is settled.
     // The count first, then the slots: the release loop runs on another thread, and the other way
@@ -422,20 +495,21 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (freed > 0) {
       inFlight.addAndGet(-freed);
-      gate.onCompletion(now, freed);
+      gate.onCompletion(outcomes.nanos(), freed);
     }
     if (!observers.isEmpty()) {
       // Ends are told once they are durable, so a failed commit that is tried again tells them
       // once.
+      List<Finished> ends = outcomes.ends();
       for (int i = 0; i < ends.size(); i++) {
         Finished f = ends.get(i);
-        Duration sinceReached = Duration.ofNanos(f.answeredNanos() - ended.get(i).reachedNanos());
+        Duration sinceReached =
+            Duration.ofNanos(f.answeredNanos() - outcomes.ended().get(i).reachedNanos());
         report(o -> o.ended(f.job(), f.outcome(), sinceReached));
       }
       List<Settlement> committed = List.copyOf(settlements);
       report(o -> o.settled(committed, at));
     }
-    return batch.size();
   }
 
   /**
