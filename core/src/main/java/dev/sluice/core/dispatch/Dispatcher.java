@@ -120,6 +120,15 @@ public final class Dispatcher implements AutoCloseable {
   private Thread settler;
 
   /**
+   * Whether the releasing loop is in a step that may claim (it then settles waiting outcomes in the
+   * claim's transaction), rather than waiting for a signal. Read by the settling loop.
+   */
+  private volatile boolean releasing;
+
+  /** How long the settling loop leaves waiting outcomes to a busy releasing loop at most. */
+  private static final long SETTLE_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
    * A job's outcome to settle. {@code end} marks the reported end of started work; it carries no
    * time of reaching the target ({@link #NOT_TIMED}), so the times recorded at the start are kept,
    * and {@code answeredNanos} is when the end was reported.
@@ -533,9 +542,11 @@ public final class Dispatcher implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
+        releasing = true;
         if (releaseDue() > 0) {
           continue; // the gate may allow more right now
         }
+        releasing = false;
         awaitOrStop(releaseSignal, nextWakeNanos());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "dispatcher step failed; retrying", e);
@@ -547,6 +558,12 @@ public final class Dispatcher implements AutoCloseable {
   private void settleLoop() {
     while (running) {
       try {
+        if (releasing && finished.size() < config.batch()) {
+          // The releasing loop is claiming and takes the outcomes along in its next claim's
+          // transaction: one commit for both. Looked at again shortly, in case it stops.
+          awaitOrStop(settleSignal, time.nanoTime() + SETTLE_DEFER_NANOS);
+          continue;
+        }
         if (applyOutcomes() > 0) {
           wake(); // completions may have freed concurrency slots
           continue;
