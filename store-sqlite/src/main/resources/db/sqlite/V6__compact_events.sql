@@ -8,7 +8,7 @@
 -- * due_at of a leased event is the end of its lease: one index on open events (waiting or leased)
 --   in due order serves claims of due waiting events and of expired leases alike; lease_until and
 --   events_leased_until are gone.
--- * settled_at: epoch micros when the event became done or purged (kept by retention).
+-- * settled_at (schema 5) is carried over.
 CREATE TABLE events_compact (
   id INTEGER PRIMARY KEY,
   bucket TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE events_compact (
 -- The kind is read off the stored identity: bucket NUL key NUL marker, as EventIdentity wrote it.
 INSERT INTO events_compact (id, bucket, object_key, identity_kind, size, etag, version_id,
   sequencer, event_name, event_time, source, accepted_at, state, due_at, attempts,
-  last_release_id, last_error, dead_at)
+  last_release_id, last_error, dead_at, settled_at)
 SELECT id, bucket, object_key,
   CASE
     WHEN identity = CAST(bucket || char(0) || object_key || char(0) || 'v:' || version_id AS BLOB) THEN 1
@@ -44,7 +44,7 @@ SELECT id, bucket, object_key,
   END,
   size, etag, version_id, sequencer, event_name, event_time, source, accepted_at, state,
   CASE WHEN state = 1 THEN lease_until ELSE due_at END,
-  attempts, last_release_id, last_error, dead_at
+  attempts, last_release_id, last_error, dead_at, settled_at
 FROM events ORDER BY id;
 
 DROP TABLE events;

@@ -73,6 +73,7 @@ class SqliteBacklogTest {
             "2|db/sqlite/V2__sequencer_order.sql",
             "3|db/sqlite/V3__release_times_at_target.sql",
             "4|db/sqlite/V4__operator_control.sql",
+            "5|db/sqlite/V5__retention.sql",
             "6|db/sqlite/V6__compact_events.sql");
     assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         .contains("events", "releases", "schema_version");
@@ -87,7 +88,7 @@ class SqliteBacklogTest {
     try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
       assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("5");
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("6");
   }
 
   @Test
