@@ -120,10 +120,19 @@ public final class Dispatcher implements AutoCloseable {
   private Thread settler;
 
   /**
-   * Whether the releasing loop is in a step that may claim (it then settles waiting outcomes in the
-   * claim's transaction), rather than waiting for a signal. Read by the settling loop.
+   * Whether the releasing loop is claiming at this moment (the gate granted releases); its next
+   * claim settles the outcomes waiting then in the same transaction. Read by the settling loop.
    */
-  private volatile boolean releasing;
+  private volatile boolean claiming;
+
+  /** When the releasing loop last finished claiming, or {@link #NOT_TIMED}. */
+  private volatile long claimedNanos = NOT_TIMED;
+
+  /** Whether the releasing loop is claiming, or finished a claim within the deferral. */
+  private boolean claimingLately() {
+    long last = claimedNanos;
+    return claiming || (last != NOT_TIMED && time.nanoTime() - last < SETTLE_DEFER_NANOS);
+  }
 
   /** How long the settling loop leaves waiting outcomes to a busy releasing loop at most. */
   private static final long SETTLE_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -263,9 +272,13 @@ public final class Dispatcher implements AutoCloseable {
     List<Job> jobs = new ArrayList<>();
     // Outcomes that are waiting ride along with the first claim: one backlog transaction for both
     // instead of two, when the settling thread is not settling at this moment.
+    // No more outcomes than the claim takes jobs: a window that opens waits for a settlement of
+    // its own size at most.
+    claiming = true;
     boolean settling = settleLock.tryLock();
     try {
-      PendingOutcomes outcomes = settling ? takeOutcomes(now) : null;
+      PendingOutcomes outcomes =
+          settling ? takeOutcomes(now, Math.min(config.batch(), releaseTimes.size())) : null;
       while (jobs.size() < releaseTimes.size()) {
         int from = jobs.size();
         int to = Math.min(releaseTimes.size(), from + config.batch());
@@ -289,6 +302,8 @@ public final class Dispatcher implements AutoCloseable {
         }
       }
     } finally {
+      claimedNanos = time.nanoTime();
+      claiming = false;
       if (settling) {
         settleLock.unlock();
       }
@@ -395,7 +410,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     settleLock.lock();
     try {
-      PendingOutcomes outcomes = takeOutcomes(time.nanoTime());
+      PendingOutcomes outcomes = takeOutcomes(time.nanoTime(), config.batch());
       if (outcomes == null) {
         return 0;
       }
@@ -425,18 +440,18 @@ public final class Dispatcher implements AutoCloseable {
       Instant at) {}
 
   /**
-   * Takes at most a claim's worth of finished jobs (a release waiting for the writer waits for one
-   * short settlement, not for a thousand rows); null when none is waiting. Called under settleLock,
-   * so a started job's end is never settled before its start.
+   * Takes at most {@code max} finished jobs, at most a claim's worth (a release waiting for the
+   * writer waits for one short settlement, not for thousands of rows); null when none is waiting.
+   * Called under settleLock, so a started job's end is never settled before its start.
    */
-  private PendingOutcomes takeOutcomes(long now) {
+  private PendingOutcomes takeOutcomes(long now, int max) {
     if (finished.isEmpty()) {
       return null;
     }
     List<Finished> batch = new ArrayList<>();
     List<StartedWork> ended = new ArrayList<>();
     List<Finished> ends = new ArrayList<>();
-    for (Finished f; batch.size() < config.batch() && (f = finished.poll()) != null; ) {
+    for (Finished f; batch.size() < max && (f = finished.poll()) != null; ) {
       if (f.end()) {
         StartedWork work;
         synchronized (startedLock) {
@@ -542,11 +557,9 @@ public final class Dispatcher implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        releasing = true;
         if (releaseDue() > 0) {
           continue; // the gate may allow more right now
         }
-        releasing = false;
         awaitOrStop(releaseSignal, nextWakeNanos());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "dispatcher step failed; retrying", e);
@@ -558,9 +571,10 @@ public final class Dispatcher implements AutoCloseable {
   private void settleLoop() {
     while (running) {
       try {
-        if (releasing && finished.size() < config.batch()) {
-          // The releasing loop is claiming and takes the outcomes along in its next claim's
-          // transaction: one commit for both. Looked at again shortly, in case it stops.
+        if (claimingLately() && finished.size() < config.batch()) {
+          // The releasing loop is claiming, and a step that claims again takes the outcomes along
+          // in its claim's transaction: one commit for both. Looked at again shortly, in case
+          // that step claims nothing.
           awaitOrStop(settleSignal, time.nanoTime() + SETTLE_DEFER_NANOS);
           continue;
         }
