@@ -225,7 +225,8 @@ public final class Dispatcher implements AutoCloseable {
    * {@code config.lead()}, at the instants the gate frees them (claims of at most {@code
    * config.batch()} events each, so one transaction never holds the backlog's writer long), then
    * settle finished jobs. Releasing comes first: a window that opens must not wait for a
-   * settlement's transaction; when nothing could be released, a settlement may have freed
+   * settlement's transaction (the first claim settles at most as many outcomes as it claims jobs,
+   * in its own transaction); when nothing could be released, a settlement may have freed
    * concurrency slots, so the gate is asked again. Returns how many were released.
    */
   public int tick() {
@@ -539,7 +540,10 @@ public final class Dispatcher implements AutoCloseable {
   /**
    * Starts the loop threads: one releases, one settles. Apart, a window that opens never waits for
    * the settlement of the jobs that just answered, only (at the backlog's writer) for one
-   * settlement transaction of at most {@code config.batch()} rows.
+   * settlement transaction of at most {@code config.batch()} rows, or for as many outcomes as it
+   * claims jobs when its claim carries the outcomes waiting then ({@link Backlog#settleAndClaim}):
+   * while claims follow each other, the settling loop leaves outcomes to them, one commit instead
+   * of two.
    */
   public synchronized void start() {
     if (running) {
