@@ -358,6 +358,89 @@ public abstract class BacklogContract {
     assertThat(backlog.claim(10, LEASE, T0.plus(LEASE).plusSeconds(1))).isEmpty();
   }
 
+  // ---------------------------------------------------------------- settleAndClaim
+
+  @Test
+  void settleAndClaim_settlesTheOutcomesAndClaimsTheNextEvents() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> first = backlog.claim(2, LEASE, T0);
+    Instant step = T0.plusSeconds(2);
+
+    List<Job> next =
+        backlog.settleAndClaim(
+            List.of(
+                Settlement.done(first.get(0)),
+                Settlement.retry(first.get(1), "throttled", null, T0.plusSeconds(60))),
+            List.of(step, step),
+            LEASE,
+            step);
+
+    assertThat(next).extracting(j -> j.event()).containsExactly(numbered(3));
+    assertThat(next.get(0).releasedAt()).isEqualTo(step);
+    BacklogStats stats = backlog.stats(step);
+    assertThat(stats.done()).isEqualTo(1);
+    assertThat(stats.waiting()).isEqualTo(1);
+    assertThat(stats.due()).isZero();
+    assertThat(stats.leased()).isEqualTo(1);
+    assertThat(stats.releases()).isEqualTo(3);
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::outcome)
+        .containsExactly("completed", "throttled", null);
+  }
+
+  @Test
+  void settleAndClaim_whenARetryIsDueAtOnce_claimsItAgainWithTheNextAttempt() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(1, LEASE, T0).get(0);
+    Instant step = T0.plusSeconds(1);
+
+    List<Job> next =
+        backlog.settleAndClaim(
+            List.of(Settlement.retry(job, "failed-retryable", "HTTP 503", step)),
+            List.of(step),
+            LEASE,
+            step);
+
+    assertThat(next).hasSize(1);
+    assertThat(next.get(0).eventId()).isEqualTo(job.eventId());
+    assertThat(next.get(0).attempt()).isEqualTo(2);
+    assertThat(next.get(0).releaseId()).isNotEqualTo(job.releaseId());
+    assertThat(backlog.stats(step).leased()).isEqualTo(1);
+  }
+
+  @Test
+  void settleAndClaim_whenASettlementIsStale_ignoresItAndStillClaims() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job stale = backlog.claim(1, LEASE, T0).get(0);
+    Instant reclaimed = T0.plus(LEASE).plusSeconds(1);
+    Job current = backlog.claim(1, LEASE, reclaimed).get(0);
+    backlog.append(List.of(numbered(2)), reclaimed);
+
+    List<Job> next =
+        backlog.settleAndClaim(
+            List.of(Settlement.done(stale)), List.of(reclaimed), LEASE, reclaimed);
+
+    assertThat(current.eventId()).isEqualTo(stale.eventId());
+    assertThat(next).extracting(j -> j.event()).containsExactly(numbered(2));
+    BacklogStats stats = backlog.stats(reclaimed);
+    assertThat(stats.done()).isZero();
+    assertThat(stats.leased()).isEqualTo(2);
+  }
+
+  @Test
+  void settleAndClaim_whenNothingToClaim_stillSettles() {
+    backlog.append(List.of(numbered(1)), T0);
+    Job job = backlog.claim(1, LEASE, T0).get(0);
+
+    List<Job> next =
+        backlog.settleAndClaim(
+            List.of(Settlement.done(job)), List.of(T0.plusSeconds(1)), LEASE, T0.plusSeconds(1));
+
+    assertThat(next).isEmpty();
+    assertThat(backlog.stats(T0.plusSeconds(1)).done()).isEqualTo(1);
+    assertThat(backlog.releases(T0, 0, 10).get(0).outcome()).isEqualTo("completed");
+  }
+
   @Test
   void settle_whenLeaseWasLostToANewerClaim_isIgnored() {
     backlog.append(List.of(numbered(1)), T0);

@@ -55,6 +55,20 @@ public interface Backlog extends AutoCloseable {
   void settle(List<Settlement> settlements, Instant now);
 
   /**
+   * Applies the outcomes as {@link #settle} does, then claims as {@link #claim(List, Duration,
+   * Instant)} does, both at {@code now}: what a dispatcher does in one step, in one transaction
+   * where the store has them (a store with one writer then commits once instead of twice). An event
+   * these settlements make due again at {@code now} may be among the jobs. When it throws, the
+   * settlements may or may not have been applied, so the caller settles them again (a repeated
+   * settlement is ignored) and no job was handed out.
+   */
+  default List<Job> settleAndClaim(
+      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+    settle(settlements, now);
+    return claim(releaseTimes, lease, now);
+  }
+
+  /**
    * Returns every leased event to the waiting state, due at {@code now}. For a single-process store
    * at start-up: the leases of a process that died are known to be abandoned. Their open releases
    * are marked {@code abandoned}. Returns how many were returned.

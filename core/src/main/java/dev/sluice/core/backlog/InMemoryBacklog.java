@@ -213,6 +213,14 @@ public final class InMemoryBacklog implements Backlog {
     return chosen;
   }
 
+  /** Both under this backlog's monitor, so nothing comes between them. */
+  @Override
+  public synchronized List<Job> settleAndClaim(
+      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+    settle(settlements, now);
+    return claim(releaseTimes, lease, now);
+  }
+
   @Override
   public synchronized void settle(List<Settlement> settlements, Instant now) {
     Objects.requireNonNull(settlements, "settlements");

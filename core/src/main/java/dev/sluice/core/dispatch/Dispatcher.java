@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -66,6 +67,13 @@ public final class Dispatcher implements AutoCloseable {
    * the worker that started it has returned, and the end must be settled after the start.
    */
   private final Object startedLock = new Object();
+
+  /**
+   * Held while outcomes are taken and settled: by the settling loop, or by the releasing loop when
+   * it settles them together with a claim. One at a time keeps settlements in the order the
+   * outcomes came.
+   */
+  private final ReentrantLock settleLock = new ReentrantLock();
 
   /** Jobs the target answered started and whose end is not yet settled, by release id. */
   private final Map<Long, StartedWork> startedWork = new HashMap<>();
@@ -117,6 +125,24 @@ public final class Dispatcher implements AutoCloseable {
   private volatile boolean running;
   private Thread loop;
   private Thread settler;
+
+  /**
+   * Whether the releasing loop is claiming at this moment (the gate granted releases); its next
+   * claim settles the outcomes waiting then in the same transaction. Read by the settling loop.
+   */
+  private volatile boolean claiming;
+
+  /** When the releasing loop last finished claiming, or {@link #NOT_TIMED}. */
+  private volatile long claimedNanos = NOT_TIMED;
+
+  /** Whether the releasing loop is claiming, or finished a claim within the deferral. */
+  private boolean claimingLately() {
+    long last = claimedNanos;
+    return claiming || (last != NOT_TIMED && time.nanoTime() - last < SETTLE_DEFER_NANOS);
+  }
+
+  /** How long the settling loop leaves waiting outcomes to a busy releasing loop at most. */
+  private static final long SETTLE_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   /**
    * A job's outcome to settle. {@code end} marks the reported end of started work; it carries no
@@ -208,7 +234,8 @@ public final class Dispatcher implements AutoCloseable {
    * {@code config.lead()}, at the instants the gate frees them (claims of at most {@code
    * config.batch()} events each, so one transaction never holds the backlog's writer long), then
    * settle finished jobs. Releasing comes first: a window that opens must not wait for a
-   * settlement's transaction; when nothing could be released, a settlement may have freed
+   * settlement's transaction (the first claim settles at most as many outcomes as it claims jobs,
+   * in its own transaction); when nothing could be released, a settlement may have freed
    * concurrency slots, so the gate is asked again. Returns how many were released.
    */
   public int tick() {
@@ -259,17 +286,43 @@ public final class Dispatcher implements AutoCloseable {
     // runs would take the CPU from it, and the window would reach the target spread out.
     Instant at = time.instantAt(now);
     List<Job> jobs = new ArrayList<>();
+    // Outcomes that are waiting ride along with the first claim: one backlog transaction for both
+    // instead of two, when the settling thread is not settling at this moment.
+    // No more outcomes than the claim takes jobs: a window that opens waits for a settlement of
+    // its own size at most.
+    claiming = true;
+    boolean settling = settleLock.tryLock();
     try {
+      PendingOutcomes outcomes =
+          settling ? takeOutcomes(now, Math.min(config.batch(), releaseTimes.size())) : null;
       while (jobs.size() < releaseTimes.size()) {
         int from = jobs.size();
         int to = Math.min(releaseTimes.size(), from + config.batch());
-        List<Job> claimed = backlog.claim(releaseTimes.subList(from, to), config.lease(), at);
+        List<Instant> times = releaseTimes.subList(from, to);
+        List<Job> claimed;
+        if (outcomes == null) {
+          claimed = backlog.claim(times, config.lease(), at);
+        } else {
+          try {
+            claimed = backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at);
+          } catch (RuntimeException e) {
+            putBack(outcomes);
+            throw e;
+          }
+          outcomesSettled(outcomes);
+          outcomes = null;
+        }
         jobs.addAll(claimed);
         if (claimed.size() < to - from) {
           break; // nothing more is due
         }
       }
     } finally {
+      claimedNanos = time.nanoTime();
+      claiming = false;
+      if (settling) {
+        settleLock.unlock();
+      }
       int unused = releaseTimes.size() - jobs.size();
       if (unused > 0) {
         gate.cancel(unused);
@@ -376,12 +429,50 @@ public final class Dispatcher implements AutoCloseable {
     if (finished.isEmpty()) {
       return 0;
     }
-    // At most a claim's worth per transaction: a release waiting for the writer waits for one
-    // short settlement, not for a thousand rows.
+    settleLock.lock();
+    try {
+      PendingOutcomes outcomes = takeOutcomes(time.nanoTime(), config.batch());
+      if (outcomes == null) {
+        return 0;
+      }
+      try {
+        backlog.settle(outcomes.settlements(), outcomes.at());
+      } catch (RuntimeException e) {
+        putBack(outcomes);
+        throw e;
+      }
+      outcomesSettled(outcomes);
+      return outcomes.batch().size();
+    } finally {
+      settleLock.unlock();
+    }
+  }
+
+  /**
+   * Outcomes taken from {@link #finished} to settle in one transaction, with the settlements the
+   * retry policy made of them at {@code at}.
+   */
+  private record PendingOutcomes(
+      List<Finished> batch,
+      List<StartedWork> ended,
+      List<Finished> ends,
+      List<Settlement> settlements,
+      long nanos,
+      Instant at) {}
+
+  /**
+   * Takes at most {@code max} finished jobs, at most a claim's worth (a release waiting for the
+   * writer waits for one short settlement, not for thousands of rows); null when none is waiting.
+   * Called under settleLock, so a started job's end is never settled before its start.
+   */
+  private PendingOutcomes takeOutcomes(long now, int max) {
+    if (finished.isEmpty()) {
+      return null;
+    }
     List<Finished> batch = new ArrayList<>();
     List<StartedWork> ended = new ArrayList<>();
     List<Finished> ends = new ArrayList<>();
-    for (Finished f; batch.size() < config.batch() && (f = finished.poll()) != null; ) {
+    for (Finished f; batch.size() < max && (f = finished.poll()) != null; ) {
       if (f.end()) {
         StartedWork work;
         synchronized (startedLock) {
@@ -396,9 +487,8 @@ public final class Dispatcher implements AutoCloseable {
       batch.add(f);
     }
     if (batch.isEmpty()) {
-      return 0;
+      return null;
     }
-    long now = time.nanoTime();
     Instant at = time.instantAt(now);
     List<Settlement> settlements = new ArrayList<>(batch.size());
     for (Finished f : batch) {
@@ -408,22 +498,30 @@ public final class Dispatcher implements AutoCloseable {
       }
       settlements.add(s);
     }
-    try {
-      backlog.settle(settlements, at);
-    } catch (RuntimeException e) {
-      // Put them back, in front and in their order: the next step tries again, and a started
-      // job's end stays behind its start. Should the process die first, the leases expire and the
-      // events are released again (at-least-once).
-      synchronized (startedLock) {
-        for (StartedWork work : ended) {
-          startedWork.put(work.job().releaseId(), work);
-        }
+    return new PendingOutcomes(batch, ended, ends, settlements, now, at);
+  }
+
+  /**
+   * The settlement failed: puts the outcomes back, in front and in their order, so the next step
+   * tries again and a started job's end stays behind its start. Should the process die first, the
+   * leases expire and the events are released again (at-least-once).
+   */
+  private void putBack(PendingOutcomes outcomes) {
+    synchronized (startedLock) {
+      for (StartedWork work : outcomes.ended()) {
+        startedWork.put(work.job().releaseId(), work);
       }
-      for (int i = batch.size() - 1; i >= 0; i--) {
-        finished.addFirst(batch.get(i));
-      }
-      throw e;
     }
+    List<Finished> batch = outcomes.batch();
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      finished.addFirst(batch.get(i));
+    }
+  }
+
+  /** The outcomes are committed: counts, gate slots and observers learn of them. */
+  private void outcomesSettled(PendingOutcomes outcomes) {
+    List<Settlement> settlements = outcomes.settlements();
+    Instant at = outcomes.at();
     // The outcomes are durable: the concurrency slots are free now, except a started job's, which
     // it holds until its end is settled.
     // The count first, then the slots: the release loop runs on another thread, and the other way
@@ -442,26 +540,30 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (freed > 0) {
       inFlight.addAndGet(-freed);
-      gate.onCompletion(now, freed);
+      gate.onCompletion(outcomes.nanos(), freed);
     }
     if (!observers.isEmpty()) {
       // Ends are told once they are durable, so a failed commit that is tried again tells them
       // once.
+      List<Finished> ends = outcomes.ends();
       for (int i = 0; i < ends.size(); i++) {
         Finished f = ends.get(i);
-        Duration sinceReached = Duration.ofNanos(f.answeredNanos() - ended.get(i).reachedNanos());
+        Duration sinceReached =
+            Duration.ofNanos(f.answeredNanos() - outcomes.ended().get(i).reachedNanos());
         report(o -> o.ended(f.job(), f.outcome(), sinceReached));
       }
       List<Settlement> committed = List.copyOf(settlements);
       report(o -> o.settled(committed, at));
     }
-    return batch.size();
   }
 
   /**
    * Starts the loop threads: one releases, one settles. Apart, a window that opens never waits for
    * the settlement of the jobs that just answered, only (at the backlog's writer) for one
-   * settlement transaction of at most {@code config.batch()} rows.
+   * settlement transaction of at most {@code config.batch()} rows, or for as many outcomes as it
+   * claims jobs when its claim carries the outcomes waiting then ({@link Backlog#settleAndClaim}):
+   * while claims follow each other, the settling loop leaves outcomes to them, one commit instead
+   * of two.
    */
   public synchronized void start() {
     if (running) {
@@ -497,6 +599,13 @@ public final class Dispatcher implements AutoCloseable {
   private void settleLoop() {
     while (running) {
       try {
+        if (claimingLately() && finished.size() < config.batch()) {
+          // The releasing loop is claiming, and a step that claims again takes the outcomes along
+          // in its claim's transaction: one commit for both. Looked at again shortly, in case
+          // that step claims nothing.
+          awaitOrStop(settleSignal, time.nanoTime() + SETTLE_DEFER_NANOS);
+          continue;
+        }
         int settled = applyOutcomes();
         settleFailures.succeeded();
         if (settled > 0) {

@@ -1,7 +1,6 @@
 package dev.sluice.store.sqlite;
 
 import dev.sluice.core.ObjectEvent;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,9 +19,21 @@ final class EventColumns {
 
   private EventColumns() {}
 
-  /** The stored identity: {@code EventIdentity.asString()} as UTF-8 bytes. */
-  static byte[] identity(ObjectEvent event) {
-    return event.identity().asString().getBytes(StandardCharsets.UTF_8);
+  /**
+   * Which field the event's identity takes its version from, as stored in {@code identity_kind}:
+   * the unique index on bucket, key, kind and that field is the identity (see {@code
+   * EventIdentity}).
+   */
+  static int identityKind(ObjectEvent event) {
+    String version = event.identity().version();
+    if (version.startsWith("v:")) {
+      return 1;
+    } else if (version.startsWith("s:")) {
+      return 2;
+    } else if (version.startsWith("e:")) {
+      return 3;
+    }
+    return 0;
   }
 
   /** Binds the event's columns, in {@link #LIST} order, from parameter {@code first} on. */

@@ -5,7 +5,6 @@ import static dev.sluice.store.sqlite.EventColumns.setLong;
 
 import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
-import dev.sluice.core.Sequencers;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
@@ -54,39 +53,46 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SqliteBacklog implements Backlog {
 
   private static final String INSERT_EVENT =
-      "INSERT INTO events (identity, "
+      "INSERT INTO events (identity_kind, "
           + EventColumns.LIST
-          + ", accepted_at, state, due_at, seq_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
-          + " ON CONFLICT (identity) DO NOTHING";
+          + ", accepted_at, state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+          // the one uniqueness constraint on events is the identity (events_identity)
+          + " ON CONFLICT DO NOTHING";
   private static final String CANDIDATE_COLUMNS =
       "id, attempts, last_release_id, " + EventColumns.LIST;
 
   /**
    * Changes to one key go in sequencer order: an event waits while an earlier change of the same
-   * bucket and key is still waiting or running (events without a sequencer are not ordered).
+   * bucket and key is still waiting or running (events without a sequencer are not ordered). The
+   * other changes of the key are found through the identity index's prefix (bucket, key): for most
+   * keys that is the event itself.
    */
   private static final String NO_EARLIER_CHANGE_OPEN =
-      " AND (seq_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
-          + " WHERE p.state IN (0, 1) AND p.seq_order IS NOT NULL AND p.bucket = events.bucket"
-          + " AND p.object_key = events.object_key AND p.seq_order < events.seq_order))";
+      " AND (NOT "
+          + SequencerOrder.ordered("events.sequencer")
+          + " OR NOT EXISTS (SELECT 1 FROM events p"
+          + " WHERE p.bucket = events.bucket AND p.object_key = events.object_key"
+          + " AND p.id <> events.id AND p.state IN (0, 1) AND "
+          + SequencerOrder.ordered("p.sequencer")
+          + " AND "
+          + SequencerOrder.sortKey("p.sequencer")
+          + " < "
+          + SequencerOrder.sortKey("events.sequencer")
+          + "))";
 
-  private static final String SELECT_DUE_WAITING =
-      "SELECT due_at, "
+  /** Due waiting events and expired leases alike: due_at of a leased event is its lease end. */
+  private static final String SELECT_DUE =
+      "SELECT due_at, state, "
           + CANDIDATE_COLUMNS
-          + " FROM events WHERE state = 0 AND due_at <= ?"
+          + " FROM events WHERE state IN (0, 1) AND due_at <= ?"
           + NO_EARLIER_CHANGE_OPEN
           + " ORDER BY due_at, id LIMIT ?";
-  private static final String SELECT_EXPIRED_LEASES =
-      "SELECT lease_until, "
-          + CANDIDATE_COLUMNS
-          + " FROM events WHERE state = 1 AND lease_until <= ?"
-          + NO_EARLIER_CHANGE_OPEN
-          + " ORDER BY lease_until, id LIMIT ?";
+
   private static final String MAX_RELEASE_ID = "SELECT coalesce(max(id), 0) FROM releases";
   private static final String INSERT_RELEASE =
       "INSERT INTO releases (id, event_id, attempt, released_at) VALUES (?, ?, ?, ?)";
   private static final String LEASE_EVENT =
-      "UPDATE events SET state = 1, attempts = ?, lease_until = ?, last_release_id = ?"
+      "UPDATE events SET state = 1, attempts = ?, due_at = ?, last_release_id = ?"
           + " WHERE id = ?";
   private static final String CLOSE_RELEASE =
       "UPDATE releases SET outcome = ?, finished_at = ?, error = ?"
@@ -103,9 +109,12 @@ public final class SqliteBacklog implements Backlog {
       "UPDATE releases SET reached_at = coalesce(?, reached_at),"
           + " answered_at = coalesce(?, answered_at) WHERE id = ? AND outcome IS NULL";
 
-  /** A throttled release gives its attempt back: the target refused the job, nothing was tried. */
+  /**
+   * A throttled release gives its attempt back: the target refused the job, nothing was tried.
+   * due_at: when a retry is due, or the end of a started job's hold; null once done or dead.
+   */
   private static final String SETTLE_EVENT =
-      "UPDATE events SET state = ?, due_at = ?, lease_until = ?, last_error = ?, dead_at = ?,"
+      "UPDATE events SET state = ?, due_at = ?, last_error = ?, dead_at = ?,"
           + " attempts = attempts - ?, settled_at = ? WHERE id = ? AND state = 1"
           + " AND last_release_id = ?";
 
@@ -115,7 +124,7 @@ public final class SqliteBacklog implements Backlog {
           + "', finished_at = ? WHERE outcome IS NULL"
           + " AND id IN (SELECT last_release_id FROM events WHERE state = 1)";
   private static final String ABANDON_LEASES =
-      "UPDATE events SET state = 0, due_at = ?, lease_until = NULL WHERE state = 1";
+      "UPDATE events SET state = 0, due_at = ? WHERE state = 1";
   private static final String REDRIVE_ONE =
       "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL"
           + " WHERE id = ? AND state = 3";
@@ -259,12 +268,12 @@ public final class SqliteBacklog implements Backlog {
     if (events.isEmpty()) {
       return new AppendResult(0, 0);
     }
-    // identities are built before taking the lock: the writer's time is the scarce resource
-    List<byte[]> identities = new ArrayList<>(events.size());
-    for (ObjectEvent event : events) {
-      identities.add(EventColumns.identity(Objects.requireNonNull(event, "event")));
+    // identities are worked out before taking the lock: the writer's time is the scarce resource
+    int[] identityKinds = new int[events.size()];
+    for (int i = 0; i < identityKinds.length; i++) {
+      identityKinds[i] = EventColumns.identityKind(Objects.requireNonNull(events.get(i), "event"));
     }
-    PendingAppend mine = new PendingAppend(events, identities, Micros.of(now));
+    PendingAppend mine = new PendingAppend(events, identityKinds, Micros.of(now));
     pendingAppends.add(mine);
     appendLock.lock();
     try {
@@ -283,15 +292,15 @@ public final class SqliteBacklog implements Backlog {
   /** One thread's append, waiting for a group commit. Read and written under appendLock. */
   private static final class PendingAppend {
     final List<ObjectEvent> events;
-    final List<byte[]> identities;
+    final int[] identityKinds;
     final long at;
     boolean committed;
     int accepted;
     RuntimeException failure;
 
-    PendingAppend(List<ObjectEvent> events, List<byte[]> identities, long at) {
+    PendingAppend(List<ObjectEvent> events, int[] identityKinds, long at) {
       this.events = events;
-      this.identities = identities;
+      this.identityKinds = identityKinds;
       this.at = at;
     }
   }
@@ -336,11 +345,10 @@ public final class SqliteBacklog implements Backlog {
 
   private static int insertEvents(PreparedStatement insert, PendingAppend p) throws SQLException {
     for (int i = 0; i < p.events.size(); i++) {
-      insert.setBytes(1, p.identities.get(i));
+      insert.setInt(1, p.identityKinds[i]);
       EventColumns.bind(insert, 2, p.events.get(i));
       insert.setLong(2 + EventColumns.COUNT, p.at);
       insert.setLong(3 + EventColumns.COUNT, p.at);
-      insert.setString(4 + EventColumns.COUNT, Sequencers.sortKey(p.events.get(i).sequencer()));
       insert.addBatch();
     }
     int inserted = 0;
@@ -359,61 +367,79 @@ public final class SqliteBacklog implements Backlog {
     }
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
+    return writeReleaseBookkeeping("claim", now, s -> claimIn(s, releaseTimes, at, leaseUntil));
+  }
+
+  /**
+   * Settles, then claims, in one transaction: one commit instead of two, and the pages both touch
+   * (the counts row, the releases' last page, the claim-order index) are written once.
+   */
+  @Override
+  public List<Job> settleAndClaim(
+      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+    Objects.requireNonNull(settlements, "settlements");
+    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    long at = Micros.of(now);
+    long leaseUntil = Micros.of(now.plus(lease));
     return writeReleaseBookkeeping(
-        "claim",
+        "settleAndClaim",
         now,
         s -> {
-          List<ClaimCandidate> due = new ArrayList<>();
-          ClaimCandidate.readPage(s.get(SELECT_DUE_WAITING), at, max, false, due);
-          ClaimCandidate.readPage(s.get(SELECT_EXPIRED_LEASES), at, max, true, due);
-          if (due.isEmpty()) {
-            return List.of();
-          }
-          due.sort(ClaimCandidate.OLDEST_FIRST);
-          List<ClaimCandidate> chosen = due.size() > max ? due.subList(0, max) : due;
-          long releaseId = maxReleaseId(s);
-          PreparedStatement insertRelease = s.get(INSERT_RELEASE);
-          PreparedStatement leaseEvent = s.get(LEASE_EVENT);
-          PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
-          List<Job> jobs = new ArrayList<>(chosen.size());
-          int fromWaiting = 0;
-          int expired = 0;
-          for (ClaimCandidate c : chosen) {
-            long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
-            Instant releasedAt = Micros.toInstant(releasedMicros);
-            releaseId++;
-            int attempt = c.attempts() + 1;
-            insertRelease.setLong(1, releaseId);
-            insertRelease.setLong(2, c.eventId());
-            insertRelease.setInt(3, attempt);
-            insertRelease.setLong(4, releasedMicros);
-            insertRelease.addBatch();
-            leaseEvent.setInt(1, attempt);
-            leaseEvent.setLong(2, leaseUntil);
-            leaseEvent.setLong(3, releaseId);
-            leaseEvent.setLong(4, c.eventId());
-            leaseEvent.addBatch();
-            if (c.leased()) {
-              expireRelease.setString(1, BacklogArguments.EXPIRED);
-              expireRelease.setLong(2, at);
-              expireRelease.setString(3, null);
-              expireRelease.setLong(4, c.lastReleaseId());
-              expireRelease.addBatch();
-              expired++;
-            } else {
-              fromWaiting++;
-            }
-            jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
-          }
-          insertRelease.executeBatch();
-          leaseEvent.executeBatch();
-          if (expired > 0) {
-            expireRelease.executeBatch();
-          }
-          addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
-          addsData = true;
-          return jobs;
+          settleIn(s, settlements, at);
+          return releaseTimes.isEmpty() ? List.<Job>of() : claimIn(s, releaseTimes, at, leaseUntil);
         });
+  }
+
+  private List<Job> claimIn(StatementCache s, List<Instant> releaseTimes, long at, long leaseUntil)
+      throws SQLException {
+    int max = releaseTimes.size();
+    List<ClaimCandidate> chosen = new ArrayList<>();
+    ClaimCandidate.readPage(s.get(SELECT_DUE), at, max, chosen);
+    if (chosen.isEmpty()) {
+      return List.of();
+    }
+    long releaseId = maxReleaseId(s);
+    PreparedStatement insertRelease = s.get(INSERT_RELEASE);
+    PreparedStatement leaseEvent = s.get(LEASE_EVENT);
+    PreparedStatement expireRelease = s.get(CLOSE_RELEASE);
+    List<Job> jobs = new ArrayList<>(chosen.size());
+    int fromWaiting = 0;
+    int expired = 0;
+    for (ClaimCandidate c : chosen) {
+      long releasedMicros = Micros.of(releaseTimes.get(jobs.size()));
+      Instant releasedAt = Micros.toInstant(releasedMicros);
+      releaseId++;
+      int attempt = c.attempts() + 1;
+      insertRelease.setLong(1, releaseId);
+      insertRelease.setLong(2, c.eventId());
+      insertRelease.setInt(3, attempt);
+      insertRelease.setLong(4, releasedMicros);
+      insertRelease.addBatch();
+      leaseEvent.setInt(1, attempt);
+      leaseEvent.setLong(2, leaseUntil);
+      leaseEvent.setLong(3, releaseId);
+      leaseEvent.setLong(4, c.eventId());
+      leaseEvent.addBatch();
+      if (c.leased()) {
+        expireRelease.setString(1, BacklogArguments.EXPIRED);
+        expireRelease.setLong(2, at);
+        expireRelease.setString(3, null);
+        expireRelease.setLong(4, c.lastReleaseId());
+        expireRelease.addBatch();
+        expired++;
+      } else {
+        fromWaiting++;
+      }
+      jobs.add(new Job(c.eventId(), releaseId, attempt, releasedAt, c.event()));
+    }
+    insertRelease.executeBatch();
+    leaseEvent.executeBatch();
+    if (expired > 0) {
+      expireRelease.executeBatch();
+    }
+    addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
+    addsData = true;
+    return jobs;
   }
 
   @Override
@@ -428,65 +454,73 @@ public final class SqliteBacklog implements Backlog {
         "settle",
         now,
         s -> {
-          PreparedStatement update = s.get(SETTLE_EVENT);
-          for (Settlement settlement : settlements) {
-            Job job = settlement.job();
-            Settlement.Kind kind = settlement.kind();
-            boolean waits = kind == Settlement.Kind.RETRY || kind == Settlement.Kind.THROTTLED;
-            update.setInt(1, stateAfter(kind));
-            setInstant(update, 2, waits ? settlement.retryAt() : null);
-            setInstant(update, 3, kind == Settlement.Kind.STARTED ? settlement.retryAt() : null);
-            update.setString(4, settlement.error());
-            setLong(update, 5, kind == Settlement.Kind.DEAD ? at : null);
-            update.setInt(6, kind == Settlement.Kind.THROTTLED ? 1 : 0);
-            setLong(update, 7, kind == Settlement.Kind.DONE ? at : null);
-            update.setLong(8, job.eventId());
-            update.setLong(9, job.releaseId());
-            update.addBatch();
-          }
-          int[] applied = update.executeBatch();
-          PreparedStatement closeRelease = s.get(SETTLE_RELEASE);
-          PreparedStatement recordStarted = null;
-          long[] byState = new long[4];
-          for (int i = 0; i < applied.length; i++) {
-            if (applied[i] == 0) {
-              continue; // the lease was lost to a newer claim, or this job was settled already
-            }
-            Settlement settlement = settlements.get(i);
-            if (!settlement.closesRelease()) {
-              recordStarted = recordStarted != null ? recordStarted : s.get(RECORD_STARTED_RELEASE);
-              setInstant(recordStarted, 1, settlement.reachedAt());
-              setInstant(recordStarted, 2, settlement.answeredAt());
-              recordStarted.setLong(3, settlement.job().releaseId());
-              recordStarted.addBatch();
-              continue;
-            }
-            byState[stateAfter(settlement.kind())]++;
-            closeRelease.setString(1, settlement.outcome());
-            closeRelease.setLong(2, at);
-            closeRelease.setString(3, settlement.error());
-            setInstant(closeRelease, 4, settlement.reachedAt());
-            setInstant(closeRelease, 5, settlement.answeredAt());
-            closeRelease.setLong(6, settlement.job().releaseId());
-            closeRelease.addBatch();
-          }
-          if (recordStarted != null) {
-            recordStarted.executeBatch();
-          }
-          long settled =
-              byState[EventState.WAITING] + byState[EventState.DONE] + byState[EventState.DEAD];
-          if (settled > 0) {
-            closeRelease.executeBatch();
-            addToCounts(
-                s,
-                byState[EventState.WAITING],
-                -settled,
-                byState[EventState.DONE],
-                byState[EventState.DEAD],
-                0);
-          }
+          settleIn(s, settlements, at);
           return null;
         });
+  }
+
+  private static void settleIn(StatementCache s, List<Settlement> settlements, long at)
+      throws SQLException {
+    if (settlements.isEmpty()) {
+      return;
+    }
+    PreparedStatement update = s.get(SETTLE_EVENT);
+    for (Settlement settlement : settlements) {
+      Job job = settlement.job();
+      Settlement.Kind kind = settlement.kind();
+      boolean waits = kind == Settlement.Kind.RETRY || kind == Settlement.Kind.THROTTLED;
+      update.setInt(1, stateAfter(kind));
+      boolean open = waits || kind == Settlement.Kind.STARTED;
+      setInstant(update, 2, open ? settlement.retryAt() : null);
+      update.setString(3, settlement.error());
+      setLong(update, 4, kind == Settlement.Kind.DEAD ? at : null);
+      update.setInt(5, kind == Settlement.Kind.THROTTLED ? 1 : 0);
+      setLong(update, 6, kind == Settlement.Kind.DONE ? at : null);
+      update.setLong(7, job.eventId());
+      update.setLong(8, job.releaseId());
+      update.addBatch();
+    }
+    int[] applied = update.executeBatch();
+    PreparedStatement closeRelease = s.get(SETTLE_RELEASE);
+    PreparedStatement recordStarted = null;
+    long[] byState = new long[4];
+    for (int i = 0; i < applied.length; i++) {
+      if (applied[i] == 0) {
+        continue; // the lease was lost to a newer claim, or this job was settled already
+      }
+      Settlement settlement = settlements.get(i);
+      if (!settlement.closesRelease()) {
+        recordStarted = recordStarted != null ? recordStarted : s.get(RECORD_STARTED_RELEASE);
+        setInstant(recordStarted, 1, settlement.reachedAt());
+        setInstant(recordStarted, 2, settlement.answeredAt());
+        recordStarted.setLong(3, settlement.job().releaseId());
+        recordStarted.addBatch();
+        continue;
+      }
+      byState[stateAfter(settlement.kind())]++;
+      closeRelease.setString(1, settlement.outcome());
+      closeRelease.setLong(2, at);
+      closeRelease.setString(3, settlement.error());
+      setInstant(closeRelease, 4, settlement.reachedAt());
+      setInstant(closeRelease, 5, settlement.answeredAt());
+      closeRelease.setLong(6, settlement.job().releaseId());
+      closeRelease.addBatch();
+    }
+    if (recordStarted != null) {
+      recordStarted.executeBatch();
+    }
+    long settled =
+        byState[EventState.WAITING] + byState[EventState.DONE] + byState[EventState.DEAD];
+    if (settled > 0) {
+      closeRelease.executeBatch();
+      addToCounts(
+          s,
+          byState[EventState.WAITING],
+          -settled,
+          byState[EventState.DONE],
+          byState[EventState.DEAD],
+          0);
+    }
   }
 
   private static int stateAfter(Settlement.Kind kind) {

@@ -7,7 +7,6 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +26,7 @@ final class SqliteBacklogReads {
   // due = waiting - not yet due: events waiting for a later time (retries in backoff) are few,
   // while a large backlog is mostly due, so this counts the short side
   private static final String COUNT_NOT_YET_DUE =
-      "SELECT count(*) FROM events WHERE state = 0 AND due_at > ?";
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at > ?";
   private static final String OLDEST_WAITING =
       "SELECT accepted_at FROM events WHERE state = 0 ORDER BY accepted_at LIMIT 1";
   private static final String DEAD_LETTERS =
@@ -52,22 +51,22 @@ final class SqliteBacklogReads {
       "SELECT started FROM (SELECT coalesce(answered_at, finished_at, released_at) AS started"
           + " FROM releases WHERE released_at >= ?) WHERE started >= ? ORDER BY started";
 
-  // The events of one object through the unique index on identity: an identity starts with
-  // bucket NUL key NUL, so they are the identities in [bucket NUL key NUL, bucket NUL key \u0001).
+  // The events of one object through the prefix (bucket, key) of the unique index on identity.
   private static final String LOCATE =
       "SELECT e.id, e.state, e.attempts, e.accepted_at, e.due_at, e.last_error, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
-          + " WHERE e.identity >= ? AND e.identity < ? ORDER BY e.id DESC LIMIT ?";
-  // Counted through the claim-order indexes (state = 0 on due_at, state = 1 on lease_until).
+          + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
+  // Counted through the claim-order index on open events (due_at is a leased event's lease end);
+  // "state IN (0, 1)" names that partial index for the planner.
   private static final String WAITING_DUE_BEFORE =
-      "SELECT count(*) FROM events WHERE state = 0 AND due_at < ?";
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at < ?";
   private static final String WAITING_DUE_AT_BEFORE_ID =
-      "SELECT count(*) FROM events WHERE state = 0 AND due_at = ? AND id < ?";
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at = ? AND id < ?";
   private static final String LEASES_ENDED_BEFORE =
-      "SELECT count(*) FROM events WHERE state = 1 AND lease_until < ?";
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at < ?";
   private static final String LEASES_ENDED_AT_BEFORE_ID =
-      "SELECT count(*) FROM events WHERE state = 1 AND lease_until = ? AND id < ?";
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at = ? AND id < ?";
 
   private final StatementCache statements;
 
@@ -106,18 +105,14 @@ final class SqliteBacklogReads {
   }
 
   List<EventLocation> locate(String bucket, String key, long now, int limit) throws SQLException {
-    String prefix = bucket + '\u0000' + key;
     PreparedStatement query = statements.get(LOCATE);
-    query.setBytes(1, (prefix + '\u0000').getBytes(StandardCharsets.UTF_8));
-    query.setBytes(2, (prefix + '\u0001').getBytes(StandardCharsets.UTF_8));
+    query.setString(1, bucket);
+    query.setString(2, key);
     query.setInt(3, limit);
     List<EventLocation> found = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
         ObjectEvent event = EventColumns.read(rs, 8);
-        if (!event.bucket().equals(bucket) || !event.key().equals(key)) {
-          continue; // a bucket or key that holds NUL itself: not this object
-        }
         int state = rs.getInt(2);
         Long dueAt = state == EventState.WAITING ? rs.getLong(5) : null;
         long id = rs.getLong(1);

@@ -73,7 +73,8 @@ class SqliteBacklogTest {
             "2|db/sqlite/V2__sequencer_order.sql",
             "3|db/sqlite/V3__release_times_at_target.sql",
             "4|db/sqlite/V4__operator_control.sql",
-            "5|db/sqlite/V5__retention.sql");
+            "5|db/sqlite/V5__retention.sql",
+            "6|db/sqlite/V6__compact_events.sql");
     assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         .contains("events", "releases", "schema_version");
   }
@@ -87,7 +88,7 @@ class SqliteBacklogTest {
     try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
       assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("5");
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("6");
   }
 
   @Test
@@ -146,7 +147,7 @@ class SqliteBacklogTest {
           T0.plusSeconds(6));
       assertThat(backlog.releases(T0, 0, 10).get(1).reachedAt()).isEqualTo(T0.plusSeconds(4));
     }
-    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("5");
+    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("6");
   }
 
   @Test
@@ -158,7 +159,7 @@ class SqliteBacklogTest {
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining(file().toString())
         .hasMessageContaining("schema version 7")
-        .hasMessageContaining("(5)");
+        .hasMessageContaining("(6)");
     assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("7");
   }
 
