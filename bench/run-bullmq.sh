@@ -5,15 +5,16 @@
 # on with appendfsync everysec, no RDB snapshots), then runs the two systems in turn, round after
 # round: BullMQ, Sluice, BullMQ, Sluice, ... and prints every run and a final table.
 #
-#   bench/run-bullmq.sh [--jobs N] [--rounds N] [--batch N] [--concurrency N] [--single]
+#   bench/run-bullmq.sh [--jobs N] [--rounds N] [--batch N] [--concurrency N] [--no-single]
 #                       [--remove-on-complete]
 #
 #   --jobs N          jobs (events) per run, default 100000
 #   --rounds N        rounds, default 3 (each round: BullMQ then Sluice)
 #   --batch N         jobs per addBulk / events per append, default 1000
 #   --concurrency N   BullMQ Worker concurrency, default 64 (the Sluice service's 64 workers)
-#   --single          also time one job per call: BullMQ queue.add awaited in turn, Sluice appends of
-#                     one event (each a FULL-sync commit); 5000 of each per round
+#   --no-single       skip the runs of one job per call (by default each round also times 5000
+#                     BullMQ queue.add awaited in turn and 5000 Sluice appends of one event, each
+#                     a FULL-sync commit)
 #   --remove-on-complete  BullMQ deletes each job once completed (default: keeps it, as Sluice keeps
 #                     a done event)
 #
@@ -27,7 +28,7 @@ jobs=100000
 rounds=3
 batch=1000
 concurrency=64
-single=false
+single=true
 single_jobs=5000
 remove_flag=()
 while [ $# -gt 0 ]; do
@@ -36,9 +37,9 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
-    --single) single=true; shift ;;
+    --no-single) single=false; shift ;;
     --remove-on-complete) remove_flag=(--remove-on-complete); shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -9,13 +9,16 @@
 // fill-then-drain: addBulk every job in batches (no worker running), then start one Worker and time
 //   it until every job is completed. fill+drain = jobs / (enqueue time + drain time).
 // end-to-end: the Worker runs while one producer adds the same batches; jobs / (first add to last
-//   completion).
+//   completion). The producer runs on its own thread with its own connection, as Sluice's
+//   producer is a thread of its own beside the dispatcher: in one event loop the two would take
+//   turns.
 // single-add: one producer awaits queue.add for each job in turn (no worker), the rate of one job
 //   per round trip.
 //
 // A job counts as processed when the Worker's 'completed' event fires: BullMQ emits it after the
 // script that moves the job to the completed set has returned from Redis.
 import os from "node:os";
+import { Worker as Thread, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { Queue, Worker } from "bullmq";
 
 function parseArgs(argv) {
@@ -195,14 +198,40 @@ async function fillThenDrain(o) {
   };
 }
 
+// The end-to-end producer thread: connects, says it is ready, fills on "go", says when it is done.
+async function producerThread({ o, name }) {
+  const queue = new Queue(name, {
+    connection: { host: "127.0.0.1", port: o.port, maxRetriesPerRequest: null },
+    defaultJobOptions: { removeOnComplete: o.removeOnComplete, removeOnFail: false },
+  });
+  await queue.waitUntilReady();
+  parentPort.postMessage({ ready: true });
+  await new Promise((r) => parentPort.once("message", r));
+  for (let from = 0; from < o.jobs; from += o.batch) {
+    await queue.addBulk(batchOf(from, Math.min(o.batch, o.jobs - from)));
+  }
+  parentPort.postMessage({ doneAt: process.hrtime.bigint() });
+  await queue.close();
+}
+
 async function endToEnd(o) {
   const run = new Run(o, "end-to-end");
   await run.start();
+  const producer = new Thread(new URL(import.meta.url), { workerData: { o, name: run.name } });
+  const ready = new Promise((resolve, reject) => {
+    producer.once("message", resolve);
+    producer.once("error", reject);
+  });
+  await ready;
   const w = await run.worker(o.jobs);
   w.run();
+  const produced = new Promise((resolve, reject) => {
+    producer.once("message", (m) => resolve(m.doneAt));
+    producer.once("error", reject);
+  });
   const t0 = process.hrtime.bigint();
-  await run.fill();
-  const t1 = process.hrtime.bigint();
+  producer.postMessage("go");
+  const t1 = await produced;
   const completedThen = run.completed;
   await run.allDone;
   const counts = await run.counts();
@@ -232,14 +261,21 @@ async function singleAdd(o) {
   return { ...base(o, "single-add"), jobs: n, enqueueS: s, enqueuePerS: rate(n, s) };
 }
 
-const o = parseArgs(process.argv.slice(2));
-const phases = o.phase === "all" ? ["fill-then-drain", "end-to-end"] : [o.phase];
-for (const p of phases) {
-  process.stderr.write(
-    p === "single-add"
-      ? `bullmq ${p}: ${o.singleJobs} jobs, one queue.add at a time\n`
-      : `bullmq ${p}: ${o.jobs} jobs, batch ${o.batch}, concurrency ${o.concurrency}\n`,
-  );
-  const fn = { "fill-then-drain": fillThenDrain, "end-to-end": endToEnd, "single-add": singleAdd }[p];
-  console.log(JSON.stringify(await fn(o)));
+if (!isMainThread) {
+  await producerThread(workerData);
+} else {
+  await main(parseArgs(process.argv.slice(2)));
+}
+
+async function main(o) {
+  const phases = o.phase === "all" ? ["fill-then-drain", "end-to-end"] : [o.phase];
+  for (const p of phases) {
+    process.stderr.write(
+      p === "single-add"
+        ? `bullmq ${p}: ${o.singleJobs} jobs, one queue.add at a time\n`
+        : `bullmq ${p}: ${o.jobs} jobs, batch ${o.batch}, concurrency ${o.concurrency}\n`,
+    );
+    const fn = { "fill-then-drain": fillThenDrain, "end-to-end": endToEnd, "single-add": singleAdd }[p];
+    console.log(JSON.stringify(await fn(o)));
+  }
 }
