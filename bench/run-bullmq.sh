@@ -121,7 +121,11 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 
 sluice() { # phase [events] [append batch]
   local phase="$1" n="${2:-$jobs}" b="${3:-$batch}" out load
-  echo "== round $r: Sluice $phase"
+  if [ "$b" = 1 ]; then
+    echo "== round $r: Sluice single appends ($phase, 1 event per append)"
+  else
+    echo "== round $r: Sluice $phase"
+  fi
   uptime
   load="$(load1)"
   out="$(java $java_opts -jar "$jar" "$phase" --events "$n" --append-batch "$b" --workers 64 \
