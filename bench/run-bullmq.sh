@@ -6,7 +6,7 @@
 # round: BullMQ, Sluice, BullMQ, Sluice, ... and prints every run and a final table.
 #
 #   bench/run-bullmq.sh [--jobs N] [--rounds N] [--batch N] [--concurrency N] [--no-single]
-#                       [--remove-on-complete]
+#                       [--remove-on-complete] [--appendfsync everysec|always]
 #
 #   --jobs N          jobs (events) per run, default 100000
 #   --rounds N        rounds, default 3 (each round: BullMQ then Sluice)
@@ -17,6 +17,8 @@
 #                     a FULL-sync commit)
 #   --remove-on-complete  BullMQ deletes each job once completed (default: keeps it, as Sluice keeps
 #                     a done event)
+#   --appendfsync M   Redis' AOF fsync policy, default everysec (Redis' default for AOF); always
+#                     fsyncs before each reply, the promise Sluice's FULL sync makes for appends
 #
 # Each phase runs in its own process (a fresh JVM, a fresh node) on an emptied Redis / a fresh
 # backlog file. BENCH_JAVA_OPTS overrides the JVM flags (as in bench/run.sh).
@@ -31,6 +33,7 @@ concurrency=64
 single=true
 single_jobs=5000
 remove_flag=()
+appendfsync=everysec
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs="$2"; shift 2 ;;
@@ -39,10 +42,12 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency="$2"; shift 2 ;;
     --no-single) single=false; shift ;;
     --remove-on-complete) remove_flag=(--remove-on-complete); shift ;;
+    --appendfsync) appendfsync="$2"; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$appendfsync" in everysec|always) ;; *) echo "--appendfsync takes everysec or always" >&2; exit 2 ;; esac
 for v in "$jobs" "$rounds" "$batch" "$concurrency"; do
   case "$v" in ''|*[!0-9]*|0) echo "--jobs, --rounds, --batch and --concurrency take a positive integer" >&2; exit 2 ;; esac
 done
@@ -80,9 +85,10 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 mkdir -p "$work/redis"
-# AOF on, fsync once a second (Redis' default for AOF); no RDB snapshots; BullMQ needs noeviction.
+# AOF on, fsync once a second by default (Redis' default for AOF); no RDB snapshots; BullMQ needs
+# noeviction.
 redis-server --bind 127.0.0.1 --port "$port" --dir "$work/redis" --daemonize no \
-  --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction \
+  --appendonly yes --appendfsync "$appendfsync" --save "" --maxmemory-policy noeviction \
   --logfile "$work/redis/redis.log" &
 redis_pid=$!
 for _ in $(seq 1 100); do
