@@ -58,7 +58,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq redis-server >/dev/null
-  # The package starts a system Redis on 6379; this script runs its own, so stop that one.
+  # Where the package started a system Redis (under systemd), stop it: this script runs its own.
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
     systemctl stop redis-server || true
   fi
@@ -107,7 +107,7 @@ echo "redis: $(redis-server --version | sed 's/ sha=.*//') on 127.0.0.1:$port," 
   "appendfsync $(redis-cli -p "$port" config get appendfsync | tail -1)," \
   "save '$(redis-cli -p "$port" config get save | tail -1)'"
 echo "bullmq: $bullmq_version, node $(node --version); concurrency $concurrency, addBulk of $batch," \
-  "removeOnComplete ${remove_flag[*]:+true}${remove_flag[*]:-false}"
+  "removeOnComplete $([ ${#remove_flag[@]} -gt 0 ] && echo true || echo false)"
 echo "sluice: $jar, java $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/'), $java_opts;" \
   "FULL sync, 64 workers, appends of $batch, no-op target"
 echo "jobs per run: $jobs; rounds: $rounds"
