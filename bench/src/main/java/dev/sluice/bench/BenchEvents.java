@@ -23,7 +23,8 @@ final class BenchEvents {
         String.format("%016X", n),
         "ObjectCreated:Put",
         EVENT_TIME,
-        "bench");
+        // a source Sluice sets, as every event arriving through its intakes carries
+        "webhook");
   }
 
   /** Events {@code from} .. {@code from + count - 1}. */

@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 
-/** How an {@link ObjectEvent} maps to the columns of {@code events}. */
+/**
+ * How an {@link ObjectEvent} maps to the columns of {@code events}; eTag, event name and source are
+ * stored in the short forms of {@link CompactValues} where one applies.
+ */
 final class EventColumns {
 
   /** The event's columns, in the order {@link #read} expects them. */
@@ -41,12 +44,21 @@ final class EventColumns {
     ps.setString(first, e.bucket());
     ps.setString(first + 1, e.key());
     setLong(ps, first + 2, e.size());
-    ps.setString(first + 3, e.eTag());
+    setStored(ps, first + 3, CompactValues.eTag(e.eTag()));
     ps.setString(first + 4, e.versionId());
     ps.setString(first + 5, e.sequencer());
-    ps.setString(first + 6, e.eventName());
+    setStored(ps, first + 6, CompactValues.eventName(e.eventName()));
     setLong(ps, first + 7, e.eventTime() == null ? null : Micros.of(e.eventTime()));
-    ps.setString(first + 8, e.source());
+    setStored(ps, first + 8, CompactValues.source(e.source()));
+  }
+
+  /** Binds a value of {@link CompactValues}: text, bytes or null. */
+  private static void setStored(PreparedStatement ps, int index, Object value) throws SQLException {
+    if (value instanceof byte[] bytes) {
+      ps.setBytes(index, bytes);
+    } else {
+      ps.setString(index, (String) value);
+    }
   }
 
   /** Reads the event from the columns of {@link #LIST}, which start at column {@code first}. */
@@ -56,12 +68,13 @@ final class EventColumns {
         rs.getString(first),
         rs.getString(first + 1),
         getLong(rs, first + 2),
-        rs.getString(first + 3),
+        // getObject follows each value's own type: TEXT in old rows, BLOB in compact ones
+        CompactValues.eTagOf(rs.getObject(first + 3)),
         rs.getString(first + 4),
         rs.getString(first + 5),
-        rs.getString(first + 6),
+        CompactValues.eventNameOf(rs.getObject(first + 6)),
         eventTime == null ? null : Micros.toInstant(eventTime),
-        rs.getString(first + 8));
+        CompactValues.sourceOf(rs.getObject(first + 8)));
   }
 
   static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {

@@ -32,7 +32,8 @@ final class SchemaMigrations {
           new Migration(3, "db/sqlite/V3__release_times_at_target.sql"),
           new Migration(4, "db/sqlite/V4__operator_control.sql"),
           new Migration(5, "db/sqlite/V5__retention.sql"),
-          new Migration(6, "db/sqlite/V6__compact_events.sql"));
+          new Migration(6, "db/sqlite/V6__compact_events.sql"),
+          new Migration(7, "db/sqlite/V7__compact_values.sql"));
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version ("

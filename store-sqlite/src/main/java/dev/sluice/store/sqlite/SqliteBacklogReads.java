@@ -27,8 +27,12 @@ final class SqliteBacklogReads {
   // while a large backlog is mostly due, so this counts the short side
   private static final String COUNT_NOT_YET_DUE =
       "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at > ?";
+  // Through events_waiting (waiting events in id order). Ids are handed out in acceptance order by
+  // the one writer, so the first waiting id is the event that has waited longest; its accepted_at
+  // is the oldest unless the clock stepped back between acceptances (then it may be later than
+  // another waiting event's, by at most the step).
   private static final String OLDEST_WAITING =
-      "SELECT accepted_at FROM events WHERE state = 0 ORDER BY accepted_at LIMIT 1";
+      "SELECT accepted_at FROM events WHERE state = 0 ORDER BY id LIMIT 1";
   private static final String DEAD_LETTERS =
       "SELECT id, attempts, last_error, dead_at, "
           + EventColumns.LIST
