@@ -5,10 +5,18 @@
 -- * known event names and Sluice's own sources are stored as one-byte BLOB codes (a BLOB, not an
 --   INTEGER: the columns have TEXT affinity, which would store an integer as its text). The codes
 --   are CompactValues' tables, fixed forever.
+-- * due_at is left null while an event is due when it was accepted (a fresh event): the claim
+--   order is coalesce(due_at, accepted_at), and the index on open events is rebuilt on it.
 -- * the oldest waiting event is the first waiting one in id order (ids are handed out in
 --   acceptance order by the one writer): an index on the constant state of waiting events lists
 --   them in id order at about half the size of the index on accepted_at it replaces.
+-- (indexes on the columns rewritten are dropped first, and built again once)
+DROP INDEX events_open_due;
+
+DROP INDEX events_waiting_accepted;
+
 UPDATE events SET
+  due_at = CASE WHEN due_at = accepted_at THEN NULL ELSE due_at END,
   etag = CASE WHEN typeof(etag) = 'text' AND length(etag) = 32 AND etag NOT GLOB '*[^0-9a-f]*'
     THEN unhex(etag) ELSE etag END,
   event_name = CASE event_name
@@ -63,7 +71,8 @@ UPDATE events SET
     WHEN 'reference' THEN x'05'
     ELSE source END;
 
-DROP INDEX events_waiting_accepted;
+-- Claims: due waiting events and expired leases (due_at of a leased event is its lease end).
+CREATE INDEX events_open_due ON events (coalesce(due_at, accepted_at)) WHERE state IN (0, 1);
 
 -- The oldest waiting event, without a scan: waiting events in id order.
 CREATE INDEX events_waiting ON events (state) WHERE state = 0;

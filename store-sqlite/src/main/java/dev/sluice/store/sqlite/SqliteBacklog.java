@@ -55,7 +55,8 @@ public final class SqliteBacklog implements Backlog {
   private static final String INSERT_EVENT =
       "INSERT INTO events (identity_kind, "
           + EventColumns.LIST
-          + ", accepted_at, state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
+          // due_at stays null: a fresh event is due when accepted (EventColumns.DUE)
+          + ", accepted_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
           // the one uniqueness constraint on events is the identity (events_identity)
           + " ON CONFLICT DO NOTHING";
   private static final String CANDIDATE_COLUMNS =
@@ -82,11 +83,17 @@ public final class SqliteBacklog implements Backlog {
 
   /** Due waiting events and expired leases alike: due_at of a leased event is its lease end. */
   private static final String SELECT_DUE =
-      "SELECT due_at, state, "
+      "SELECT "
+          + EventColumns.DUE
+          + ", state, "
           + CANDIDATE_COLUMNS
-          + " FROM events WHERE state IN (0, 1) AND due_at <= ?"
+          + " FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND "
+          + EventColumns.DUE
+          + " <= ?"
           + NO_EARLIER_CHANGE_OPEN
-          + " ORDER BY due_at, id LIMIT ?";
+          + " ORDER BY "
+          + EventColumns.DUE
+          + ", id LIMIT ?";
 
   private static final String MAX_RELEASE_ID = "SELECT coalesce(max(id), 0) FROM releases";
   private static final String INSERT_RELEASE =
@@ -348,7 +355,6 @@ public final class SqliteBacklog implements Backlog {
       insert.setInt(1, p.identityKinds[i]);
       EventColumns.bind(insert, 2, p.events.get(i));
       insert.setLong(2 + EventColumns.COUNT, p.at);
-      insert.setLong(3 + EventColumns.COUNT, p.at);
       insert.addBatch();
     }
     int inserted = 0;

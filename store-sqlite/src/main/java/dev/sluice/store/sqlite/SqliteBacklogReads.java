@@ -26,7 +26,9 @@ final class SqliteBacklogReads {
   // due = waiting - not yet due: events waiting for a later time (retries in backoff) are few,
   // while a large backlog is mostly due, so this counts the short side
   private static final String COUNT_NOT_YET_DUE =
-      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at > ?";
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
+          + EventColumns.DUE
+          + " > ?";
   // Through events_waiting (waiting events in id order). Ids are handed out in acceptance order by
   // the one writer, so the first waiting id is the event that has waited longest; its accepted_at
   // is the oldest unless the clock stepped back between acceptances (then it may be later than
@@ -57,20 +59,30 @@ final class SqliteBacklogReads {
 
   // The events of one object through the prefix (bucket, key) of the unique index on identity.
   private static final String LOCATE =
-      "SELECT e.id, e.state, e.attempts, e.accepted_at, e.due_at, e.last_error, r.answered_at, "
+      "SELECT e.id, e.state, e.attempts, e.accepted_at, coalesce(e.due_at, e.accepted_at),"
+          + " e.last_error, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
           + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
   // Counted through the claim-order index on open events (due_at is a leased event's lease end);
-  // "state IN (0, 1)" names that partial index for the planner.
+  // named, since "state = 0" alone would lead the planner to walk every waiting event through
+  // events_waiting.
   private static final String WAITING_DUE_BEFORE =
-      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at < ?";
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
+          + EventColumns.DUE
+          + " < ?";
   private static final String WAITING_DUE_AT_BEFORE_ID =
-      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at = ? AND id < ?";
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
+          + EventColumns.DUE
+          + " = ? AND id < ?";
   private static final String LEASES_ENDED_BEFORE =
-      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at < ?";
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 1 AND "
+          + EventColumns.DUE
+          + " < ?";
   private static final String LEASES_ENDED_AT_BEFORE_ID =
-      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at = ? AND id < ?";
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 1 AND "
+          + EventColumns.DUE
+          + " = ? AND id < ?";
 
   private final StatementCache statements;
 

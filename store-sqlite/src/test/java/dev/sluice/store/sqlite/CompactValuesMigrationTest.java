@@ -112,6 +112,10 @@ class CompactValuesMigrationTest {
       assertThat(backlog.append(List.of(aChanged), t1)).isEqualTo(new AppendResult(0, 1));
 
       assertThat(backlog.stats(t1).oldestWaiting()).isEqualTo(T0);
+      // a fresh event is due when accepted and stores no due time, converted rows included
+      assertThat(query("SELECT count(*) FROM events WHERE due_at IS NULL")).containsExactly("5");
+      assertThat(backlog.stats(t1).due()).isEqualTo(5);
+      assertThat(backlog.stats(T0.minusSeconds(1)).due()).isZero();
       // every field reads back as it was accepted, converted or not
       List<Job> jobs = backlog.claim(10, Duration.ofSeconds(30), t1);
       assertThat(jobs)
