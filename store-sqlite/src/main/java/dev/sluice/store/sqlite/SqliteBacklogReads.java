@@ -21,14 +21,20 @@ import java.util.List;
  */
 final class SqliteBacklogReads {
 
+  /**
+   * Counts through the claim-order index on open events (due_at is a leased event's lease end). The
+   * index is named: with "state = 0" the planner would otherwise walk every waiting event through
+   * events_waiting.
+   */
+  private static final String COUNT_OPEN =
+      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1)";
+
   private static final String COUNTS =
       "SELECT waiting, leased, done, dead, releases FROM counts WHERE id = 1";
   // due = waiting - not yet due: events waiting for a later time (retries in backoff) are few,
   // while a large backlog is mostly due, so this counts the short side
   private static final String COUNT_NOT_YET_DUE =
-      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
-          + EventColumns.DUE
-          + " > ?";
+      COUNT_OPEN + " AND state = 0 AND " + EventColumns.DUE + " > ?";
   // Through events_waiting (waiting events in id order). Ids are handed out in acceptance order by
   // the one writer, so the first waiting id is the event that has waited longest; its accepted_at
   // is the oldest unless the clock stepped back between acceptances (then it may be later than
@@ -64,25 +70,15 @@ final class SqliteBacklogReads {
           + prefixed("e.", EventColumns.LIST)
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
           + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
-  // Counted through the claim-order index on open events (due_at is a leased event's lease end);
-  // named, since "state = 0" alone would lead the planner to walk every waiting event through
-  // events_waiting.
+  // Counted through the claim-order index (COUNT_OPEN).
   private static final String WAITING_DUE_BEFORE =
-      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
-          + EventColumns.DUE
-          + " < ?";
+      COUNT_OPEN + " AND state = 0 AND " + EventColumns.DUE + " < ?";
   private static final String WAITING_DUE_AT_BEFORE_ID =
-      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 0 AND "
-          + EventColumns.DUE
-          + " = ? AND id < ?";
+      COUNT_OPEN + " AND state = 0 AND " + EventColumns.DUE + " = ? AND id < ?";
   private static final String LEASES_ENDED_BEFORE =
-      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 1 AND "
-          + EventColumns.DUE
-          + " < ?";
+      COUNT_OPEN + " AND state = 1 AND " + EventColumns.DUE + " < ?";
   private static final String LEASES_ENDED_AT_BEFORE_ID =
-      "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND state = 1 AND "
-          + EventColumns.DUE
-          + " = ? AND id < ?";
+      COUNT_OPEN + " AND state = 1 AND " + EventColumns.DUE + " = ? AND id < ?";
 
   private final StatementCache statements;
 
