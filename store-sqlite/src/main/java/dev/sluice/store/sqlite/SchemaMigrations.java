@@ -51,6 +51,26 @@ final class SchemaMigrations {
 
   /** Applies the missing migrations; returns the version the file had before. */
   static int migrate(StatementCache statements, Path file) throws SQLException {
+    // A migration that rewrites every row (V6, V7) journals the pages its statement changes and
+    // sorts the entries of each index it builds in temporary storage. The connections keep that in
+    // memory, which for a file of 10,000,000 events is gigabytes: during migrations it goes to
+    // temporary files instead. (Set outside the transaction: SQLite refuses it inside one.)
+    setTempStore(statements, "FILE");
+    try {
+      return applyMissing(statements, file);
+    } finally {
+      setTempStore(statements, "MEMORY");
+    }
+  }
+
+  private static void setTempStore(StatementCache statements, String where) throws SQLException {
+    try (PreparedStatement ps =
+        statements.connection().prepareStatement("PRAGMA temp_store = " + where)) {
+      ps.execute();
+    }
+  }
+
+  private static int applyMissing(StatementCache statements, Path file) throws SQLException {
     return Transactions.write(
         statements,
         s -> {
