@@ -566,23 +566,7 @@ public final class SqliteBacklog implements Backlog {
         "redrive",
         now,
         s -> {
-          int moved;
-          if (eventIds.isEmpty()) {
-            PreparedStatement all = s.get(REDRIVE_ALL);
-            all.setLong(1, at);
-            moved = all.executeUpdate();
-          } else {
-            PreparedStatement one = s.get(REDRIVE_ONE);
-            for (Long id : eventIds) {
-              one.setLong(1, at);
-              one.setLong(2, Objects.requireNonNull(id, "event id"));
-              one.addBatch();
-            }
-            moved = 0;
-            for (int changed : one.executeBatch()) {
-              moved += changed;
-            }
-          }
+          int moved = changeDeadLetters(s, REDRIVE_ALL, REDRIVE_ONE, eventIds, at);
           addToCounts(s, moved, 0, 0, -moved, 0);
           return moved;
         });
@@ -595,28 +579,40 @@ public final class SqliteBacklog implements Backlog {
     long at = Micros.of(now);
     return write(
         "purge",
-        null,
+        now,
         s -> {
-          int purged;
-          if (eventIds.isEmpty()) {
-            PreparedStatement all = s.get(PURGE_ALL);
-            all.setLong(1, at);
-            purged = all.executeUpdate();
-          } else {
-            PreparedStatement one = s.get(PURGE_ONE);
-            for (Long id : eventIds) {
-              one.setLong(1, at);
-              one.setLong(2, Objects.requireNonNull(id, "event id"));
-              one.addBatch();
-            }
-            purged = 0;
-            for (int changed : one.executeBatch()) {
-              purged += changed;
-            }
-          }
+          int purged = changeDeadLetters(s, PURGE_ALL, PURGE_ONE, eventIds, at);
           addToCounts(s, 0, 0, 0, -purged, 0);
           return purged;
         });
+  }
+
+  /**
+   * Redrive and purge: one statement for every dead letter when {@code eventIds} is empty, else one
+   * per id (dead letters only; other ids change nothing). Each statement takes the instant, then
+   * (per id) the id.
+   *
+   * @return how many dead letters changed
+   */
+  private static int changeDeadLetters(
+      StatementCache s, String allSql, String oneSql, List<Long> eventIds, long at)
+      throws SQLException {
+    if (eventIds.isEmpty()) {
+      PreparedStatement all = s.get(allSql);
+      all.setLong(1, at);
+      return all.executeUpdate();
+    }
+    PreparedStatement one = s.get(oneSql);
+    for (Long id : eventIds) {
+      one.setLong(1, at);
+      one.setLong(2, Objects.requireNonNull(id, "event id"));
+      one.addBatch();
+    }
+    int changed = 0;
+    for (int n : one.executeBatch()) {
+      changed += n;
+    }
+    return changed;
   }
 
   /**
