@@ -1,0 +1,92 @@
+package dev.sluice.store.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A real PostgreSQL server started in this process's care, bound to 127.0.0.1 on a free port: what
+ * {@code sluice demo --nodes 3} and the tests run the shared backlog on, with nothing installed on
+ * the machine. The server's files live in a temporary directory removed when it stops.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+  /** The superuser the embedded server is created with; it trusts local connections. */
+  public static final String USER = "postgres";
+
+  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts a server on a free port of 127.0.0.1 (a couple of seconds). */
+  public static EmbeddedPostgresServer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a server whose files live under {@code dataDirectory} (kept after it stops, so a node
+   * restarted against it finds its data), or in a temporary directory when null.
+   */
+  public static EmbeddedPostgresServer start(Path dataDirectory) {
+    try {
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              // Several nodes, each with a pool, plus the tests' own connections.
+              .setServerConfig("max_connections", "200");
+      if (dataDirectory != null) {
+        builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      }
+      return new EmbeddedPostgresServer(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The JDBC URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    return postgres.getJdbcUrl(USER, database);
+  }
+
+  /**
+   * Creates an empty database (each test, each demo run, its own) and returns its JDBC URL.
+   *
+   * @param name lower-case letters, digits and underscores
+   */
+  public String createDatabase(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!DATABASE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a plain database name: " + name);
+    }
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create database " + name, e);
+    }
+    return jdbcUrl(name);
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not stop the embedded PostgreSQL server", e);
+    }
+  }
+}
