@@ -4,7 +4,11 @@ import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.cluster.GateFence;
+import dev.sluice.core.cluster.GateTerm;
+import dev.sluice.core.cluster.NotGateHolderException;
 import dev.sluice.core.gate.Admission;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Grant;
@@ -14,9 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -35,6 +42,12 @@ import java.util.function.Consumer;
  * job keeps its in-flight slot (so {@code max-in-flight} counts running executions, not open calls)
  * until the target reports the end of the work through {@link Target.Completions}; that end is
  * settled like any other outcome.
+ *
+ * <p>Several nodes on one shared store ({@link #shareGate}): only the node holding the gate
+ * releases, so every limit is counted in one gate. A node that takes the gate over ({@link
+ * #takeOver}) rebuilds its gate from the release log, counting the previous holder's open releases
+ * until they can no longer reach the target; a node that loses it ({@link #gateLost}) releases
+ * nothing more, and a job of its own that had not reached the target yet does not start.
  *
  * <p>Two ways to drive it: {@link #tick()} performs one step in the caller's thread (tests run it
  * in virtual time with a direct executor), {@link #start()} runs a releasing loop and a settling
@@ -123,6 +136,29 @@ public final class Dispatcher implements AutoCloseable {
   private final RepeatedFailureLog settleFailures;
   private volatile boolean paused;
   private volatile boolean running;
+
+  /** Whether this node holds the gate, when several nodes share the store; null on one node. */
+  private volatile GateFence fence;
+
+  /** The term this node was told it holds ({@link #takeOver}), or null. */
+  private volatile GateTerm grantedTerm;
+
+  /**
+   * The term whose gate this dispatcher rebuilt and releases under, or null; written by the
+   * releasing thread only.
+   */
+  private volatile GateTerm activeTerm;
+
+  /**
+   * Jobs of a previous holder the gate counts since a takeover, by when each is taken as started or
+   * as ended; touched by the releasing thread only.
+   */
+  private final PriorityQueue<HeldChange> heldChanges =
+      new PriorityQueue<>((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+
+  /** At {@code atNanos}, {@code count} held jobs are taken as started, or (if not) as ended. */
+  private record HeldChange(long atNanos, int count, boolean start) {}
+
   private Thread loop;
   private Thread settler;
 
@@ -153,6 +189,16 @@ public final class Dispatcher implements AutoCloseable {
       Job job, Outcome outcome, long reachedNanos, long answeredNanos, boolean end) {}
 
   private static final long NOT_TIMED = Long.MIN_VALUE;
+
+  private static final String NOT_STARTED_GATE_LOST_TEXT =
+      "not started: this node no longer holds the gate";
+
+  /**
+   * The outcome of a job that did not start because its node lost the gate first: due again at
+   * once, no attempt spent (the retry policy's backoff is for a target that refused).
+   */
+  private static final Outcome NOT_STARTED_GATE_LOST =
+      Outcome.throttled(Duration.ZERO, NOT_STARTED_GATE_LOST_TEXT);
 
   /**
    * @param executor runs jobs; production passes a pool of {@code config.workers()} threads, tests
@@ -257,6 +303,13 @@ public final class Dispatcher implements AutoCloseable {
       return 0;
     }
     long now = time.nanoTime();
+    GateTerm term = null;
+    if (fence != null) {
+      term = termToReleaseUnder(now);
+      if (term == null) {
+        return 0;
+      }
+    }
     calls.sweep(now, arrived -> gate.onStart(arrived, 1));
     int free = config.workers() - busyWorkers.get();
     if (free <= 0) {
@@ -297,14 +350,26 @@ public final class Dispatcher implements AutoCloseable {
           settling ? takeOutcomes(now, Math.min(config.batch(), releaseTimes.size())) : null;
       while (jobs.size() < releaseTimes.size()) {
         int from = jobs.size();
+        if (term != null && !holds(term)) {
+          break; // the term ran out between two claims
+        }
         int to = Math.min(releaseTimes.size(), from + config.batch());
         List<Instant> times = releaseTimes.subList(from, to);
         List<Job> claimed;
         if (outcomes == null) {
-          claimed = backlog.claim(times, config.lease(), at);
+          try {
+            claimed = backlog.claim(times, config.lease(), at);
+          } catch (NotGateHolderException e) {
+            gateRefusedClaim(e);
+            break;
+          }
         } else {
           try {
             claimed = backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at);
+          } catch (NotGateHolderException e) {
+            putBack(outcomes);
+            gateRefusedClaim(e);
+            break;
           } catch (RuntimeException e) {
             putBack(outcomes);
             throw e;
@@ -338,9 +403,15 @@ public final class Dispatcher implements AutoCloseable {
       // Told before the hand-over, so a worker's answer never reaches an observer first.
       List<Job> releasedJobs = List.copyOf(jobs);
       report(o -> o.released(releasedJobs, at, heldByGate));
-      handOut(jobs, grantedAt);
+      handOut(jobs, grantedAt, term);
     }
     return jobs.size();
+  }
+
+  /** The store refused a claim: this node no longer holds the gate (the fence said so first). */
+  private void gateRefusedClaim(NotGateHolderException e) {
+    LOG.log(System.Logger.Level.INFO, "claim refused: " + e.getMessage());
+    activeTerm = null;
   }
 
   /**
@@ -348,18 +419,18 @@ public final class Dispatcher implements AutoCloseable {
    * instant the gate granted it (the gate counts it from its release until it is known to have
    * arrived, see {@link Gate#reserve}).
    */
-  private void handOut(List<Job> jobs, List<Long> notBeforeNanos) {
+  private void handOut(List<Job> jobs, List<Long> notBeforeNanos, GateTerm term) {
     inFlight.addAndGet(jobs.size());
     busyWorkers.addAndGet(jobs.size());
     released.addAndGet(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
       Job job = jobs.get(i);
       long notBefore = notBeforeNanos.get(i);
-      executor.execute(() -> run(job, notBefore));
+      executor.execute(() -> run(job, notBefore, term));
     }
   }
 
-  private void run(Job job, long notBeforeNanos) {
+  private void run(Job job, long notBeforeNanos, GateTerm term) {
     try {
       time.sleepUntil(notBeforeNanos);
     } catch (InterruptedException e) {
@@ -369,6 +440,10 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     long reached = time.nanoTime();
+    if (term != null && !holds(term)) {
+      notStartedGateLost(job, reached);
+      return;
+    }
     CallsInProgress.Call call = calls.begin(reached);
     Target.Arrival arrival =
         () -> {
@@ -419,6 +494,154 @@ public final class Dispatcher implements AutoCloseable {
     busyWorkers.decrementAndGet();
     settleSignal.signal();
     wake(); // a worker is free
+  }
+
+  /**
+   * The node lost the gate while the job waited for its instant: it does not start, and goes back
+   * to waiting without spending an attempt. The new holder counts it from the release log until it
+   * is settled or its lease ends; here it counts as started now (it holds its place in the windows
+   * it was granted, never more than it was granted).
+   */
+  private void notStartedGateLost(Job job, long now) {
+    gate.onStart(now, 1);
+    finished.add(new Finished(job, NOT_STARTED_GATE_LOST, now, now, false));
+    busyWorkers.decrementAndGet();
+    settleSignal.signal();
+  }
+
+  /**
+   * Makes this dispatcher one node of several sharing its store: it releases only while {@code
+   * fence} says this node holds the gate and after {@link #takeOver} told it the term. Call before
+   * {@link #start()} or the first {@link #tick()}.
+   */
+  public void shareGate(GateFence fence) {
+    this.fence = java.util.Objects.requireNonNull(fence, "fence");
+  }
+
+  /**
+   * This node holds the gate under {@code term} (from the gate keeper's thread). Its next step
+   * rebuilds the gate from the release log, once no job of its own is on its way to the target
+   * (they were counted by the gate of an earlier term), and then releases.
+   */
+  public void takeOver(GateTerm term) {
+    grantedTerm = java.util.Objects.requireNonNull(term, "term");
+    wake();
+  }
+
+  /** The term ended or another node took the gate: nothing more is released under it. */
+  public void gateLost(GateTerm term) {
+    GateTerm granted = grantedTerm;
+    if (granted != null && granted.epoch() == term.epoch()) {
+      grantedTerm = null;
+    }
+    wake();
+  }
+
+  /**
+   * Whether this dispatcher releases: always on one node; with a shared gate, while it holds the
+   * gate and has rebuilt it.
+   */
+  public boolean holdsGate() {
+    return fence == null || activeTerm != null;
+  }
+
+  private boolean holds(GateTerm term) {
+    return fence
+        .heldTerm()
+        .map(t -> t.epoch() == term.epoch() && t.nodeId().equals(term.nodeId()))
+        .orElse(false);
+  }
+
+  /**
+   * The term to release under at {@code now}, rebuilding the gate first on a new term; null when
+   * this node may not release now.
+   */
+  private GateTerm termToReleaseUnder(long now) {
+    GateTerm granted = grantedTerm;
+    if (granted == null || !holds(granted)) {
+      activeTerm = null;
+      return null;
+    }
+    GateTerm active = activeTerm;
+    if (active == null || active.epoch() != granted.epoch()) {
+      // What an earlier rebuild held is counted afresh from the log now.
+      releaseHeld(Long.MAX_VALUE, now);
+      if (busyWorkers.get() > 0 || gate.notYetStarted() > 0 || !finished.isEmpty()) {
+        return null; // own jobs of an earlier term are still on their way: wait for them
+      }
+      rebuildGate(now);
+      activeTerm = granted;
+      LOG.log(
+          System.Logger.Level.INFO,
+          "this node holds the gate (epoch " + granted.epoch() + "); releasing");
+    }
+    releaseHeld(now, now);
+    return granted;
+  }
+
+  /**
+   * Counts again, from the release log, what the gate must hold when this node takes it over: every
+   * start the log knows, and the other nodes' releases still open, in flight until their lease
+   * ends, and not yet started (counting at every instant) until the arrival margin after now: a
+   * holder stops handing jobs to the target when its term runs out, which is before this takeover,
+   * so a job of its that has not reached the target by then no longer will.
+   */
+  private void rebuildGate(long now) {
+    Instant at = time.instantAt(now);
+    Duration back =
+        gate.historyNeeded().compareTo(config.lease()) > 0 ? gate.historyNeeded() : config.lease();
+    Set<Long> own;
+    synchronized (startedLock) {
+      own = new HashSet<>(startedWork.keySet());
+    }
+    List<Long> starts = new ArrayList<>();
+    int held = 0;
+    int heldNotStarted = 0;
+    long after = 0;
+    final int page = 1000;
+    while (true) {
+      List<ReleaseRecord> records = backlog.releases(at.minus(back), after, page);
+      for (ReleaseRecord r : records) {
+        after = r.releaseId();
+        if (r.finishedAt() != null) {
+          Instant start = r.answeredAt() != null ? r.answeredAt() : r.finishedAt();
+          starts.add(time.nanoTimeAt(start));
+        } else if (own.contains(r.releaseId())) {
+          if (r.answeredAt() != null) {
+            starts.add(time.nanoTimeAt(r.answeredAt())); // in flight in this gate already
+          }
+        } else {
+          held++;
+          heldChanges.add(
+              new HeldChange(time.nanoTimeAt(r.releasedAt().plus(config.lease())), 1, false));
+          if (r.answeredAt() != null) {
+            starts.add(time.nanoTimeAt(r.answeredAt()));
+          } else {
+            heldNotStarted++;
+          }
+        }
+      }
+      if (records.size() < page) {
+        break;
+      }
+    }
+    gate.takeOver(starts, held, heldNotStarted);
+    if (heldNotStarted > 0) {
+      heldChanges.add(new HeldChange(now + ARRIVAL_MARGIN.toNanos(), heldNotStarted, true));
+    }
+  }
+
+  /** Applies the held changes due at or before {@code dueNanos}, at their own instants. */
+  private void releaseHeld(long dueNanos, long now) {
+    for (HeldChange c; (c = heldChanges.peek()) != null && c.atNanos() <= dueNanos; ) {
+      heldChanges.poll();
+      long at = Math.min(c.atNanos(), now);
+      if (c.start()) {
+        gate.onStart(at, c.count());
+      } else {
+        gate.onCompletion(at, c.count());
+      }
+    }
   }
 
   /**
@@ -492,7 +715,10 @@ public final class Dispatcher implements AutoCloseable {
     Instant at = time.instantAt(now);
     List<Settlement> settlements = new ArrayList<>(batch.size());
     for (Finished f : batch) {
-      Settlement s = config.retry().settle(f.job(), f.outcome(), at, random.nextDouble());
+      Settlement s =
+          f.outcome() == NOT_STARTED_GATE_LOST
+              ? Settlement.throttled(f.job(), "throttled: " + NOT_STARTED_GATE_LOST_TEXT, at)
+              : config.retry().settle(f.job(), f.outcome(), at, random.nextDouble());
       if (!f.end()) {
         s = s.at(time.instantAt(f.reachedNanos()), time.instantAt(f.answeredNanos()));
       }
@@ -645,7 +871,9 @@ public final class Dispatcher implements AutoCloseable {
             ? idle
             : a.retryAtNanos() - config.lead().toNanos();
     // A long call that reaches the arrival margin stops counting at every instant.
-    return Math.min(Math.min(retry, idle), calls.nextSweepNanos());
+    long wake = Math.min(Math.min(retry, idle), calls.nextSweepNanos());
+    HeldChange held = heldChanges.peek();
+    return held == null ? wake : Math.min(wake, held.atNanos());
   }
 
   /** Tells the loop there is something to do: new events, a free worker, a changed limit. */

@@ -264,6 +264,46 @@ public final class Gate {
   }
 
   /**
+   * Starts the gate's counts over from the release log, for a node that takes the gate over from
+   * another (several nodes on one store): the history becomes {@code pastStartNanos} (the starts
+   * the log knows, monotonic nanos in any order), and {@code heldInFlight} jobs released by the
+   * previous holder are in flight, {@code heldNotStarted} of them not yet known to have reached the
+   * target (they count at every instant the gate is asked, as a reserved job does). Jobs this gate
+   * already counts in flight stay in flight. The caller reports the held jobs' starts ({@link
+   * #onStart}) and ends ({@link #onCompletion}) as it learns of them.
+   *
+   * @throws IllegalArgumentException if a count is negative or more are not started than in flight
+   */
+  public synchronized void takeOver(
+      List<Long> pastStartNanos, int heldInFlight, int heldNotStarted) {
+    if (heldInFlight < 0 || heldNotStarted < 0 || heldNotStarted > heldInFlight) {
+      throw new IllegalArgumentException(
+          "held jobs: "
+              + heldInFlight
+              + " in flight, "
+              + heldNotStarted
+              + " not started; need 0 <= not started <= in flight");
+    }
+    List<ReleaseHistory.Batch> all = new ArrayList<>();
+    for (Long nanos : pastStartNanos) {
+      all.add(new ReleaseHistory.Batch(Objects.requireNonNull(nanos, "start time"), 1));
+    }
+    history = ReleaseHistory.of(all);
+    window = rebuilt(newWindow(limits.window()));
+    rate = rebuilt(newRate(limits.rate()));
+    if (seenTime) {
+      forgetHistory(latestNanos);
+    }
+    if (heldInFlight > 0) {
+      if (concurrency != null) {
+        concurrency.onRelease(latestNanos, heldInFlight);
+      }
+      inFlight = Math.addExact(inFlight, heldInFlight);
+      notYetStarted += heldNotStarted;
+    }
+  }
+
+  /**
    * How far back {@link #restore} needs releases: the window length, or the time a rate takes to
    * refill from empty to full, whichever is longer; zero with neither.
    */
