@@ -215,12 +215,15 @@ public final class PostgresBacklog implements Backlog {
       pool = new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
       throw new BacklogUnavailableException(
-          "cannot reach the Postgres backlog at " + options.jdbcUrl() + ": " + e.getMessage(),
+          "cannot reach the Postgres backlog at "
+              + withoutParameters(options.jdbcUrl())
+              + ": "
+              + e.getMessage(),
           false,
           e);
     }
     try {
-      return openOn(pool, pool, options.jdbcUrl(), nodeId, fence);
+      return openOn(pool, pool, withoutParameters(options.jdbcUrl()), nodeId, fence);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -251,6 +254,12 @@ public final class PostgresBacklog implements Backlog {
           "cannot open the Postgres backlog at " + description + ": " + e.getMessage(), e);
     }
     return new PostgresBacklog(dataSource, ownPool, description, nodeId, fence);
+  }
+
+  /** The URL as messages show it: its parameters may carry a password. */
+  private static String withoutParameters(String jdbcUrl) {
+    int query = jdbcUrl.indexOf('?');
+    return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
   }
 
   private static void checkNodeId(String nodeId) {
