@@ -394,22 +394,31 @@ public final class PostgresBacklog implements Backlog {
     if (fence == null) {
       return null;
     }
-    return fence
-        .heldTerm()
-        .orElseThrow(
-            () ->
-                new NotGateHolderException(
-                    "node " + nodeId + " holds no gate term, so it may not claim"));
+    GateTerm term =
+        fence
+            .heldTerm()
+            .orElseThrow(
+                () ->
+                    new NotGateHolderException(
+                        "node " + nodeId + " holds no gate term, so it may not claim"));
+    if (!term.nodeId().equals(nodeId)) {
+      throw new NotGateHolderException(
+          "the gate term held is node " + term.nodeId() + "'s, not node " + nodeId + "'s");
+    }
+    return term;
   }
 
-  /** The first statement of a fenced claim's transaction; see {@link #FENCE}. */
-  private static void fence(Connection c, GateTerm term) throws SQLException {
+  /**
+   * The first statement of a fenced claim's transaction; see {@link #FENCE}. The store must record
+   * this node, the owner its leases get, as the holder.
+   */
+  private void fence(Connection c, GateTerm term) throws SQLException {
     if (term == null) {
       return;
     }
     try (PreparedStatement update = c.prepareStatement(FENCE)) {
       update.setLong(1, term.epoch());
-      update.setString(2, term.nodeId());
+      update.setString(2, nodeId);
       if (update.executeUpdate() == 0) {
         throw new NotGateHolderException(
             "the store no longer has node "

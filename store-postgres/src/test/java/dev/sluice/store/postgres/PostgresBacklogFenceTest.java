@@ -108,6 +108,18 @@ class PostgresBacklogFenceTest {
   }
 
   @Test
+  void claim_whenTheTermHeldNamesAnotherNode_isRefusedAndClaimsNothing() throws SQLException {
+    sql("UPDATE gate_holder SET node_id = 'node-b'");
+    held.set(term(7, "node-b"));
+
+    assertThatThrownBy(() -> backlog.claim(3, LEASE, T0))
+        .isInstanceOf(NotGateHolderException.class)
+        .hasMessageContaining("node-b");
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(3);
+    assertThat(claimsCounted()).isZero();
+  }
+
+  @Test
   void claim_whenThisNodeHoldsNoTerm_isRefusedWithoutTouchingTheStore() throws SQLException {
     held.set(null);
 
