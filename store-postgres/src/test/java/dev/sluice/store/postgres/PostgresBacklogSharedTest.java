@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Several handles (nodes) on one database: lease owners, and claims that run at the same time. */
 class PostgresBacklogSharedTest {
@@ -219,6 +220,25 @@ class PostgresBacklogSharedTest {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(total);
       assertThat(rs.getLong(2)).isEqualTo(total);
+    }
+  }
+
+  @Test
+  void open_onACallersDataSource_sharesTheBacklogAndLeavesTheDataSourceOpen() throws Exception {
+    PostgresOptions options = TestDatabases.fresh(server, "source");
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(options.jdbcUrl());
+    source.setUser(EmbeddedPostgresServer.USER);
+    PostgresBacklog pooled = open(options, "node-a");
+    pooled.append(numbered(1, 2), T0);
+
+    try (PostgresBacklog onSource = PostgresBacklog.open(source, "node-b", null)) {
+      assertThat(onSource.claim(10, LEASE, T0)).hasSize(2);
+    }
+
+    assertThat(pooled.stats(T0).leased()).isEqualTo(2);
+    try (Connection c = source.getConnection()) {
+      assertThat(c.isValid(5)).isTrue();
     }
   }
 
