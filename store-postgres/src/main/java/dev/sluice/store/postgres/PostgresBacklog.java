@@ -1,0 +1,920 @@
+package dev.sluice.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.BacklogArguments;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.BacklogUnavailableException;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
+import dev.sluice.core.backlog.Pruned;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.backlog.WriteStatus;
+import dev.sluice.core.cluster.GateFence;
+import dev.sluice.core.cluster.GateTerm;
+import dev.sluice.core.cluster.NotGateHolderException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The shared {@link Backlog}: one Postgres database that several Sluice nodes use at once. Every
+ * call is one transaction on a pooled connection, committed before it returns, so accepted means
+ * durable (with the server's {@code synchronous_commit} on).
+ *
+ * <p><b>Claims</b> lock their candidates with {@code FOR UPDATE SKIP LOCKED}, so several handles
+ * (nodes, or threads of one node) claim at once without taking the same event. A lease belongs to
+ * the release that took it and to the node that claimed it ({@code lease_owner}): a settlement
+ * applies only while the event is leased and its last release is the job's; reclaiming an expired
+ * lease closes the lost release as {@code expired}.
+ *
+ * <p><b>Fence.</b> A backlog opened with a {@link GateFence} claims only while this node holds the
+ * gate: in the claim's transaction it counts the claim on the {@code gate_holder} row under the
+ * term it holds, and a claim whose term the store no longer has is rolled back with {@link
+ * NotGateHolderException}. That row's lock also serializes claims with one another and with a
+ * takeover, so release ids and release times stay in order across holders.
+ *
+ * <p><b>Failures.</b> An unreachable server, a pool with no connection free within the connect
+ * timeout, a server shutting down or a lost deadlock throw {@link BacklogUnavailableException}; a
+ * full disk (SQLSTATE 53100) throws it with {@code full}. Nothing of the failed call was committed.
+ * {@link #writeStatus()} shows the failure until a commit adds rows again.
+ *
+ * <p>Instants are stored as {@code timestamptz}: finer parts than microseconds are truncated.
+ */
+public final class PostgresBacklog implements Backlog {
+
+  private static final String INSERT_EVENT =
+      "INSERT INTO events ("
+          + EventColumns.LIST
+          + ", identity_version, sequencer_order, accepted_at, due_at, state)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+          + " ON CONFLICT ON CONSTRAINT events_identity DO NOTHING";
+
+  /**
+   * Due waiting events and expired leases alike (due_at of a leased event is its lease end), oldest
+   * due first, locked so that no other claim takes them; rows another claim holds are skipped.
+   *
+   * <p>Changes to one key go in sequencer order: an event waits while an earlier change of its
+   * bucket and key is open (waiting, whatever its due time, or leased). The check stays right when
+   * several handles claim at once, without a lock per key: the earliest open change of a key is the
+   * only one of its changes that passes, and it stays the earliest open change until it is settled,
+   * which needs it claimed first. So a claim that sees an earlier change open (in its snapshot)
+   * waits for it rightly, and a claim that sees none open sees a key whose earlier changes were all
+   * settled before its snapshot: no snapshot can show a later change free while an earlier one is
+   * still to run. What a stale snapshot can do is only hold a change back one claim longer. The one
+   * order no claim can keep is that of an earlier change appended after a later one was released;
+   * that is the same on one node.
+   */
+  private static final String SELECT_DUE =
+      "SELECT e.state, e.id, e.attempts, e.last_release_id, "
+          + EventColumns.prefixed("e")
+          + " FROM events e WHERE e.state IN (0, 1) AND e.due_at <= ?"
+          + " AND (e.sequencer_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
+          + " WHERE p.bucket = e.bucket AND p.object_key = e.object_key"
+          + " AND p.state IN (0, 1) AND p.sequencer_order < e.sequencer_order))"
+          + " ORDER BY e.due_at, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED";
+
+  private static final String LATEST_RELEASE_TIME = "SELECT max(released_at) FROM releases";
+  private static final String INSERT_RELEASE =
+      "INSERT INTO releases (event_id, attempt, released_at) VALUES (?, ?, ?)";
+  private static final String LEASE_EVENT =
+      "UPDATE events SET state = 1, attempts = ?, due_at = ?, last_release_id = ?,"
+          + " lease_owner = ? WHERE id = ?";
+  private static final String EXPIRE_RELEASE =
+      "UPDATE releases SET outcome = '"
+          + BacklogArguments.EXPIRED
+          + "', finished_at = ? WHERE id = ? AND outcome IS NULL";
+
+  /** Counts this claim on the holder's row, under the term this node holds; see the class doc. */
+  private static final String FENCE =
+      "UPDATE gate_holder SET claims = claims + 1"
+          + " WHERE id = 1 AND epoch = ? AND node_id = ? AND until > clock_timestamp()";
+
+  /**
+   * A throttled release gives its attempt back: the target refused the job, nothing was tried.
+   * due_at: when a retry is due, or the end of a started job's hold; null once done or dead.
+   */
+  private static final String SETTLE_EVENT =
+      "UPDATE events SET state = ?, due_at = ?, last_error = ?, dead_at = ?,"
+          + " attempts = attempts - ?, settled_at = ? WHERE id = ? AND state = 1"
+          + " AND last_release_id = ?";
+
+  /** Closes a release; a time at the target this settlement does not know keeps the one known. */
+  private static final String SETTLE_RELEASE =
+      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?,"
+          + " reached_at = coalesce(?, reached_at), answered_at = coalesce(?, answered_at)"
+          + " WHERE id = ? AND outcome IS NULL";
+
+  /** A started job's release stays open: only the times at the target are recorded. */
+  private static final String RECORD_STARTED_RELEASE =
+      "UPDATE releases SET reached_at = coalesce(?, reached_at),"
+          + " answered_at = coalesce(?, answered_at) WHERE id = ? AND outcome IS NULL";
+
+  /** This node's leases only; one statement, so no claim slips between the two updates. */
+  private static final String ABANDON_LEASES =
+      "WITH returned AS (UPDATE events SET state = 0, due_at = ?"
+          + " WHERE state = 1 AND lease_owner = ? RETURNING last_release_id),"
+          + " closed AS (UPDATE releases SET outcome = '"
+          + BacklogArguments.ABANDONED
+          + "', finished_at = ? WHERE outcome IS NULL"
+          + " AND id IN (SELECT last_release_id FROM returned) RETURNING id)"
+          + " SELECT count(*) FROM returned";
+
+  private static final String REDRIVE =
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
+  private static final String PURGE = "UPDATE events SET state = 4, settled_at = ? WHERE state = 3";
+  private static final String ONLY_IDS = " AND id = ANY (?)";
+
+  /**
+   * Done and purged events settled before the horizon, through events_settled. The newest event
+   * stays, as on every store (ids keep increasing; here the sequence would see to that anyway).
+   */
+  private static final String PRUNE_EVENTS =
+      "WITH gone AS (DELETE FROM events WHERE id IN (SELECT id FROM events"
+          + " WHERE state IN (2, 4) AND settled_at < ?"
+          + " AND id < (SELECT max(id) FROM events) ORDER BY settled_at LIMIT ?)"
+          + " RETURNING state)"
+          + " SELECT count(*), count(*) FILTER (WHERE state = 2) FROM gone";
+
+  /** Closed releases made before the horizon, through the index on released_at. */
+  private static final String PRUNE_RELEASES =
+      "WITH gone AS (DELETE FROM releases WHERE id IN (SELECT id FROM releases"
+          + " WHERE released_at < ? AND outcome IS NOT NULL"
+          + " AND id < (SELECT max(id) FROM releases) ORDER BY released_at LIMIT ?)"
+          + " RETURNING 1)"
+          + " SELECT count(*) FROM gone";
+
+  /** Serialization failures and deadlocks: the transaction was rolled back whole. */
+  private static final int RETRIES = 3;
+
+  private final DataSource dataSource;
+  private final HikariDataSource ownPool;
+  private final String description;
+  private final String nodeId;
+  private final GateFence fence;
+  private final WriteFailures writeFailures = new WriteFailures();
+  private volatile boolean closed;
+
+  private PostgresBacklog(
+      DataSource dataSource,
+      HikariDataSource ownPool,
+      String description,
+      String nodeId,
+      GateFence fence) {
+    this.dataSource = dataSource;
+    this.ownPool = ownPool;
+    this.description = description;
+    this.nodeId = nodeId;
+    this.fence = fence;
+  }
+
+  /**
+   * Connects (a pool of {@link PostgresOptions#poolSize()} connections) and brings the schema up to
+   * date.
+   *
+   * @param nodeId this node's id: the owner of the leases its claims take
+   * @param fence what claims check (this node's gate term), or null to claim unfenced (one node
+   *     alone on the database)
+   * @throws BacklogUnavailableException if the server cannot be reached
+   * @throws SluiceException if the schema is newer than this code, or cannot be migrated
+   */
+  public static PostgresBacklog open(PostgresOptions options, String nodeId, GateFence fence) {
+    Objects.requireNonNull(options, "options");
+    checkNodeId(nodeId);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(options.jdbcUrl());
+    config.setUsername(options.user());
+    config.setPassword(options.password());
+    config.setMaximumPoolSize(options.poolSize());
+    config.setMinimumIdle(Math.min(2, options.poolSize()));
+    config.setConnectionTimeout(options.connectTimeout().toMillis());
+    config.setInitializationFailTimeout(options.connectTimeout().toMillis());
+    config.setPoolName("sluice-backlog-" + nodeId);
+    // the driver's own wait for a new connection, in whole seconds (0 would wait for ever)
+    config.addDataSourceProperty(
+        "connectTimeout", Math.max(1, (options.connectTimeout().toMillis() + 999) / 1000));
+    config.addDataSourceProperty("tcpKeepAlive", true);
+    config.addDataSourceProperty("ApplicationName", "sluice " + nodeId);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new BacklogUnavailableException(
+          "cannot reach the Postgres backlog at "
+              + withoutParameters(options.jdbcUrl())
+              + ": "
+              + e.getMessage(),
+          false,
+          e);
+    }
+    try {
+      return openOn(pool, pool, withoutParameters(options.jdbcUrl()), nodeId, fence);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the backlog on connections the caller provides and closes (a test's data source, or a
+   * pool shared with other stores), and brings the schema up to date. {@link #close()} leaves the
+   * data source open.
+   */
+  public static PostgresBacklog open(DataSource dataSource, String nodeId, GateFence fence) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    checkNodeId(nodeId);
+    return openOn(dataSource, null, "a caller's data source", nodeId, fence);
+  }
+
+  private static PostgresBacklog openOn(
+      DataSource dataSource,
+      HikariDataSource ownPool,
+      String description,
+      String nodeId,
+      GateFence fence) {
+    try (Connection c = dataSource.getConnection()) {
+      PostgresSchemaMigrations.migrate(c);
+    } catch (SQLException e) {
+      throw PostgresFailures.translate(
+          "cannot open the Postgres backlog at " + description + ": " + e.getMessage(), e);
+    }
+    return new PostgresBacklog(dataSource, ownPool, description, nodeId, fence);
+  }
+
+  /** The URL as messages show it: its parameters may carry a password. */
+  private static String withoutParameters(String jdbcUrl) {
+    int query = jdbcUrl.indexOf('?');
+    return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+  }
+
+  private static void checkNodeId(String nodeId) {
+    if (nodeId == null || nodeId.isBlank()) {
+      throw new IllegalArgumentException("nodeId must not be blank, got " + nodeId);
+    }
+  }
+
+  /** This node's id, the owner of the leases its claims take. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  // ------------------------------------------------------------------------------------ intake
+
+  /**
+   * Inserts the events in order, each one's identity checked against every event the database holds
+   * (any node's): of two deliveries of one object change the first committed is the event.
+   */
+  @Override
+  public AppendResult append(List<ObjectEvent> events, Instant now) {
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(now, "now");
+    for (ObjectEvent e : events) {
+      Objects.requireNonNull(e, "event");
+    }
+    if (events.isEmpty()) {
+      return new AppendResult(0, 0);
+    }
+    int accepted =
+        write(
+            "append",
+            now,
+            c -> {
+              int inserted = 0;
+              try (PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
+                for (ObjectEvent e : events) {
+                  EventColumns.bind(insert, 1, e);
+                  Timestamps.set(insert, EventColumns.COUNT + 3, now);
+                  Timestamps.set(insert, EventColumns.COUNT + 4, now);
+                  insert.addBatch();
+                }
+                for (int changed : insert.executeBatch()) {
+                  inserted += changed;
+                }
+              }
+              CountChanges counts = new CountChanges();
+              counts.waiting = inserted;
+              counts.write(c);
+              return inserted;
+            });
+    if (accepted > 0) {
+      writeFailures.grew();
+    }
+    return new AppendResult(accepted, events.size() - accepted);
+  }
+
+  // ------------------------------------------------------------------------------------ claims
+
+  /**
+   * Leases due events as {@link Backlog#claim(List, Duration, Instant)} says, to this node ({@code
+   * lease_owner}), fenced when this backlog has a fence.
+   *
+   * <p>Release times stay ordered across claims and holders: a job's release time is never earlier
+   * than the latest release time already recorded; an earlier one given is clamped up to it (a new
+   * holder whose clock runs behind the old one's records its first releases at the old one's last
+   * release time).
+   *
+   * @throws NotGateHolderException if this backlog is fenced and this node holds no term, or the
+   *     store's holder is another term; nothing was claimed
+   */
+  @Override
+  public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    if (releaseTimes.isEmpty()) {
+      return List.of();
+    }
+    GateTerm term = heldTerm();
+    List<Job> jobs =
+        write(
+            "claim",
+            now,
+            c -> {
+              fence(c, term);
+              CountChanges counts = new CountChanges();
+              List<Job> claimed = claimIn(c, releaseTimes, lease, now, counts);
+              counts.write(c);
+              return claimed;
+            });
+    if (!jobs.isEmpty()) {
+      writeFailures.grew();
+    }
+    return jobs;
+  }
+
+  /**
+   * Settles, then claims, in one transaction, as {@link #claim(List, Duration, Instant)} does
+   * (fenced, clamped). With no release times it only settles, unfenced: a node that lost the gate
+   * still settles the jobs it ran. When the fence refuses the claim, the settlements are rolled
+   * back with it.
+   */
+  @Override
+  public List<Job> settleAndClaim(
+      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+    Objects.requireNonNull(settlements, "settlements");
+    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    if (releaseTimes.isEmpty()) {
+      settle(settlements, now);
+      return List.of();
+    }
+    GateTerm term = heldTerm();
+    List<Job> jobs =
+        write(
+            "settleAndClaim",
+            now,
+            c -> {
+              fence(c, term);
+              CountChanges counts = new CountChanges();
+              settleIn(c, settlements, now, counts);
+              List<Job> claimed = claimIn(c, releaseTimes, lease, now, counts);
+              counts.write(c);
+              return claimed;
+            });
+    if (!jobs.isEmpty()) {
+      writeFailures.grew();
+    }
+    return jobs;
+  }
+
+  /** The term this node holds, or null when unfenced; refused before any transaction. */
+  private GateTerm heldTerm() {
+    if (fence == null) {
+      return null;
+    }
+    GateTerm term =
+        fence
+            .heldTerm()
+            .orElseThrow(
+                () ->
+                    new NotGateHolderException(
+                        "node " + nodeId + " holds no gate term, so it may not claim"));
+    if (!term.nodeId().equals(nodeId)) {
+      throw new NotGateHolderException(
+          "the gate term held is node " + term.nodeId() + "'s, not node " + nodeId + "'s");
+    }
+    return term;
+  }
+
+  /**
+   * The first statement of a fenced claim's transaction; see {@link #FENCE}. The store must record
+   * this node, the owner its leases get, as the holder.
+   */
+  private void fence(Connection c, GateTerm term) throws SQLException {
+    if (term == null) {
+      return;
+    }
+    try (PreparedStatement update = c.prepareStatement(FENCE)) {
+      update.setLong(1, term.epoch());
+      update.setString(2, nodeId);
+      if (update.executeUpdate() == 0) {
+        throw new NotGateHolderException(
+            "the store no longer has node "
+                + term.nodeId()
+                + " holding the gate under epoch "
+                + term.epoch()
+                + " (another node took over, or the term ended): claim refused");
+      }
+    }
+  }
+
+  private List<Job> claimIn(
+      Connection c, List<Instant> releaseTimes, Duration lease, Instant now, CountChanges counts)
+      throws SQLException {
+    List<Candidate> chosen = new ArrayList<>();
+    try (PreparedStatement select = c.prepareStatement(SELECT_DUE)) {
+      Timestamps.set(select, 1, now);
+      select.setInt(2, releaseTimes.size());
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          chosen.add(
+              new Candidate(
+                  rs.getInt(1) == EventState.LEASED,
+                  rs.getLong(2),
+                  rs.getInt(3),
+                  rs.getLong(4),
+                  EventColumns.read(rs, 5)));
+        }
+      }
+    }
+    if (chosen.isEmpty()) {
+      return List.of();
+    }
+    Instant latest = latestReleaseTime(c);
+    List<Instant> releasedAt = new ArrayList<>(chosen.size());
+    try (PreparedStatement insert = c.prepareStatement(INSERT_RELEASE, new String[] {"id"})) {
+      for (int i = 0; i < chosen.size(); i++) {
+        Instant at = Timestamps.truncate(releaseTimes.get(i));
+        if (latest != null && at.isBefore(latest)) {
+          at = latest;
+        }
+        releasedAt.add(at);
+        Candidate candidate = chosen.get(i);
+        insert.setLong(1, candidate.eventId());
+        insert.setInt(2, candidate.attempts() + 1);
+        Timestamps.set(insert, 3, at);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      List<Long> releaseIds = new ArrayList<>(chosen.size());
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        while (keys.next()) {
+          releaseIds.add(keys.getLong(1));
+        }
+      }
+      if (releaseIds.size() != chosen.size()) {
+        throw new IllegalStateException(
+            "expected " + chosen.size() + " release ids, the driver gave " + releaseIds.size());
+      }
+      return lease(c, chosen, releaseIds, releasedAt, now.plus(lease), now, counts);
+    }
+  }
+
+  private List<Job> lease(
+      Connection c,
+      List<Candidate> chosen,
+      List<Long> releaseIds,
+      List<Instant> releasedAt,
+      Instant leaseUntil,
+      Instant now,
+      CountChanges counts)
+      throws SQLException {
+    List<Job> jobs = new ArrayList<>(chosen.size());
+    try (PreparedStatement leaseEvent = c.prepareStatement(LEASE_EVENT);
+        PreparedStatement expire = c.prepareStatement(EXPIRE_RELEASE)) {
+      int expired = 0;
+      for (int i = 0; i < chosen.size(); i++) {
+        Candidate candidate = chosen.get(i);
+        int attempt = candidate.attempts() + 1;
+        long releaseId = releaseIds.get(i);
+        leaseEvent.setInt(1, attempt);
+        Timestamps.set(leaseEvent, 2, leaseUntil);
+        leaseEvent.setLong(3, releaseId);
+        leaseEvent.setString(4, nodeId);
+        leaseEvent.setLong(5, candidate.eventId());
+        leaseEvent.addBatch();
+        if (candidate.leased()) {
+          Timestamps.set(expire, 1, now);
+          expire.setLong(2, candidate.lastReleaseId());
+          expire.addBatch();
+          expired++;
+        } else {
+          counts.waiting--;
+          counts.leased++;
+        }
+        jobs.add(
+            new Job(candidate.eventId(), releaseId, attempt, releasedAt.get(i), candidate.event()));
+      }
+      leaseEvent.executeBatch();
+      if (expired > 0) {
+        expire.executeBatch();
+      }
+    }
+    counts.releases += chosen.size();
+    return jobs;
+  }
+
+  private static Instant latestReleaseTime(Connection c) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(LATEST_RELEASE_TIME);
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      return Timestamps.get(rs, 1);
+    }
+  }
+
+  /** A due event a claim leases: waiting, or leased with an expired lease. */
+  private record Candidate(
+      boolean leased, long eventId, int attempts, long lastReleaseId, ObjectEvent event) {}
+
+  // ------------------------------------------------------------------------------- settlements
+
+  @Override
+  public void settle(List<Settlement> settlements, Instant now) {
+    Objects.requireNonNull(settlements, "settlements");
+    Objects.requireNonNull(now, "now");
+    if (settlements.isEmpty()) {
+      return;
+    }
+    write(
+        "settle",
+        now,
+        c -> {
+          CountChanges counts = new CountChanges();
+          settleIn(c, settlements, now, counts);
+          counts.write(c);
+          return null;
+        });
+  }
+
+  private static void settleIn(
+      Connection c, List<Settlement> settlements, Instant now, CountChanges counts)
+      throws SQLException {
+    if (settlements.isEmpty()) {
+      return;
+    }
+    int[] applied;
+    try (PreparedStatement update = c.prepareStatement(SETTLE_EVENT)) {
+      for (Settlement settlement : settlements) {
+        Job job = settlement.job();
+        Settlement.Kind kind = settlement.kind();
+        boolean open =
+            kind == Settlement.Kind.RETRY
+                || kind == Settlement.Kind.THROTTLED
+                || kind == Settlement.Kind.STARTED;
+        update.setInt(1, stateAfter(kind));
+        Timestamps.set(update, 2, open ? settlement.retryAt() : null);
+        update.setString(3, settlement.error());
+        Timestamps.set(update, 4, kind == Settlement.Kind.DEAD ? now : null);
+        update.setInt(5, kind == Settlement.Kind.THROTTLED ? 1 : 0);
+        Timestamps.set(update, 6, kind == Settlement.Kind.DONE ? now : null);
+        update.setLong(7, job.eventId());
+        update.setLong(8, job.releaseId());
+        update.addBatch();
+      }
+      applied = update.executeBatch();
+    }
+    try (PreparedStatement close = c.prepareStatement(SETTLE_RELEASE);
+        PreparedStatement started = c.prepareStatement(RECORD_STARTED_RELEASE)) {
+      int closed = 0;
+      int startedCount = 0;
+      for (int i = 0; i < applied.length; i++) {
+        if (applied[i] == 0) {
+          continue; // the lease was lost to a newer claim, or this job was settled already
+        }
+        Settlement settlement = settlements.get(i);
+        if (!settlement.closesRelease()) {
+          Timestamps.set(started, 1, settlement.reachedAt());
+          Timestamps.set(started, 2, settlement.answeredAt());
+          started.setLong(3, settlement.job().releaseId());
+          started.addBatch();
+          startedCount++;
+          continue;
+        }
+        switch (stateAfter(settlement.kind())) {
+          case EventState.WAITING -> counts.waiting++;
+          case EventState.DONE -> counts.done++;
+          case EventState.DEAD -> counts.dead++;
+          default -> throw new IllegalStateException("a closing settlement leaves it leased");
+        }
+        counts.leased--;
+        close.setString(1, settlement.outcome());
+        Timestamps.set(close, 2, now);
+        close.setString(3, settlement.error());
+        Timestamps.set(close, 4, settlement.reachedAt());
+        Timestamps.set(close, 5, settlement.answeredAt());
+        close.setLong(6, settlement.job().releaseId());
+        close.addBatch();
+        closed++;
+      }
+      if (startedCount > 0) {
+        started.executeBatch();
+      }
+      if (closed > 0) {
+        close.executeBatch();
+      }
+    }
+  }
+
+  private static int stateAfter(Settlement.Kind kind) {
+    return switch (kind) {
+      case DONE -> EventState.DONE;
+      case RETRY, THROTTLED -> EventState.WAITING;
+      case STARTED -> EventState.LEASED;
+      case DEAD -> EventState.DEAD;
+    };
+  }
+
+  /**
+   * Returns this node's leases (those its claims took, by node id) to waiting, due at {@code now},
+   * and closes their open releases as {@code abandoned}. On a shared store this is the restart of
+   * the same node: what it had leased when it stopped is known to be abandoned. Other nodes' leases
+   * stay theirs; they come back to the backlog only when they expire (claims take expired leases).
+   */
+  @Override
+  public int abandonLeases(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return write(
+        "abandonLeases",
+        now,
+        c -> {
+          int returned;
+          try (PreparedStatement abandon = c.prepareStatement(ABANDON_LEASES)) {
+            Timestamps.set(abandon, 1, now);
+            abandon.setString(2, nodeId);
+            Timestamps.set(abandon, 3, now);
+            try (ResultSet rs = abandon.executeQuery()) {
+              rs.next();
+              returned = rs.getInt(1);
+            }
+          }
+          CountChanges counts = new CountChanges();
+          counts.waiting = returned;
+          counts.leased = -returned;
+          counts.write(c);
+          return returned;
+        });
+  }
+
+  // ------------------------------------------------------------------------------ dead letters
+
+  @Override
+  public int redrive(List<Long> eventIds, Instant now) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
+    return write(
+        "redrive",
+        now,
+        c -> {
+          int moved = changeDeadLetters(c, REDRIVE, eventIds, now);
+          CountChanges counts = new CountChanges();
+          counts.waiting = moved;
+          counts.dead = -moved;
+          counts.write(c);
+          return moved;
+        });
+  }
+
+  @Override
+  public int purge(List<Long> eventIds, Instant now) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    Objects.requireNonNull(now, "now");
+    return write(
+        "purge",
+        now,
+        c -> {
+          int purged = changeDeadLetters(c, PURGE, eventIds, now);
+          CountChanges counts = new CountChanges();
+          counts.dead = -purged;
+          counts.write(c);
+          return purged;
+        });
+  }
+
+  /**
+   * Redrive and purge: every dead letter when {@code eventIds} is empty, else those of the ids that
+   * are dead letters. The statement takes the instant, then (for ids) the id array.
+   */
+  private static int changeDeadLetters(Connection c, String sql, List<Long> eventIds, Instant at)
+      throws SQLException {
+    boolean some = !eventIds.isEmpty();
+    try (PreparedStatement update = c.prepareStatement(some ? sql + ONLY_IDS : sql)) {
+      Timestamps.set(update, 1, at);
+      if (some) {
+        Long[] ids = new Long[eventIds.size()];
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] = Objects.requireNonNull(eventIds.get(i), "event id");
+        }
+        Array array = c.createArrayOf("bigint", ids);
+        update.setArray(2, array);
+      }
+      return update.executeUpdate();
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- pruning
+
+  @Override
+  public Pruned prune(Instant settledBefore, Instant releasedBefore, int max) {
+    BacklogArguments.checkPrune(settledBefore, releasedBefore, max);
+    return write(
+        "prune",
+        null,
+        c -> {
+          int events;
+          int done;
+          try (PreparedStatement delete = c.prepareStatement(PRUNE_EVENTS)) {
+            Timestamps.set(delete, 1, settledBefore);
+            delete.setInt(2, max);
+            try (ResultSet rs = delete.executeQuery()) {
+              rs.next();
+              events = rs.getInt(1);
+              done = rs.getInt(2);
+            }
+          }
+          int releases;
+          try (PreparedStatement delete = c.prepareStatement(PRUNE_RELEASES)) {
+            Timestamps.set(delete, 1, releasedBefore);
+            delete.setInt(2, max);
+            try (ResultSet rs = delete.executeQuery()) {
+              rs.next();
+              releases = rs.getInt(1);
+            }
+          }
+          CountChanges counts = new CountChanges();
+          counts.done = -done;
+          counts.releases = -releases;
+          counts.write(c);
+          return new Pruned(events, releases, events == max || releases == max);
+        });
+  }
+
+  // ------------------------------------------------------------------------------------- reads
+
+  @Override
+  public BacklogStats stats(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return read("stats", c -> PostgresBacklogReads.stats(c, now));
+  }
+
+  @Override
+  public List<EventLocation> locate(String bucket, String key, Instant now) {
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(now, "now");
+    return read("locate", c -> PostgresBacklogReads.locate(c, bucket, key, now, LOCATE_LIMIT));
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters(long afterEventId, int limit) {
+    BacklogArguments.checkLimit(limit);
+    return read("deadLetters", c -> PostgresBacklogReads.deadLetters(c, afterEventId, limit));
+  }
+
+  @Override
+  public List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit) {
+    Objects.requireNonNull(since, "since");
+    BacklogArguments.checkLimit(limit);
+    return read("releases", c -> PostgresBacklogReads.releases(c, since, afterReleaseId, limit));
+  }
+
+  @Override
+  public List<Instant> startTimes(Instant since, Duration maxStartDelay) {
+    Objects.requireNonNull(since, "since");
+    Objects.requireNonNull(maxStartDelay, "maxStartDelay");
+    return read(
+        "startTimes", c -> PostgresBacklogReads.startTimes(c, since, since.minus(maxStartDelay)));
+  }
+
+  /** The pause flag and the audit trail, in this backlog's database. */
+  public PostgresControlStore controlStore() {
+    return new PostgresControlStore(this);
+  }
+
+  @Override
+  public WriteStatus writeStatus() {
+    return writeFailures.status();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ transactions
+
+  /**
+   * Runs {@code work} in one transaction and commits. A deadlock or serialization failure rolled
+   * the whole transaction back, so it is tried again, a few times; every write here may be repeated
+   * whole (appends are idempotent by identity, a claim's candidates are chosen again).
+   *
+   * @param now the call's instant, recorded if it fails; null for calls that carry none
+   */
+  <T> T write(String operation, Instant now, SqlWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return inTransaction(false, work);
+      } catch (SQLException e) {
+        if (attempt < RETRIES && rolledBackByServer(e)) {
+          continue;
+        }
+        SluiceException failure = translate(operation, e);
+        if (failure instanceof BacklogUnavailableException unavailable) {
+          writeFailures.failed(failure.getMessage(), unavailable.full(), now);
+        }
+        throw failure;
+      }
+    }
+  }
+
+  /** A read-only transaction: every query of one answer sees one snapshot. */
+  <T> T read(String operation, SqlWork<T> work) {
+    try {
+      return inTransaction(true, work);
+    } catch (SQLException e) {
+      throw translate(operation, e);
+    }
+  }
+
+  private <T> T inTransaction(boolean readOnly, SqlWork<T> work) throws SQLException {
+    checkOpen();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      if (readOnly) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        resetQuietly(c, readOnly);
+      }
+    }
+  }
+
+  /**
+   * Leaves the connection as the pool handed it out (a pool resets it too, a plain data source may
+   * not); a broken connection is the pool's to drop, so a failure here is not the call's.
+   */
+  private static void resetQuietly(Connection c, boolean readOnly) {
+    try {
+      if (readOnly) {
+        c.setReadOnly(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      // the connection is gone; the next call gets another
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static boolean rolledBackByServer(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private SluiceException translate(String operation, SQLException e) {
+    return PostgresFailures.translate(
+        "postgres backlog (" + description + "): " + operation + " failed: " + e.getMessage(), e);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("postgres backlog (" + description + ") is closed");
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package dev.sluice.store.postgres;
+
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.BacklogStats;
+import dev.sluice.core.backlog.DeadLetter;
+import dev.sluice.core.backlog.EventLocation;
+import dev.sluice.core.backlog.ReleaseRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The backlog's read-only queries, run inside a read-only repeatable-read transaction that the
+ * caller opens, so each answer is one snapshot.
+ */
+final class PostgresBacklogReads {
+
+  private static final String COUNTS =
+      "SELECT coalesce(sum(waiting), 0), coalesce(sum(leased), 0), coalesce(sum(done), 0),"
+          + " coalesce(sum(dead), 0), coalesce(sum(releases), 0) FROM counts";
+
+  /**
+   * Through the claim-order index (events_open_due). due = waiting - not yet due: events waiting
+   * for a later time (retries in backoff) are few, while a large backlog is mostly due, so this
+   * counts the short side.
+   */
+  private static final String COUNT_NOT_YET_DUE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at > ?";
+
+  /**
+   * Through events_waiting: ids follow acceptance, so the first waiting id has waited longest
+   * (unless clocks of several nodes differ; then by at most their difference).
+   */
+  private static final String OLDEST_WAITING =
+      "SELECT accepted_at FROM events WHERE state = 0 ORDER BY id LIMIT 1";
+
+  private static final String DEAD_LETTERS =
+      "SELECT id, attempts, last_error, dead_at, "
+          + EventColumns.LIST
+          + " FROM events WHERE state = 3 AND id > ? ORDER BY id LIMIT ?";
+
+  private static final String RELEASES =
+      "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error,"
+          + " r.reached_at, r.answered_at, "
+          + EventColumns.prefixed("e")
+          // a release may outlive its event (the dedup horizon is shorter than the release log's)
+          + " FROM releases r LEFT JOIN events e ON e.id = r.event_id"
+          + " WHERE r.id > ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
+
+  /** Through the index on released_at: the releases of the last maxStartDelay + window. */
+  private static final String START_TIMES =
+      "SELECT started FROM (SELECT coalesce(answered_at, finished_at, released_at) AS started"
+          + " FROM releases WHERE released_at >= ?) s WHERE started >= ? ORDER BY started";
+
+  /** The events of one object through the prefix (bucket, object_key) of the identity index. */
+  private static final String LOCATE =
+      "SELECT e.id, e.state, e.attempts, e.accepted_at, e.due_at, e.last_error, r.answered_at, "
+          + EventColumns.prefixed("e")
+          + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
+          + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
+
+  // Counted through the claim-order index.
+  private static final String WAITING_DUE_BEFORE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at < ?";
+  private static final String WAITING_DUE_AT_BEFORE_ID =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 0 AND due_at = ? AND id < ?";
+  private static final String LEASES_ENDED_BEFORE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at < ?";
+  private static final String LEASES_ENDED_AT_BEFORE_ID =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at = ? AND id < ?";
+  private static final String LEASES_ENDED_AT_OR_BEFORE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at <= ?";
+
+  private PostgresBacklogReads() {}
+
+  static BacklogStats stats(Connection c, Instant now) throws SQLException {
+    long waiting;
+    long leased;
+    long done;
+    long dead;
+    long releases;
+    try (PreparedStatement q = c.prepareStatement(COUNTS);
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      waiting = rs.getLong(1);
+      leased = rs.getLong(2);
+      done = rs.getLong(3);
+      dead = rs.getLong(4);
+      releases = rs.getLong(5);
+    }
+    long due = waiting - count(c, COUNT_NOT_YET_DUE, now);
+    Instant oldest = null;
+    try (PreparedStatement q = c.prepareStatement(OLDEST_WAITING);
+        ResultSet rs = q.executeQuery()) {
+      if (rs.next()) {
+        oldest = Timestamps.get(rs, 1);
+      }
+    }
+    return new BacklogStats(waiting, due, leased, done, dead, releases, oldest);
+  }
+
+  static List<EventLocation> locate(Connection c, String bucket, String key, Instant now, int limit)
+      throws SQLException {
+    List<EventLocation> found = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(LOCATE)) {
+      q.setString(1, bucket);
+      q.setString(2, key);
+      q.setInt(3, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          int state = rs.getInt(2);
+          Instant dueAt = state == EventState.WAITING ? Timestamps.get(rs, 5) : null;
+          found.add(
+              new EventLocation(
+                  id,
+                  EventColumns.read(rs, 8),
+                  status(state, Timestamps.get(rs, 7) != null),
+                  rs.getInt(3),
+                  Timestamps.get(rs, 4),
+                  dueAt,
+                  null,
+                  rs.getString(6)));
+        }
+      }
+    }
+    // ahead is counted after the rows are read: one statement open at a time on the connection
+    List<EventLocation> located = new ArrayList<>(found.size());
+    for (EventLocation l : found) {
+      located.add(
+          l.dueAt() == null
+              ? l
+              : new EventLocation(
+                  l.eventId(),
+                  l.event(),
+                  l.state(),
+                  l.attempts(),
+                  l.acceptedAt(),
+                  l.dueAt(),
+                  ahead(c, l.eventId(), l.dueAt(), now),
+                  l.lastError()));
+    }
+    Collections.reverse(located);
+    return located;
+  }
+
+  /** Events a claim takes before a waiting event: waiting ones and expired leases before it. */
+  private static long ahead(Connection c, long id, Instant dueAt, Instant now) throws SQLException {
+    long ahead =
+        count(c, WAITING_DUE_BEFORE, dueAt)
+            + countAtBeforeId(c, WAITING_DUE_AT_BEFORE_ID, dueAt, id);
+    if (!dueAt.isAfter(now)) {
+      ahead +=
+          count(c, LEASES_ENDED_BEFORE, dueAt)
+              + countAtBeforeId(c, LEASES_ENDED_AT_BEFORE_ID, dueAt, id);
+    } else {
+      // not due yet: every lease that has ended by now is taken first
+      ahead += count(c, LEASES_ENDED_AT_OR_BEFORE, now);
+    }
+    return ahead;
+  }
+
+  private static long count(Connection c, String sql, Instant at) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(sql)) {
+      Timestamps.set(q, 1, at);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static long countAtBeforeId(Connection c, String sql, Instant at, long id)
+      throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(sql)) {
+      Timestamps.set(q, 1, at);
+      q.setLong(2, id);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static EventLocation.EventStatus status(int state, boolean answered) {
+    return switch (state) {
+      case EventState.WAITING -> EventLocation.EventStatus.WAITING;
+      case EventState.LEASED ->
+          answered ? EventLocation.EventStatus.RUNNING : EventLocation.EventStatus.LEASED;
+      case EventState.DONE -> EventLocation.EventStatus.DONE;
+      case EventState.DEAD -> EventLocation.EventStatus.DEAD;
+      case EventState.PURGED -> EventLocation.EventStatus.PURGED;
+      default -> throw new IllegalStateException("unknown event state " + state);
+    };
+  }
+
+  static List<DeadLetter> deadLetters(Connection c, long afterEventId, int limit)
+      throws SQLException {
+    List<DeadLetter> page = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(DEAD_LETTERS)) {
+      q.setLong(1, afterEventId);
+      q.setInt(2, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          page.add(
+              new DeadLetter(
+                  rs.getLong(1),
+                  EventColumns.read(rs, 5),
+                  rs.getInt(2),
+                  rs.getString(3),
+                  Timestamps.get(rs, 4)));
+        }
+      }
+    }
+    return page;
+  }
+
+  static List<ReleaseRecord> releases(Connection c, Instant since, long afterReleaseId, int limit)
+      throws SQLException {
+    List<ReleaseRecord> page = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(RELEASES)) {
+      q.setLong(1, afterReleaseId);
+      Timestamps.set(q, 2, since);
+      q.setInt(3, limit);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          boolean eventKept = rs.getString(10) != null; // bucket: NOT NULL while the event exists
+          ObjectEvent event = eventKept ? EventColumns.read(rs, 10) : null;
+          page.add(
+              new ReleaseRecord(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  eventKept ? event.identity().asString() : null,
+                  eventKept ? event.bucket() : null,
+                  eventKept ? event.key() : null,
+                  rs.getInt(3),
+                  Timestamps.get(rs, 4),
+                  Timestamps.get(rs, 8),
+                  Timestamps.get(rs, 9),
+                  rs.getString(5),
+                  Timestamps.get(rs, 6),
+                  rs.getString(7)));
+        }
+      }
+    }
+    return page;
+  }
+
+  static List<Instant> startTimes(Connection c, Instant since, Instant releasedSince)
+      throws SQLException {
+    List<Instant> times = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(START_TIMES)) {
+      Timestamps.set(q, 1, releasedSince);
+      Timestamps.set(q, 2, since);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          times.add(Timestamps.get(rs, 1));
+        }
+      }
+    }
+    return times;
+  }
+}
