@@ -219,6 +219,34 @@ class GateKeeperTest {
   }
 
   @Test
+  void step_whenTheListenerThrows_keepsHoldingAndStillReportsTheLoss() {
+    List<String> heard = new ArrayList<>();
+    GateKeeper.Listener throwing =
+        new GateKeeper.Listener() {
+          @Override
+          public void acquired(GateTerm term) {
+            heard.add("acquired " + term.epoch());
+            throw new IllegalStateException("a listener with a bug");
+          }
+
+          @Override
+          public void lost(GateTerm term) {
+            heard.add("lost " + term.epoch());
+          }
+        };
+    GateKeeper a = new GateKeeper("node-a", store, time, TERM, throwing);
+
+    a.step();
+    time.advance(Duration.ofSeconds(1));
+    a.step();
+    assertThat(a.heldTerm()).isPresent();
+    a.close();
+
+    assertThat(heard).containsExactly("acquired 1", "lost 1");
+    assertThat(store.holder()).isEmpty();
+  }
+
+  @Test
   void constructor_refusesATermThatIsNotPositive() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new GateKeeper("node-a", store, time, Duration.ZERO, aHeard))
