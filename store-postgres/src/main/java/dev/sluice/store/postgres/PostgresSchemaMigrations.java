@@ -28,11 +28,11 @@ public final class PostgresSchemaMigrations {
   /** One script to apply. */
   record Script(int version, String resource) {}
 
-  /**
-   * Every script, in version order. The cluster tables (gate holder, nodes) come next, as {@code
-   * V2__cluster.sql}, added to this list with that file.
-   */
-  static final List<Script> ALL = List.of(new Script(1, "db/postgres/V1__backlog.sql"));
+  /** Every script, in version order. Append new ones; never edit one that was released. */
+  static final List<Script> ALL =
+      List.of(
+          new Script(1, "db/postgres/V1__backlog.sql"),
+          new Script(2, "db/postgres/V2__cluster.sql"));
 
   /** The advisory lock key every Sluice node takes to migrate ("sluice" in ASCII). */
   static final long LOCK_KEY = 0x736c75696365L;

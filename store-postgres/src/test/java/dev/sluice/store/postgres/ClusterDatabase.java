@@ -1,9 +1,5 @@
 package dev.sluice.store.postgres;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,9 +8,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A fresh database on a test class's embedded server with the cluster tables ({@code
- * V2__cluster.sql}, applied here as plain SQL) and a stand-in {@code events} table holding just the
- * columns the node registry reads from the backlog's table.
+ * A fresh database on a test class's embedded server, at the schema the backlog migrates to (the
+ * cluster tables included).
  */
 final class ClusterDatabase {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -26,10 +21,11 @@ final class ClusterDatabase {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(server.createDatabase(name));
     dataSource.setUser(EmbeddedPostgresServer.USER);
-    execute(dataSource, resource("/db/postgres/V2__cluster.sql"));
-    execute(
-        dataSource,
-        "CREATE TABLE events (id bigserial PRIMARY KEY, state int NOT NULL, lease_owner text)");
+    try (Connection c = dataSource.getConnection()) {
+      PostgresSchemaMigrations.migrate(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not migrate " + name, e);
+    }
     return dataSource;
   }
 
@@ -39,17 +35,6 @@ final class ClusterDatabase {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("could not run: " + sql, e);
-    }
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = ClusterDatabase.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("not on the class path: " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fenced claims: a claim commits only under the term the store records for the gate holder. The
- * gate_holder table is made here as the cluster schema defines it, with a row the test controls.
+ * gate_holder table (from the cluster schema) gets a row the test controls.
  */
 class PostgresBacklogFenceTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
@@ -54,10 +54,6 @@ class PostgresBacklogFenceTest {
   void openFenced() throws SQLException {
     options = TestDatabases.fresh(server, "fence");
     backlog = PostgresBacklog.open(options, "node-a", () -> Optional.ofNullable(held.get()));
-    sql(
-        "CREATE TABLE gate_holder (id int PRIMARY KEY CHECK (id = 1), epoch bigint NOT NULL,"
-            + " node_id text NOT NULL, until timestamptz NOT NULL,"
-            + " claims bigint NOT NULL DEFAULT 0)");
     // node-a holds epoch 7 for an hour, by the database's clock
     sql(
         "INSERT INTO gate_holder (id, epoch, node_id, until)"

@@ -3,8 +3,10 @@ package dev.sluice.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.cluster.NodeHeartbeat;
 import dev.sluice.core.cluster.NodeView;
+import dev.sluice.testkit.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -87,12 +89,16 @@ class PostgresNodeRegistryTest {
       registry.heartbeat(new NodeHeartbeat(id, "host", 1, null, NODE_CLOCK, NODE_CLOCK));
     }
     gate.acquireOrRenew("node-b", Duration.ofMinutes(5));
-    // Leased (state 1) by a and b; other states and unowned rows do not count.
-    ClusterDatabase.execute(
-        dataSource,
-        "INSERT INTO events (state, lease_owner) VALUES"
-            + " (1, 'node-a'), (1, 'node-a'), (1, 'node-a'), (1, 'node-b'),"
-            + " (0, NULL), (2, 'node-c'), (3, 'node-c'), (1, 'node-gone')");
+    // Leased by a (3) and b (1); c's two are settled, and waiting events count for nobody.
+    Instant t = Instant.parse("2026-12-02T08:00:00Z");
+    try (PostgresBacklog a = PostgresBacklog.open(dataSource, "node-a", null);
+        PostgresBacklog b = PostgresBacklog.open(dataSource, "node-b", null);
+        PostgresBacklog c = PostgresBacklog.open(dataSource, "node-c", null)) {
+      a.append(TestEvents.numbered(1, 10), t);
+      assertThat(a.claim(3, Duration.ofMinutes(5), t)).hasSize(3);
+      assertThat(b.claim(1, Duration.ofMinutes(5), t)).hasSize(1);
+      c.settle(c.claim(2, Duration.ofMinutes(5), t).stream().map(Settlement::done).toList(), t);
+    }
 
     assertThat(registry.nodes(FORGET_AFTER))
         .extracting(NodeView::nodeId, NodeView::holdsGate, NodeView::leased)
