@@ -343,9 +343,40 @@
     if (state.lastPollAt) {
       el("updated").textContent = "updated " + clock(state.lastPollAt);
     }
+    renderNodesTable();
     renderReleasesTable();
     renderDeadTable();
     renderCharts();
+  }
+
+  // Several nodes on one store: each node's heartbeat and leases, and which one holds the gate
+  // (the only one releasing). Hidden on a single node.
+  function renderNodesTable() {
+    const c = state.status && state.status.cluster;
+    el("nodes-card").hidden = !c;
+    if (!c) {
+      return;
+    }
+    el("nodes-caption").textContent =
+      "(this is " + c.node + "; " + (c.holder ? "gate held by " + c.holder.node + ", epoch " + c.holder.epoch : "no node holds the gate") + ")";
+    const rows = c.nodes.map((n) => [n.node, n.host, n.pid, n.http, Math.round(n.heartbeatAgeSeconds), n.holdsGate, n.leased]);
+    if (!changed("nodes", rows)) {
+      return;
+    }
+    const body = document.querySelector("#nodes tbody");
+    body.replaceChildren();
+    for (const n of c.nodes) {
+      const row = document.createElement("tr");
+      row.dataset.node = n.node;
+      cell(row, n.node + (n.node === c.node ? " (this)" : ""));
+      cell(row, n.host);
+      cell(row, n.pid);
+      cell(row, n.http || "");
+      cell(row, Math.round(n.heartbeatAgeSeconds) + " s ago");
+      cell(row, n.holdsGate ? "holds the gate" : "", n.holdsGate ? "outcome-completed" : "");
+      cell(row, n.leased);
+      body.appendChild(row);
+    }
   }
 
   function renderBanner() {

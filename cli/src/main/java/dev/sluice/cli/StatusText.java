@@ -49,6 +49,7 @@ final class StatusText {
               s.path("oldestWaiting").asText(),
               s.path("oldestWaitingSeconds").asDouble()));
     }
+    cluster(s.path("cluster"), b);
     b.append(String.format("limits       %s%n", LimitsText.render(s.path("limits"))));
     JsonNode f = s.path("forecast");
     if (f.isObject()) {
@@ -98,6 +99,40 @@ final class StatusText {
    * A line only when the backlog cannot write (a full disk): what failed and since when. Nothing
    * while it writes, so the usual screen stays as it was.
    */
+  /**
+   * Several nodes on one store: who holds the gate (the only node releasing), then a line per node
+   * with its heartbeat's age and how many events are leased to it.
+   */
+  static void cluster(JsonNode c, StringBuilder b) {
+    if (!c.isObject()) {
+      return;
+    }
+    JsonNode holder = c.path("holder");
+    String held =
+        holder.isObject()
+            ? "gate held by "
+                + holder.path("node").asText()
+                + " (epoch "
+                + holder.path("epoch").asLong()
+                + ")"
+            : "gate held by no node";
+    JsonNode nodes = c.path("nodes");
+    b.append(
+        String.format(
+            "nodes        %d, this one %s; %s%n", nodes.size(), c.path("node").asText(), held));
+    for (JsonNode n : nodes) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s %-24s heartbeat %5.1fs ago  leased %6d%s%n",
+              n.path("node").asText(),
+              n.path("host").asText() + " pid " + n.path("pid").asLong(),
+              n.path("heartbeatAgeSeconds").asDouble(),
+              n.path("leased").asLong(),
+              n.path("holdsGate").asBoolean() ? "  holds the gate" : ""));
+    }
+  }
+
   static java.util.Optional<String> store(JsonNode store) {
     if (!store.isObject() || store.path("writable").asBoolean(true)) {
       return java.util.Optional.empty();

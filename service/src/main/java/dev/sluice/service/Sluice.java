@@ -6,6 +6,7 @@ import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.EventIntake;
+import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.service.metrics.SluiceMetrics;
 
 /**
@@ -17,6 +18,7 @@ import dev.sluice.service.metrics.SluiceMetrics;
  * @param target what jobs start
  * @param time the time source every part shares
  * @param metrics every meter, fed by the dispatcher and the intake
+ * @param cluster this node among the nodes sharing the store, or null on one node (SQLite)
  */
 public record Sluice(
     Backlog backlog,
@@ -24,7 +26,8 @@ public record Sluice(
     EventIntake intake,
     Target target,
     TimeSource time,
-    SluiceMetrics metrics) {
+    SluiceMetrics metrics,
+    ClusterNode cluster) {
 
   public Limits limits() {
     return dispatcher.limits();

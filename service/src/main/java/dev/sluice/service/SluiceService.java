@@ -3,7 +3,10 @@ package dev.sluice.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
+import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.Pruner;
+import dev.sluice.core.cluster.GateFence;
+import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.WorkerPool;
@@ -16,12 +19,17 @@ import dev.sluice.intake.NotificationParser;
 import dev.sluice.intake.SourceOptions;
 import dev.sluice.s3endpoint.EmbeddedS3Config;
 import dev.sluice.s3endpoint.EmbeddedS3Endpoint;
+import dev.sluice.service.cluster.ClusterNode;
+import dev.sluice.service.config.PostgresStoreConfig;
 import dev.sluice.service.config.ProtectedMode;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.control.Operator;
 import dev.sluice.service.http.HttpApi;
 import dev.sluice.service.metrics.SluiceMetrics;
 import dev.sluice.sources.sqs.SqsSource;
+import dev.sluice.store.postgres.PostgresBacklog;
+import dev.sluice.store.postgres.PostgresGateHolderStore;
+import dev.sluice.store.postgres.PostgresNodeRegistry;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,9 +43,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code sluice serve} as an object: the SQLite backlog, the gate and dispatcher, the target, the
@@ -105,12 +115,45 @@ public final class SluiceService implements AutoCloseable {
       Files.createDirectories(config.dataDir());
       closeInOrder.add(lockDataDir(config.dataDir()));
 
-      SqliteBacklog backlog =
-          SqliteBacklog.open(config.backlogFile(), config.store().sqliteOptions());
-      closeInOrder.add(0, backlog);
-      // One process owns this data dir (the lock above): any lease in the file belongs to a
-      // process that died, and its jobs' outcomes are unknown. Release them again.
-      backlog.abandonLeases(time.now());
+      Backlog backlog;
+      ControlStore controlStore;
+      ClusterNode cluster = null;
+      if (config.store().shared()) {
+        PostgresStoreConfig pg = config.store().postgres();
+        String nodeId = pg.nodeId() != null ? pg.nodeId() : defaultNodeId(config.dataDir());
+        // The backlog's claims check the gate keeper's term; the keeper keeps it in the same
+        // database, reached through the backlog's connections, so it is made just after.
+        AtomicReference<GateFence> fence = new AtomicReference<>();
+        PostgresBacklog shared =
+            PostgresBacklog.open(
+                pg.options(),
+                nodeId,
+                () -> fence.get() == null ? Optional.empty() : fence.get().heldTerm());
+        closeInOrder.add(0, shared);
+        cluster =
+            new ClusterNode(
+                nodeId,
+                pg.gateTerm(),
+                new PostgresGateHolderStore(shared.dataSource()),
+                new PostgresNodeRegistry(shared.dataSource()),
+                time);
+        fence.set(cluster.fence());
+        closeInOrder.add(0, cluster);
+        // A node that starts again under its id finds its own leases abandoned; the other nodes'
+        // leases are theirs until they expire.
+        shared.abandonLeases(time.now());
+        backlog = shared;
+        controlStore = shared.controlStore();
+      } else {
+        SqliteBacklog file =
+            SqliteBacklog.open(config.backlogFile(), config.store().sqliteOptions());
+        closeInOrder.add(0, file);
+        // One process owns this data dir (the lock above): any lease in the file belongs to a
+        // process that died, and its jobs' outcomes are unknown. Release them again.
+        file.abandonLeases(time.now());
+        backlog = file;
+        controlStore = file.controlStore();
+      }
 
       Target target =
           options.target() != null
@@ -124,6 +167,9 @@ public final class SluiceService implements AutoCloseable {
           new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
+      if (cluster != null) {
+        cluster.attach(dispatcher, controlStore, this::apiAddressIfServing);
+      }
       SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
       dispatcher.addObserver(metrics);
 
@@ -150,8 +196,8 @@ public final class SluiceService implements AutoCloseable {
               time,
               dispatcher::wake,
               metrics);
-      this.sluice = new Sluice(backlog, dispatcher, intake, target, time, metrics);
-      this.operator = new Operator(sluice, backlog.controlStore());
+      this.sluice = new Sluice(backlog, dispatcher, intake, target, time, metrics, cluster);
+      this.operator = new Operator(sluice, controlStore);
       // A pause an operator left in force outlives the restart; the demo's own pause is not
       // recorded, since no operator asked for it.
       this.restoredPaused = operator.restore();
@@ -207,6 +253,9 @@ public final class SluiceService implements AutoCloseable {
       this.api = HttpApi.start(operator, new ObjectMapper(), config.http(), config.webhookAuth());
       closeInOrder.add(0, api);
       dispatcher.start();
+      if (cluster != null) {
+        cluster.start();
+      }
       pruner.start();
     } catch (IOException e) {
       close();
@@ -214,6 +263,38 @@ public final class SluiceService implements AutoCloseable {
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * A node id that stays the same across restarts of one node: the host name and a short digest of
+   * the data directory (each node has its own, locked while it runs).
+   */
+  static String defaultNodeId(Path dataDir) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "node";
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+    if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) {
+      host = "node" + host;
+    }
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  dataDir
+                      .toAbsolutePath()
+                      .normalize()
+                      .toString()
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String tag = java.util.HexFormat.of().formatHex(digest, 0, 4);
+      String head = host.length() > 80 ? host.substring(0, 80) : host;
+      return head + "-" + tag;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
@@ -314,6 +395,11 @@ public final class SluiceService implements AutoCloseable {
 
   public SluiceConfig config() {
     return config;
+  }
+
+  /** The API's address once it serves, for the node's heartbeat; null before. */
+  private String apiAddressIfServing() {
+    return api == null ? null : apiUrl().toString();
   }
 
   public URI apiUrl() {

@@ -9,7 +9,7 @@ import java.time.Duration;
  * stack trace, then at most one line per {@code quiet} with the count, and one line when the step
  * succeeds again. Used by one thread at a time.
  */
-final class RepeatedFailureLog {
+public final class RepeatedFailureLog {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
   private final String step;
@@ -18,13 +18,13 @@ final class RepeatedFailureLog {
   private long failures;
   private long lastLoggedNanos;
 
-  RepeatedFailureLog(String step, TimeSource time, Duration quiet) {
+  public RepeatedFailureLog(String step, TimeSource time, Duration quiet) {
     this.step = step;
     this.time = time;
     this.quietNanos = quiet.toNanos();
   }
 
-  void failed(RuntimeException e) {
+  public void failed(RuntimeException e) {
     long now = time.nanoTime();
     failures++;
     if (failures == 1) {
@@ -39,7 +39,7 @@ final class RepeatedFailureLog {
     }
   }
 
-  void succeeded() {
+  public void succeeded() {
     if (failures > 0) {
       LOG.log(
           System.Logger.Level.INFO,

@@ -6,6 +6,7 @@ import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
+import dev.sluice.store.postgres.PostgresOptions;
 import dev.sluice.store.sqlite.SqliteOptions;
 import dev.sluice.targets.HttpTarget;
 import dev.sluice.targets.aws.AwsClientSettings;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -391,12 +393,42 @@ final class ConfigReader {
     }
   }
 
+  /** Which backlog {@code store.backlog} names. */
+  enum BacklogKind {
+    SQLITE,
+    POSTGRES
+  }
+
   private static StoreConfig store(YamlSection s) {
-    s.allowOnly("synchronous", "max-size");
+    s.allowOnly("backlog", "synchronous", "max-size", "postgres");
+    BacklogKind kind = s.choice("backlog", BacklogKind.class, BacklogKind.SQLITE);
     SqliteOptions.Synchronous synchronous =
         s.choice(
             "synchronous", SqliteOptions.Synchronous.class, StoreConfig.defaults().synchronous());
     long maxSize = s.byteSize("max-size", StoreConfig.NO_MAX_SIZE);
-    return s.build(() -> new StoreConfig(synchronous, maxSize));
+    Optional<YamlSection> pg = s.section("postgres");
+    if (kind == BacklogKind.POSTGRES && pg.isEmpty()) {
+      throw s.error("postgres", "required when store.backlog is postgres (at least its url)");
+    }
+    if (kind == BacklogKind.SQLITE && pg.isPresent()) {
+      throw s.error("postgres", "set, but store.backlog is sqlite: set store.backlog: postgres");
+    }
+    PostgresStoreConfig postgres = pg.map(ConfigReader::postgres).orElse(null);
+    return s.build(() -> new StoreConfig(synchronous, maxSize, postgres));
+  }
+
+  private static PostgresStoreConfig postgres(YamlSection p) {
+    p.allowOnly("url", "user", "password", "pool-size", "connect-timeout", "node-id", "gate-term");
+    String url = p.string("url", null);
+    String user = p.string("user", "postgres");
+    String password = p.string("password", null);
+    int poolSize = p.integer("pool-size", PostgresOptions.DEFAULT_POOL_SIZE);
+    Duration connectTimeout =
+        p.duration("connect-timeout", PostgresOptions.DEFAULT_CONNECT_TIMEOUT);
+    String nodeId = p.string("node-id", null);
+    Duration gateTerm = p.duration("gate-term", PostgresStoreConfig.DEFAULT_GATE_TERM);
+    PostgresOptions options =
+        p.build(() -> new PostgresOptions(url, user, password, poolSize, connectTimeout));
+    return p.build(() -> new PostgresStoreConfig(options, nodeId, gateTerm));
   }
 }

@@ -177,7 +177,13 @@ public record SluiceConfig(
   /** This configuration with another store section. */
   public SluiceConfig withStore(StoreConfig s) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, s, sources);
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, s, sources, retention);
+  }
+
+  /** This configuration with other limits. */
+  public SluiceConfig withLimits(Limits l) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, l, retry, dispatcher, target, store, sources, retention);
   }
 
   /** The SQS source ({@code sources.sqs}). */

@@ -4,17 +4,20 @@ import dev.sluice.store.sqlite.SqliteOptions;
 import java.util.Objects;
 
 /**
- * The {@code store:} section: which of the SQLite backlog's {@link SqliteOptions} the file sets.
- * The values are the store's own types, so their meaning and defaults are defined once, there;
- * options the file does not expose keep the store's defaults.
+ * The {@code store:} section: which backlog ({@code backlog: sqlite}, the default, one node; or
+ * {@code postgres}, shared by several nodes), and its settings. The values are the stores' own
+ * types, so their meaning and defaults are defined once, there; options the file does not expose
+ * keep the store's defaults.
  *
  * @param synchronous {@code full} survives power loss (the contract: accepted means durable);
  *     {@code normal} in WAL mode survives a process crash but may lose the last commits on power
- *     loss
+ *     loss (SQLite only)
  * @param maxSize the most bytes the backlog file may hold ({@code store.max-size}), 0 for no cap
- *     but the disk's free space; beyond it intake answers 503 as on a full disk
+ *     but the disk's free space; beyond it intake answers 503 as on a full disk (SQLite only)
+ * @param postgres the shared Postgres backlog, or null for the SQLite backlog
  */
-public record StoreConfig(SqliteOptions.Synchronous synchronous, long maxSize) {
+public record StoreConfig(
+    SqliteOptions.Synchronous synchronous, long maxSize, PostgresStoreConfig postgres) {
 
   /** No cap on the backlog file's size. */
   public static final long NO_MAX_SIZE = 0;
@@ -26,9 +29,25 @@ public record StoreConfig(SqliteOptions.Synchronous synchronous, long maxSize) {
     }
   }
 
-  /** A store with no size cap. */
+  /** The SQLite backlog. */
+  public StoreConfig(SqliteOptions.Synchronous synchronous, long maxSize) {
+    this(synchronous, maxSize, null);
+  }
+
+  /** The SQLite backlog with no size cap. */
   public StoreConfig(SqliteOptions.Synchronous synchronous) {
     this(synchronous, NO_MAX_SIZE);
+  }
+
+  /** The shared Postgres backlog. */
+  public static StoreConfig postgres(PostgresStoreConfig postgres) {
+    return new StoreConfig(
+        defaults().synchronous(), NO_MAX_SIZE, Objects.requireNonNull(postgres, "postgres"));
+  }
+
+  /** Whether the backlog is shared by several nodes (Postgres). */
+  public boolean shared() {
+    return postgres != null;
   }
 
   /** The store's own defaults. */
@@ -42,6 +61,6 @@ public record StoreConfig(SqliteOptions.Synchronous synchronous, long maxSize) {
   }
 
   public StoreConfig withMaxSize(long maxSize) {
-    return new StoreConfig(synchronous, maxSize);
+    return new StoreConfig(synchronous, maxSize, postgres);
   }
 }

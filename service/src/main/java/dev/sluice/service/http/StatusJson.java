@@ -1,17 +1,22 @@
 package dev.sluice.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.WriteStatus;
+import dev.sluice.core.cluster.GateTerm;
+import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.dispatch.DispatcherStats;
 import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.forecast.FlowReading;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** The body of {@code GET /v1/status}: what an operator needs to see at a glance. */
 final class StatusJson {
@@ -55,6 +60,9 @@ final class StatusJson {
     // past a change to know the dispatcher has had its chance to act on it.
     since.put("releaseSteps", sluice.dispatcher().releasePasses());
     o.set("store", store(sluice.backlog().writeStatus(), json));
+    if (sluice.cluster() != null) {
+      o.set("cluster", cluster(sluice.cluster(), sluice.dispatcher().holdsGate(), now, json));
+    }
     ObjectNode dropped = o.putObject("dropped");
     sluice.intake().droppedCounts().byLabel().forEach(dropped::put);
     return o;
@@ -69,6 +77,41 @@ final class StatusJson {
     o.put("lastFailureAt", w.lastFailureAt() == null ? null : w.lastFailureAt().toString());
     o.put("failingSince", w.failingSince() == null ? null : w.failingSince().toString());
     o.put("failedWrites", w.failedWrites());
+    return o;
+  }
+
+  /**
+   * The nodes sharing the store: which one holds the gate (the only one releasing), each one's
+   * heartbeat, and how many events are leased to each.
+   */
+  private static ObjectNode cluster(
+      ClusterNode node, boolean releasing, Instant now, ObjectMapper json) {
+    ObjectNode o = json.createObjectNode();
+    o.put("node", node.nodeId());
+    o.put("holdsGate", node.heldTerm().isPresent());
+    o.put("releasing", releasing);
+    Optional<GateTerm> holder = node.holder();
+    if (holder.isPresent()) {
+      ObjectNode h = o.putObject("holder");
+      h.put("node", holder.get().nodeId());
+      h.put("epoch", holder.get().epoch());
+      h.put("until", holder.get().until().toString());
+    } else {
+      o.putNull("holder");
+    }
+    ArrayNode nodes = o.putArray("nodes");
+    for (NodeView v : node.nodes()) {
+      ObjectNode n = nodes.addObject();
+      n.put("node", v.nodeId());
+      n.put("host", v.host());
+      n.put("pid", v.pid());
+      n.put("http", v.httpAddress());
+      n.put("startedAt", v.startedAt().toString());
+      n.put("heartbeatAt", v.heartbeatAt().toString());
+      n.put("heartbeatAgeSeconds", Math.max(0.0, seconds(Duration.between(v.heartbeatAt(), now))));
+      n.put("holdsGate", v.holdsGate());
+      n.put("leased", v.leased());
+    }
     return o;
   }
 

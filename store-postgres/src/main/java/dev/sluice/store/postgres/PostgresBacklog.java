@@ -269,6 +269,14 @@ public final class PostgresBacklog implements Backlog {
   }
 
   /** This node's id, the owner of the leases its claims take. */
+  /**
+   * The connections this backlog uses; the gate holder store and the node registry of the same node
+   * share them.
+   */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
   public String nodeId() {
     return nodeId;
   }

@@ -5,16 +5,15 @@ import java.util.Objects;
 
 /**
  * Where the shared Postgres backlog lives and how it is reached. Validated at construction: a
- * message names the config key that is wrong ({@code backlog.postgres.url}, ...) and why.
+ * message starts with the config key that is wrong, relative to its section ({@code store.postgres}
+ * in the config file), and says why.
  *
- * @param jdbcUrl {@code jdbc:postgresql://host:port/database} (config key {@code
- *     backlog.postgres.url})
- * @param user the database user ({@code backlog.postgres.user})
- * @param password the user's password, or null when the server needs none ({@code
- *     backlog.postgres.password})
- * @param poolSize most connections this node holds ({@code backlog.postgres.pool-size})
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/database} (key {@code url})
+ * @param user the database user ({@code user})
+ * @param password the user's password, or null when the server needs none ({@code password})
+ * @param poolSize most connections this node holds ({@code pool-size})
  * @param connectTimeout how long a call waits for a connection, new or from the pool, before the
- *     backlog counts as unavailable ({@code backlog.postgres.connect-timeout})
+ *     backlog counts as unavailable ({@code connect-timeout})
  */
 public record PostgresOptions(
     String jdbcUrl, String user, String password, int poolSize, Duration connectTimeout) {
@@ -33,26 +32,22 @@ public record PostgresOptions(
 
   public PostgresOptions {
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
-      throw new IllegalArgumentException("backlog.postgres.url is required, got none");
+      throw new IllegalArgumentException("url is required, got none");
     }
     if (!jdbcUrl.startsWith(URL_PREFIX)) {
-      throw new IllegalArgumentException(
-          "backlog.postgres.url must start with " + URL_PREFIX + ", got " + jdbcUrl);
+      throw new IllegalArgumentException("url must start with " + URL_PREFIX + ", got " + jdbcUrl);
     }
     if (user == null || user.isBlank()) {
-      throw new IllegalArgumentException("backlog.postgres.user is required, got none");
+      throw new IllegalArgumentException("user is required, got none");
     }
     if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
       throw new IllegalArgumentException(
-          "backlog.postgres.pool-size must be between 1 and "
-              + MAX_POOL_SIZE
-              + ", got "
-              + poolSize);
+          "pool-size must be between 1 and " + MAX_POOL_SIZE + ", got " + poolSize);
     }
-    Objects.requireNonNull(connectTimeout, "backlog.postgres.connect-timeout");
+    Objects.requireNonNull(connectTimeout, "connect-timeout");
     if (connectTimeout.compareTo(MIN_CONNECT_TIMEOUT) < 0) {
       throw new IllegalArgumentException(
-          "backlog.postgres.connect-timeout must be at least "
+          "connect-timeout must be at least "
               + MIN_CONNECT_TIMEOUT.toMillis()
               + " ms, got "
               + connectTimeout);

@@ -20,29 +20,28 @@ class PostgresOptionsTest {
   @Test
   void new_whenUrlMissingOrNotPostgres_namesTheKey() {
     assertThatThrownBy(() -> PostgresOptions.of(" ", "sluice", null))
-        .hasMessage("backlog.postgres.url is required, got none");
+        .hasMessage("url is required, got none");
     assertThatThrownBy(() -> PostgresOptions.of("jdbc:sqlite:/tmp/x.db", "sluice", null))
-        .hasMessage(
-            "backlog.postgres.url must start with jdbc:postgresql:, got jdbc:sqlite:/tmp/x.db");
+        .hasMessage("url must start with jdbc:postgresql:, got jdbc:sqlite:/tmp/x.db");
   }
 
   @Test
   void new_whenUserMissing_namesTheKey() {
     assertThatThrownBy(() -> PostgresOptions.of(URL, null, null))
-        .hasMessage("backlog.postgres.user is required, got none");
+        .hasMessage("user is required, got none");
   }
 
   @Test
   void new_whenPoolSizeOutOfRange_namesTheKeyAndTheValue() {
     assertThatThrownBy(() -> PostgresOptions.of(URL, "sluice", null).withPoolSize(0))
-        .hasMessage("backlog.postgres.pool-size must be between 1 and 1000, got 0");
+        .hasMessage("pool-size must be between 1 and 1000, got 0");
   }
 
   @Test
   void new_whenConnectTimeoutTooShort_namesTheKeyAndTheValue() {
     assertThatThrownBy(
             () -> PostgresOptions.of(URL, "sluice", null).withConnectTimeout(Duration.ofMillis(10)))
-        .hasMessage("backlog.postgres.connect-timeout must be at least 250 ms, got PT0.01S");
+        .hasMessage("connect-timeout must be at least 250 ms, got PT0.01S");
   }
 
   @Test

@@ -1,0 +1,169 @@
+package dev.sluice.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Job;
+import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.gate.Limits;
+import dev.sluice.service.config.PostgresStoreConfig;
+import dev.sluice.service.config.StoreConfig;
+import dev.sluice.store.postgres.EmbeddedPostgresServer;
+import dev.sluice.store.postgres.PostgresOptions;
+import dev.sluice.testkit.RecordingTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real services on one embedded Postgres, as two nodes: one limit for both, every event
+ * released once whichever node took it in, and the gate passing to the other node when its holder
+ * stops.
+ */
+class ClusterServeTest {
+  private static final Duration TERM = Duration.ofSeconds(2);
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgresServer postgres;
+
+  @TempDir Path dir;
+  private final List<RunningSluice> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void startPostgres() {
+    postgres = EmbeddedPostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    postgres.close();
+  }
+
+  @AfterEach
+  void stopNodes() {
+    for (RunningSluice n : nodes) {
+      n.close();
+    }
+  }
+
+  private String freshDatabase() {
+    return postgres.createDatabase("cluster_serve_" + DATABASES.incrementAndGet());
+  }
+
+  private RunningSluice node(String id, String url, RecordingTarget target, Limits limits) {
+    PostgresStoreConfig shared =
+        new PostgresStoreConfig(
+            PostgresOptions.of(url, EmbeddedPostgresServer.USER, null), id, TERM);
+    RunningSluice node =
+        RunningSluice.startWith(
+            dir.resolve(id),
+            target,
+            c -> c.withLimits(limits).withStore(StoreConfig.postgres(shared)));
+    nodes.add(node);
+    return node;
+  }
+
+  private static String holder(RunningSluice node) {
+    JsonNode holder = node.status().path("cluster").path("holder");
+    return holder.isObject() ? holder.path("node").asText() : null;
+  }
+
+  private static void post(RunningSluice node, String prefix, int count) {
+    node.api.post("/v1/events", Notifications.forKeys(Notifications.keys(prefix, 0, count))).ok();
+  }
+
+  /** Most jobs that reached the target within any interval shorter than {@code window}. */
+  private static int mostInAnyWindow(List<ReleaseRecord> log, Duration window) {
+    List<Instant> reached =
+        log.stream().map(ReleaseRecord::reachedAt).filter(t -> t != null).sorted().toList();
+    int most = 0;
+    int from = 0;
+    for (int to = 0; to < reached.size(); to++) {
+      while (!Duration.between(reached.get(from), reached.get(to)).minus(window).isNegative()) {
+        from++;
+      }
+      most = Math.max(most, to - from + 1);
+    }
+    return most;
+  }
+
+  private static List<ReleaseRecord> releaseLog(RunningSluice node) {
+    return node.service.sluice().backlog().releases(Instant.EPOCH, 0, 100_000);
+  }
+
+  private static Set<String> keys(RecordingTarget... targets) {
+    Set<String> keys = new HashSet<>();
+    for (RecordingTarget t : targets) {
+      for (Job j : t.jobs()) {
+        assertThat(keys.add(j.event().key())).as("released once: " + j.event().key()).isTrue();
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void twoNodes_oneWindowLimitForBoth_releaseEveryEventOnceWhicheverNodeTookItIn() {
+    String url = freshDatabase();
+    Limits limits = Limits.window(10, Duration.ofSeconds(1));
+    RecordingTarget ta = RecordingTarget.completing();
+    RecordingTarget tb = RecordingTarget.completing();
+    RunningSluice a = node("node-a", url, ta, limits);
+    RunningSluice b = node("node-b", url, tb, limits);
+    await().atMost(Duration.ofSeconds(30)).until(() -> holder(a) != null);
+
+    post(a, "from-a/", 30);
+    post(b, "from-b/", 30);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> ta.count() + tb.count() >= 60);
+    assertThat(keys(ta, tb)).hasSize(60);
+    // One node holds the gate and releases; the other took events in and released none.
+    String releasing = holder(a);
+    assertThat(releasing).isEqualTo(holder(b));
+    assertThat(releasing.equals("node-a") ? tb.count() : ta.count()).isZero();
+    List<ReleaseRecord> log = releaseLog(b);
+    assertThat(log).hasSize(60);
+    assertThat(mostInAnyWindow(log, Duration.ofSeconds(1))).isLessThanOrEqualTo(10);
+
+    JsonNode cluster = b.status().path("cluster");
+    assertThat(cluster.path("node").asText()).isEqualTo("node-b");
+    assertThat(Stream.of(cluster.path("nodes").get(0), cluster.path("nodes").get(1)))
+        .extracting(n -> n.path("node").asText(), n -> n.path("holdsGate").asBoolean())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("node-a", releasing.equals("node-a")),
+            org.assertj.core.groups.Tuple.tuple("node-b", releasing.equals("node-b")));
+  }
+
+  @Test
+  void holderStops_theOtherNodeTakesTheGateOver_andReleasesTheRestUnderTheSameLimit() {
+    String url = freshDatabase();
+    Limits limits = Limits.window(5, Duration.ofSeconds(1));
+    RecordingTarget ta = RecordingTarget.completing();
+    RecordingTarget tb = RecordingTarget.completing();
+    RunningSluice a = node("node-a", url, ta, limits);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "node-a".equals(holder(a)));
+    RunningSluice b = node("node-b", url, tb, limits);
+
+    post(b, "burst/", 40);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ta.count() >= 10);
+    a.close();
+    nodes.remove(a);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> ta.count() + tb.count() >= 40);
+    assertThat(holder(b)).isEqualTo("node-b");
+    assertThat(tb.count()).isPositive();
+    assertThat(keys(ta, tb)).hasSize(40);
+    List<ReleaseRecord> log = releaseLog(b);
+    assertThat(mostInAnyWindow(log, Duration.ofSeconds(1))).isLessThanOrEqualTo(5);
+  }
+}
