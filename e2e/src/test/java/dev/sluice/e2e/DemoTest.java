@@ -60,6 +60,28 @@ class DemoTest {
   }
 
   @Test
+  void demo_withThreeNodes_releasesTheSameLineForAllNodesTogether() {
+    Run run = demo("--nodes", "3");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.lastLine()).isEqualTo("released per window: 50 50 15");
+    assertThat(run.lines()).contains("reached the target per window: 50 50 15");
+    assertThat(run.lines())
+        .filteredOn(l -> l.startsWith("  read s3://data/data/part-"))
+        .hasSize(115);
+    // One line per node; their releases add up to the burst, all by the node holding the gate.
+    List<String> perNode =
+        run.lines().stream().filter(l -> l.matches("  node-\\d +released .*")).toList();
+    assertThat(perNode).hasSize(3);
+    int total = 0;
+    for (String line : perNode) {
+      total += Integer.parseInt(line.replaceAll("^  node-\\d +released +(\\d+) .*$", "$1"));
+    }
+    assertThat(total).isEqualTo(115);
+    assertThat(perNode).filteredOn(l -> l.contains("holds the gate")).hasSize(1);
+  }
+
+  @Test
   void demo_withBadDuration_failsWithOneLine() {
     PrintStream savedErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();

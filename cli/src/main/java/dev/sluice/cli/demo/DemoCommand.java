@@ -9,10 +9,13 @@ import dev.sluice.service.SluiceService;
 import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.DurationText;
 import dev.sluice.service.config.HttpConfig;
+import dev.sluice.service.config.PostgresStoreConfig;
 import dev.sluice.service.config.S3EndpointConfig;
 import dev.sluice.service.config.SluiceConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.TargetConfig;
+import dev.sluice.store.postgres.EmbeddedPostgresServer;
+import dev.sluice.store.postgres.PostgresOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -41,6 +44,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code sluice demo}: the reference architecture's scenario on one machine. A burst of objects is
  * uploaded to the embedded S3 endpoint with the AWS SDK; each becomes an event in the SQLite
  * backlog; the gate releases them to a target that reads each object back, at most N per window.
+ * With {@code --nodes N}, N services share a backlog in an embedded PostgreSQL, and the limit holds
+ * for all of them together.
  */
 @Command(
     name = "demo",
@@ -80,12 +85,35 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the demo's data folder instead of deleting it.")
   boolean keep;
 
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      description =
+          "Nodes sharing one backlog (default ${DEFAULT-VALUE}). Above 1, an embedded PostgreSQL"
+              + " holds the backlog and N services run on it: one limit for all, the total per"
+              + " window the same.")
+  int nodes = 1;
+
+  /** More nodes than this would only share the same two cores. */
+  static final int MAX_NODES = 9;
+
+  /**
+   * The services' own log (which node took the gate, and gave it up at the end) would interleave
+   * with the demo's table, which says the same per node; held here because the logging system keeps
+   * its loggers only weakly.
+   */
+  private static final java.util.logging.Logger SERVICE_LOG =
+      java.util.logging.Logger.getLogger("dev.sluice");
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
     if (objects < 1) {
       throw new ConfigException("--objects: must be >= 1, got " + objects);
+    }
+    if (nodes < 1 || nodes > MAX_NODES) {
+      throw new ConfigException("--nodes: must be between 1 and " + MAX_NODES + ", got " + nodes);
     }
     Duration window;
     try {
@@ -106,61 +134,143 @@ public final class DemoCommand implements Callable<Integer> {
     // slots) answers at its own pace: enough workers that every object can be in flight at once,
     // so a slow backend never holds back a release the limit allows.
     int workers = Math.max(64, Math.min(objects, MAX_WORKERS));
-    SluiceConfig config =
-        new SluiceConfig(
-            dir,
-            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
-            new S3EndpointConfig(true, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
-            limits,
-            RetryPolicy.defaults(),
-            DispatcherConfig.defaults().withWorkers(workers),
-            TargetConfig.log(),
-            StoreConfig.defaults());
-    ReadBackTarget target =
-        new ReadBackTarget(reader::get, out, objects <= 200, ReadBackTarget.DEFAULT_SLOTS);
-    try (SluiceService service =
-            SluiceService.start(
-                config, SluiceService.Options.defaults().withTarget(target).paused(!live));
-        S3Client s3 = DemoS3.client(service.s3Endpoint());
-        S3Client readClient = DemoS3.client(service.s3Endpoint())) {
-      reader.set(readClient);
-      out.printf("sluice demo%n");
-      out.printf("  embedded S3 endpoint  %s (bucket %s)%n", service.s3Endpoint(), BUCKET);
-      out.printf("  backlog               %s%n", config.backlogFile());
-      out.printf("  HTTP API              %s%n", service.apiUrl());
-      out.printf(
-          "  limit                 %d per %s (sliding window)%n",
-          limit, DurationText.format(window));
-      out.printf("  target                %s%n%n", target.describe());
-
-      Instant uploadStart = Instant.now();
-      upload(s3);
-      out.printf(
-          "uploaded %d objects to s3://%s/data/ in %.2fs%s%n",
-          objects,
-          BUCKET,
-          Duration.between(uploadStart, Instant.now()).toMillis() / 1000.0,
-          live ? "" : "; opening the gate");
-      service.sluice().dispatcher().resume();
-
-      watch(service);
-      List<ReleaseRecord> log = releaseLog(service);
-      List<Integer> released = WindowCounts.of(times(log, ReleaseRecord::releasedAt), window);
-      List<Integer> reached = WindowCounts.of(times(log, ReleaseRecord::reachedAt), window);
-      report(released, reached, window);
-      int dead = (int) service.sluice().backlog().stats(service.sluice().time().now()).dead();
-      if (dead > 0) {
-        out.printf("%d objects ended as dead letters%n", dead);
+    List<SluiceService> services = new ArrayList<>();
+    EmbeddedPostgresServer postgres = null;
+    try {
+      String databaseUrl = null;
+      if (nodes > 1) {
+        SERVICE_LOG.setLevel(java.util.logging.Level.WARNING);
+        postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+        databaseUrl = postgres.createDatabase("sluice_demo");
       }
-      out.println("reached the target per window: " + joined(reached));
-      out.println("released per window: " + joined(released));
-      return dead == 0 ? 0 : 1;
+      for (int n = 1; n <= nodes; n++) {
+        SluiceConfig config = nodeConfig(dir, n, limits, workers, databaseUrl);
+        ReadBackTarget target =
+            new ReadBackTarget(reader::get, out, objects <= 200, ReadBackTarget.DEFAULT_SLOTS);
+        services.add(
+            SluiceService.start(
+                config, SluiceService.Options.defaults().withTarget(target).paused(!live)));
+      }
+      SluiceService first = services.get(0);
+      try (S3Client s3 = DemoS3.client(first.s3Endpoint());
+          S3Client readClient = DemoS3.client(first.s3Endpoint())) {
+        reader.set(readClient);
+        out.printf("sluice demo%n");
+        out.printf("  embedded S3 endpoint  %s (bucket %s)%n", first.s3Endpoint(), BUCKET);
+        if (nodes == 1) {
+          out.printf("  backlog               %s%n", dir.resolve("node-1").resolve("backlog.db"));
+          out.printf("  HTTP API              %s%n", first.apiUrl());
+        } else {
+          out.printf(
+              "  backlog               embedded PostgreSQL on 127.0.0.1:%d, shared by %d nodes%n",
+              postgres.port(), nodes);
+          for (SluiceService node : services) {
+            out.printf(
+                "  node %-16s  HTTP API %s%n", node.sluice().cluster().nodeId(), node.apiUrl());
+          }
+        }
+        out.printf(
+            "  limit                 %d per %s (sliding window%s)%n",
+            limit, DurationText.format(window), nodes > 1 ? ", for all nodes together" : "");
+        out.printf("  target                %s%n%n", first.sluice().target().describe());
+        if (nodes > 1) {
+          awaitGateHolder(first);
+        }
+
+        Instant uploadStart = Instant.now();
+        upload(s3);
+        out.printf(
+            "uploaded %d objects to s3://%s/data/ in %.2fs%s%n",
+            objects,
+            BUCKET,
+            Duration.between(uploadStart, Instant.now()).toMillis() / 1000.0,
+            live ? "" : "; opening the gate");
+        for (SluiceService node : services) {
+          node.sluice().dispatcher().resume();
+        }
+
+        watch(first);
+        List<ReleaseRecord> log = releaseLog(first);
+        List<Integer> released = WindowCounts.of(times(log, ReleaseRecord::releasedAt), window);
+        List<Integer> reached = WindowCounts.of(times(log, ReleaseRecord::reachedAt), window);
+        report(released, reached, window);
+        if (nodes > 1) {
+          reportNodes(services);
+        }
+        int dead = (int) first.sluice().backlog().stats(first.sluice().time().now()).dead();
+        if (dead > 0) {
+          out.printf("%d objects ended as dead letters%n", dead);
+        }
+        out.println("reached the target per window: " + joined(reached));
+        out.println("released per window: " + joined(released));
+        return dead == 0 ? 0 : 1;
+      }
     } finally {
+      // The nodes first (each gives the gate up and closes its connections), then the database.
+      for (int i = services.size() - 1; i >= 0; i--) {
+        services.get(i).close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
       if (!keep) {
         deleteTree(dir);
       } else {
         out.println("kept " + dir);
       }
+    }
+  }
+
+  /**
+   * Node {@code n}'s configuration: its own data dir and API port; the first runs the embedded S3
+   * endpoint the burst is uploaded to; with a database URL, every node shares that backlog.
+   */
+  private static SluiceConfig nodeConfig(
+      Path dir, int n, Limits limits, int workers, String databaseUrl) {
+    SluiceConfig config =
+        new SluiceConfig(
+            dir.resolve("node-" + n),
+            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+            new S3EndpointConfig(n == 1, "127.0.0.1", 0, List.of(BUCKET), null, null, "us-east-1"),
+            limits,
+            RetryPolicy.defaults(),
+            DispatcherConfig.defaults().withWorkers(workers),
+            TargetConfig.log(),
+            StoreConfig.defaults());
+    if (databaseUrl == null) {
+      return config;
+    }
+    return config.withStore(
+        StoreConfig.postgres(
+            new PostgresStoreConfig(
+                PostgresOptions.of(databaseUrl, EmbeddedPostgresServer.USER, null),
+                "node-" + n,
+                PostgresStoreConfig.DEFAULT_GATE_TERM)));
+  }
+
+  /** Until one node holds the gate: the first term is taken within a moment of the start. */
+  private static void awaitGateHolder(SluiceService node) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (node.sluice().cluster().holder().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no node took the gate within 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** What each node did: only the gate's holder releases; every node could take events in. */
+  private void reportNodes(List<SluiceService> services) {
+    out.printf("%nper node:%n");
+    for (SluiceService node : services) {
+      var cluster = node.sluice().cluster();
+      boolean holds = cluster.heldTerm().isPresent();
+      out.printf(
+          "  %-8s released %6d  completed %6d%s%n",
+          cluster.nodeId(),
+          node.sluice().dispatcher().stats().released(),
+          node.sluice().dispatcher().stats().completed(),
+          holds ? "  (holds the gate: the one node releasing)" : "");
     }
   }
 

@@ -572,8 +572,8 @@ public final class Dispatcher implements AutoCloseable {
       rebuildGate(now);
       activeTerm = granted;
       LOG.log(
-          System.Logger.Level.INFO,
-          "this node holds the gate (epoch " + granted.epoch() + "); releasing");
+          System.Logger.Level.DEBUG,
+          "gate rebuilt from the release log (epoch " + granted.epoch() + "); releasing");
     }
     releaseHeld(now, now);
     return granted;

@@ -2,11 +2,14 @@ package dev.sluice.store.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -41,6 +44,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
+              .setPgBinaryResolver(EmbeddedPostgresServer::firstBinaryOnTheClassPath)
               .setServerConfig("listen_addresses", "127.0.0.1")
               // Several nodes, each with a pool, plus the tests' own connections.
               .setServerConfig("max_connections", "200");
@@ -51,6 +55,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
     }
+  }
+
+  /**
+   * The server's archive for this system, the first found on the class path. The library's own
+   * lookup refuses to choose when the archive is there twice, as it is when the application's jar
+   * (whose manifest lists its libraries) and the same libraries are both on a test's class path.
+   */
+  private static InputStream firstBinaryOnTheClassPath(String system, String hardware)
+      throws IOException {
+    String arch = hardware.toLowerCase(Locale.ROOT);
+    if (arch.equals("amd64") || arch.equals("x86-64")) {
+      arch = "x86_64";
+    }
+    String name = "postgres-" + system.toLowerCase(Locale.ROOT) + "-" + arch + ".txz";
+    URL archive = EmbeddedPostgresServer.class.getClassLoader().getResource(name);
+    if (archive == null) {
+      throw new IOException(
+          "no PostgreSQL binaries for " + system + " " + hardware + " (" + name + ")");
+    }
+    return archive.openStream();
   }
 
   public int port() {
