@@ -166,4 +166,39 @@ class ClusterServeTest {
     List<ReleaseRecord> log = releaseLog(b);
     assertThat(mostInAnyWindow(log, Duration.ofSeconds(1))).isLessThanOrEqualTo(5);
   }
+
+  @Test
+  void limitsAndPause_setThroughAnyNode_areFollowedByEveryNode() {
+    String url = freshDatabase();
+    RecordingTarget ta = RecordingTarget.completing();
+    RecordingTarget tb = RecordingTarget.completing();
+    RunningSluice a = node("node-a", url, ta, Limits.window(10, Duration.ofSeconds(1)));
+    RunningSluice b = node("node-b", url, tb, Limits.window(10, Duration.ofSeconds(1)));
+
+    b.api.put("/v1/limits", "{\"window\": {\"limit\": 3, \"every\": \"1h\"}}").ok();
+    b.api.post("/v1/pause", "").ok();
+
+    Limits expected = Limits.window(3, Duration.ofHours(1));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                a.service.sluice().limits().equals(expected)
+                    && a.status().path("paused").asBoolean());
+    // A node that joins later counts the limits in force, not its own file's.
+    RecordingTarget tc = RecordingTarget.completing();
+    RunningSluice c = node("node-c", url, tc, Limits.window(100, Duration.ofSeconds(1)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> c.service.sluice().limits().equals(expected));
+
+    b.api.post("/v1/resume", "").ok();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !a.status().path("paused").asBoolean());
+    post(c, "after/", 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ta.count() + tb.count() + tc.count() >= 3);
+    b.awaitDispatcherLooked();
+    a.awaitDispatcherLooked();
+    c.awaitDispatcherLooked();
+    assertThat(ta.count() + tb.count() + tc.count()).isEqualTo(3);
+  }
 }

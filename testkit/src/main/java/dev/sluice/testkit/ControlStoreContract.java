@@ -100,6 +100,40 @@ public abstract class ControlStoreContract {
   }
 
   @Test
+  void setting_whenNeverRecorded_isEmpty() {
+    assertThat(newStore().setting("limits")).isEmpty();
+  }
+
+  @Test
+  void recordSetting_storesTheValueUnderItsName_replacesIt_andRecordsEachEntry() {
+    ControlStore store = newStore();
+
+    AuditEntry first =
+        store.recordSetting(
+            "limits", "{\"window\":1}", entry(1, "limits", "{\"window\":0}", "{\"window\":1}"));
+    store.recordSetting(
+        "limits", "{\"window\":2}", entry(2, "limits", "{\"window\":1}", "{\"window\":2}"));
+
+    assertThat(store.setting("limits")).contains("{\"window\":2}");
+    assertThat(store.setting("other")).isEmpty();
+    assertThat(store.paused()).isFalse();
+    assertThat(first.id()).isPositive();
+    assertThat(store.audit(0, 10))
+        .extracting(AuditEntry::action, AuditEntry::after)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("limits", "{\"window\":2}"),
+            org.assertj.core.groups.Tuple.tuple("limits", "{\"window\":1}"));
+  }
+
+  @Test
+  void reopen_keepsSettings() {
+    ControlStore store = newStore();
+    store.recordSetting("limits", "{\"rate\":5}", entry(1, "limits", null, "{\"rate\":5}"));
+
+    assertThat(reopen().setting("limits")).contains("{\"rate\":5}");
+  }
+
+  @Test
   void reopen_keepsTheFlagAndTheTrail() {
     ControlStore store = newStore();
     store.recordPause(true, entry(1, "pause", null, "{\"paused\":true}"));

@@ -8,6 +8,21 @@ import java.util.Objects;
 public final class InMemoryControlStore implements ControlStore {
   private final List<AuditEntry> entries = new ArrayList<>();
   private boolean paused;
+  private final java.util.Map<String, String> settings = new java.util.HashMap<>();
+
+  @Override
+  public synchronized java.util.Optional<String> setting(String name) {
+    return java.util.Optional.ofNullable(settings.get(name));
+  }
+
+  @Override
+  public synchronized AuditEntry recordSetting(String name, String value, AuditEntry entry) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    AuditEntry stored = record(entry);
+    settings.put(name, value);
+    return stored;
+  }
 
   @Override
   public synchronized boolean paused() {

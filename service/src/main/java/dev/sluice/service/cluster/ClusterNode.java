@@ -1,5 +1,6 @@
 package dev.sluice.service.cluster;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateHolderStore;
 import dev.sluice.core.cluster.GateKeeper;
@@ -10,7 +11,11 @@ import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.RepeatedFailureLog;
+import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
+import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.control.Operator;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -115,6 +120,7 @@ public final class ClusterNode implements AutoCloseable {
     RepeatedFailureLog failures =
         new RepeatedFailureLog("node heartbeat", time, Duration.ofMinutes(1));
     PauseFollower pause = new PauseFollower(control, dispatcher);
+    LimitsFollower limits = new LimitsFollower(control, dispatcher);
     Instant startedAt = time.now();
     String host = hostName();
     long pid = ProcessHandle.current().pid();
@@ -124,6 +130,7 @@ public final class ClusterNode implements AutoCloseable {
             registry.heartbeat(
                 new NodeHeartbeat(nodeId, host, pid, httpAddress.get(), startedAt, time.now()));
             pause.follow();
+            limits.follow();
             failures.succeeded();
           } catch (RuntimeException e) {
             failures.failed(e);
@@ -160,6 +167,45 @@ public final class ClusterNode implements AutoCloseable {
         dispatcher.pause();
       } else {
         dispatcher.resume();
+      }
+    }
+  }
+
+  /**
+   * The limits an operator set at runtime are shared: stored by the node whose API took the change,
+   * followed by every node (the holder counts them). A node that joins takes the stored limits over
+   * its config file's, so all nodes count the same ones.
+   */
+  private static final class LimitsFollower {
+    private final ControlStore control;
+    private final Dispatcher dispatcher;
+    private final ObjectMapper json = new ObjectMapper();
+    private String lastStored;
+
+    LimitsFollower(ControlStore control, Dispatcher dispatcher) {
+      this.control = control;
+      this.dispatcher = dispatcher;
+      this.lastStored = null;
+      follow();
+    }
+
+    void follow() {
+      String stored = control.setting(Operator.SHARED_LIMITS).orElse(null);
+      if (stored == null || stored.equals(lastStored)) {
+        return;
+      }
+      lastStored = stored;
+      try {
+        Limits limits = LimitsDocument.read(json.readTree(stored));
+        if (!limits.equals(dispatcher.limits())) {
+          dispatcher.setLimits(limits);
+          LOG.log(System.Logger.Level.INFO, "limits changed on another node: " + stored);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "stored limits unreadable, kept as they were: " + stored,
+            e);
       }
     }
   }

@@ -22,6 +22,9 @@ import java.util.function.UnaryOperator;
  * change, and the stored pause flag always matches the dispatcher's.
  */
 public final class Operator {
+  /** The setting under which nodes sharing a store keep the limits an operator set. */
+  public static final String SHARED_LIMITS = "limits";
+
   private final Sluice sluice;
   private final ControlStore store;
   private final ObjectMapper json = new ObjectMapper();
@@ -88,8 +91,13 @@ public final class Operator {
     synchronized (lock) {
       Limits before = sluice.limits();
       Limits after = Objects.requireNonNull(change.apply(before), "new limits");
+      AuditEntry audited = entry("limits", caller, limitsJson(before), limitsJson(after));
+      // Several nodes share the limits: stored with the change, so every node follows them
+      // (and the node that holds the gate counts them); one node keeps its own in memory.
       AuditEntry entry =
-          store.record(entry("limits", caller, limitsJson(before), limitsJson(after)));
+          sluice.cluster() != null
+              ? store.recordSetting(SHARED_LIMITS, limitsJson(after), audited)
+              : store.record(audited);
       sluice.dispatcher().setLimits(after);
       return new LimitsChange(before, after, entry);
     }

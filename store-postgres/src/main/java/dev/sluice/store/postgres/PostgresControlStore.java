@@ -52,6 +52,41 @@ public final class PostgresControlStore implements ControlStore {
   }
 
   @Override
+  public java.util.Optional<String> setting(String name) {
+    Objects.requireNonNull(name, "name");
+    return backlog.read(
+        "setting " + name,
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(READ_SETTING)) {
+            q.setString(1, name);
+            try (ResultSet rs = q.executeQuery()) {
+              return rs.next()
+                  ? java.util.Optional.of(rs.getString(1))
+                  : java.util.Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public AuditEntry recordSetting(String name, String value, AuditEntry entry) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(entry, "entry");
+    return backlog.write(
+        "setting " + name,
+        null,
+        c -> {
+          try (PreparedStatement set = c.prepareStatement(WRITE_SETTING)) {
+            set.setString(1, name);
+            set.setString(2, value);
+            set.executeUpdate();
+          }
+          return insert(c, entry);
+        });
+  }
+
+  @Override
   public AuditEntry record(AuditEntry entry) {
     Objects.requireNonNull(entry, "entry");
     return backlog.write("audit", null, c -> insert(c, entry));

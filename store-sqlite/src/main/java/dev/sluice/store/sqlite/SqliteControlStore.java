@@ -50,6 +50,36 @@ public final class SqliteControlStore implements ControlStore {
   }
 
   @Override
+  public java.util.Optional<String> setting(String name) {
+    Objects.requireNonNull(name, "name");
+    return backlog.readControl(
+        "setting " + name,
+        s -> {
+          PreparedStatement q = s.get(READ_SETTING);
+          q.setString(1, name);
+          try (ResultSet rs = q.executeQuery()) {
+            return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public AuditEntry recordSetting(String name, String value, AuditEntry entry) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(entry, "entry");
+    return backlog.writeControl(
+        "setting " + name,
+        s -> {
+          PreparedStatement set = s.get(WRITE_SETTING);
+          set.setString(1, name);
+          set.setString(2, value);
+          set.executeUpdate();
+          return insert(s, entry);
+        });
+  }
+
+  @Override
   public AuditEntry record(AuditEntry entry) {
     Objects.requireNonNull(entry, "entry");
     return backlog.writeControl("audit", s -> insert(s, entry));
