@@ -1,10 +1,12 @@
 package dev.sluice.service.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.store.postgres.PostgresOptions;
 import dev.sluice.store.sqlite.SqliteOptions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -137,6 +139,96 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.parse("store:\n  synchronous: full\n").store().maxSize())
         .as("no cap unless set")
         .isEqualTo(StoreConfig.NO_MAX_SIZE);
+  }
+
+  @Test
+  void parse_whenPostgresBacklog_readsTheSharedStoreAndThisNodesPlace() {
+    StoreConfig store =
+        ConfigLoader.parse(
+                """
+                store:
+                  backlog: postgres
+                  postgres:
+                    url: jdbc:postgresql://db.internal:5432/sluice
+                    user: sluice
+                    password: s3cret
+                    pool-size: 12
+                    connect-timeout: 2s
+                    node-id: node-a
+                    gate-term: 3s
+                """)
+            .store();
+
+    assertThat(store.shared()).isTrue();
+    assertThat(store.postgres())
+        .isEqualTo(
+            new PostgresStoreConfig(
+                new PostgresOptions(
+                    "jdbc:postgresql://db.internal:5432/sluice",
+                    "sluice",
+                    "s3cret",
+                    12,
+                    Duration.ofSeconds(2)),
+                "node-a",
+                Duration.ofSeconds(3)));
+    assertThat(store.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void parse_whenPostgresBacklogKeysAreLeftOut_takesTheDocumentedDefaults() {
+    PostgresStoreConfig pg =
+        ConfigLoader.parse(
+                "store: { backlog: postgres, postgres: { url: 'jdbc:postgresql://h/db' } }\n")
+            .store()
+            .postgres();
+
+    assertThat(pg)
+        .isEqualTo(
+            new PostgresStoreConfig(
+                PostgresOptions.of("jdbc:postgresql://h/db", "postgres", null),
+                null,
+                PostgresStoreConfig.DEFAULT_GATE_TERM));
+  }
+
+  @Test
+  void parse_whenPostgresSettingsAreWrong_namesTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("store: { backlog: postgres }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.postgres: required when store.backlog is postgres");
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("store: { postgres: { url: 'jdbc:postgresql://h/db' } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.postgres: set, but store.backlog is sqlite");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "store: { backlog: postgres, postgres: { url: 'jdbc:postgresql://h/db',"
+                        + " pool-size: 0 } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("store.postgres.pool-size: must be between 1 and 1000, got 0");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "store: { backlog: postgres, postgres: { url: 'mysql://h/db' } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.postgres.url: must start with jdbc:postgresql:");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "store: { backlog: postgres, postgres: { url: 'jdbc:postgresql://h/db',"
+                        + " gate-term: 100ms } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.postgres.gate-term: must be at least 1s");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "store: { backlog: postgres, postgres: { url: 'jdbc:postgresql://h/db',"
+                        + " node-id: 'has space' } }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.postgres.node-id: must be 1 to 100 of letters");
+    assertThatThrownBy(() -> ConfigLoader.parse("store: { backlog: oracle }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store.backlog:");
   }
 
   @Test
