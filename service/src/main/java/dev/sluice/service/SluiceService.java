@@ -172,6 +172,9 @@ public final class SluiceService implements AutoCloseable {
       }
       SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
       dispatcher.addObserver(metrics);
+      if (cluster != null) {
+        metrics.watch(cluster);
+      }
 
       // Retention: deletes settled events and old releases in small chunks in the background.
       // The limits may change at runtime, so the span the gate needs is read at each chunk.

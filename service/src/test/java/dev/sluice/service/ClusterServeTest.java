@@ -135,6 +135,11 @@ class ClusterServeTest {
     assertThat(log).hasSize(60);
     assertThat(mostInAnyWindow(log, Duration.ofSeconds(1))).isLessThanOrEqualTo(10);
 
+    RunningSluice holderNode = releasing.equals("node-a") ? a : b;
+    RunningSluice otherNode = releasing.equals("node-a") ? b : a;
+    assertThat(holderNode.api.get("/metrics").body()).contains("\nsluice_gate_held 1.0\n");
+    assertThat(otherNode.api.get("/metrics").body()).contains("\nsluice_gate_held 0.0\n");
+
     JsonNode cluster = b.status().path("cluster");
     assertThat(cluster.path("node").asText()).isEqualTo("node-b");
     assertThat(Stream.of(cluster.path("nodes").get(0), cluster.path("nodes").get(1)))

@@ -158,6 +158,43 @@ class DispatcherSharedGateTest {
   }
 
   @Test
+  void takeOver_underAnAlignedWindow_countsThePreviousHoldersReleasesInTheCurrentWindow() {
+    Limits limits = Limits.none().withWindow(new Limits.Window(10, Duration.ofSeconds(1), true));
+    Node a = node(limits, DIRECT);
+    Node b = node(limits, DIRECT);
+    appendObjects(30);
+    a.grant(term(1, "a"));
+    assertThat(a.tickUntilIdle()).isEqualTo(10);
+
+    advanceTo(Duration.ofMillis(300));
+    a.lose();
+    b.grant(term(2, "b"));
+
+    assertThat(b.tickUntilIdle()).isZero();
+    advanceTo(Duration.ofMillis(999));
+    assertThat(b.tickUntilIdle()).isZero();
+    advanceTo(Duration.ofMillis(1000)); // the next aligned window
+    assertThat(b.tickUntilIdle()).isEqualTo(10);
+  }
+
+  @Test
+  void takeOver_underARate_startsFromTheBucketThePreviousHolderLeft() {
+    Limits limits = Limits.none().withRate(new Limits.Rate(10.0, 10));
+    Node a = node(limits, DIRECT);
+    Node b = node(limits, DIRECT);
+    appendObjects(40);
+    a.grant(term(1, "a"));
+    assertThat(a.tickUntilIdle()).isEqualTo(10); // the full burst, bucket empty
+
+    advanceTo(Duration.ofMillis(500));
+    a.lose();
+    b.grant(term(2, "b"));
+
+    // Half a second at 10 per second refilled five tokens, not a fresh bucket of ten.
+    assertThat(b.tickUntilIdle()).isEqualTo(5);
+  }
+
+  @Test
   void takeOver_underMaxInFlight_holdsThePreviousHoldersSlotsUntilTheirLeasesEnd() {
     Limits limits = Limits.none().withMaxInFlight(5);
     Queue<Runnable> neverRun = new ArrayDeque<>();

@@ -13,6 +13,7 @@ import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.IntakeObserver;
 import dev.sluice.intake.DropCategory;
 import dev.sluice.intake.Dropped;
+import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.sources.sqs.SqsSourceStats;
 import io.micrometer.core.instrument.Counter;
@@ -174,6 +175,22 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
   public void pruned(Pruned pruned) {
     prunedEvents.increment(pruned.events());
     prunedReleases.increment(pruned.releases());
+  }
+
+  /**
+   * Several nodes on one store: whether this node holds the gate (the one releasing) and the epoch
+   * of the term it holds, read at each scrape.
+   */
+  public void watch(ClusterNode node) {
+    Gauge.builder("sluice.gate.held", node, n -> n.heldTerm().isPresent() ? 1 : 0)
+        .description(
+            "1 while this node holds the gate (the one node of several that releases), else 0")
+        .register(registry);
+    Gauge.builder("sluice.gate.epoch", node, n -> n.heldTerm().map(t -> t.epoch()).orElse(0L))
+        .description(
+            "Epoch of the gate term this node holds (goes up at every change of holder), 0 when"
+                + " it holds none")
+        .register(registry);
   }
 
   public void watch(SqsSource source) {
