@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,16 @@ class ClusterKillNineTest {
   private static final int SENDERS_PER_NODE = 2;
   private static final String GATE_TERM = "2s";
   private static final List<String> NODE_IDS = List.of("node-a", "node-b", "node-c");
+
+  /**
+   * How far two processes' clocks may disagree when the test compares times they stamped: each
+   * process anchors its wall clock once at start (monotonic time plus one offset), so two of them
+   * agree to within milliseconds, not exactly. Where a time the test took must be compared with one
+   * a node stamped, the test orders by release id instead: a release's {@code releasedAt} is the
+   * instant its grant falls due, which a claim made within the dispatcher's lead puts up to that
+   * lead after the claim itself.
+   */
+  private static final Duration CLOCK_AGREEMENT = Duration.ofMillis(100);
 
   /**
    * From the first release to the last, at best: ceil(E / N) windows, the last opening (ceil(E / N)
@@ -189,45 +200,18 @@ class ClusterKillNineTest {
                   GATE_TERM)
               .startAll();
       cluster.awaitFormed(cluster.get(0), NODE_IDS.size());
+      assertEachNodeKnowsItself(cluster);
 
       List<NotificationSenders> senders =
           ClusterNodes.sendSpread(
               cluster.all(), NotificationSenders.batches(EVENTS, BATCH), SENDERS_PER_NODE);
-      AtomicReference<String> holderId = new AtomicReference<>();
-      await("some thousands delivered, the gate holder with jobs in flight")
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(20))
-          .until(
-              () -> {
-                if (target.receivedCount() < 3_000) {
-                  return false;
-                }
-                JsonNode c = cluster.get(0).api.status().path("cluster");
-                String h = ClusterNodes.holder(c).orElse(null);
-                holderId.set(h);
-                return h != null
-                    && ClusterNodes.view(c, h).map(v -> v.path("leased").asLong()).orElse(0L) > 0;
-              });
-      Node holder = cluster.byId(holderId.get());
-      JsonNode own = holder.api.status().path("cluster");
-      assertThat(own.path("node").asText()).as("the holder's own node id").isEqualTo(holder.id);
-      assertThat(own.path("holdsGate").asBoolean())
-          .as("the holder says it holds the gate")
-          .isTrue();
-      List<Node> survivors = cluster.others(holder);
-      int receivedAtKill = target.receivedCount();
-
-      int exitCode = holder.process().killHard();
-      long deadNanos = System.nanoTime();
-      Instant deadAt = Instant.now();
-      assertThat(exitCode).as("exit code (SIGKILL)").isEqualTo(SluiceServeProcess.KILLED_EXIT_CODE);
-
-      // The dead node's leases stay its own until they run out: what it had leased at the kill.
-      long leasedAtKill =
-          ClusterNodes.view(survivors.get(0).api.status().path("cluster"), holder.id)
-              .orElseThrow()
-              .path("leased")
-              .asLong();
+      Kill kill = killHolderMidRun(cluster, target, 3_000);
+      Node holder = kill.holder();
+      List<Node> survivors = kill.survivors();
+      long deadNanos = kill.deadNanos();
+      Instant deadAt = kill.deadAt();
+      int receivedAtKill = kill.arrivalsBefore();
+      long leasedAtKill = kill.leased();
       AtomicReference<String> newHolder = new AtomicReference<>();
       await("a survivor holds the gate")
           .atMost(Duration.ofSeconds(30))
@@ -302,12 +286,14 @@ class ClusterKillNineTest {
                 .extracting(r -> r.path("attempt").asInt() + ":" + r.path("outcome").asText())
                 .as("releases of %s", key)
                 .containsExactly("1:expired", "2:completed");
+            assertThat(list.get(0).path("releaseId").asLong())
+                .as("first release of %s: by the dead node", key)
+                .isLessThanOrEqualTo(kill.lastReleaseId());
             Instant first = Instant.parse(list.get(0).path("releasedAt").asText());
             Instant again = Instant.parse(list.get(1).path("releasedAt").asText());
-            assertThat(first).as("first release of %s, before the kill", key).isBefore(deadAt);
             assertThat(again)
                 .as("second release of %s: not before its lease ran out", key)
-                .isAfterOrEqualTo(first.plus(lease));
+                .isAfterOrEqualTo(first.plus(lease).minus(CLOCK_AGREEMENT));
             reReleasedAt.add(again);
           });
       // At the target: a job arrives twice only if the dead node had it in flight, and then with
@@ -317,6 +303,12 @@ class ClusterKillNineTest {
             if (list.size() > 1) {
               assertThat(strandedReleases).as("%s arrived more than once", key).containsKey(key);
               assertThat(list).extracting(Receipt::attempt).containsExactly(1, 2);
+              assertThat(list.get(0).route())
+                  .as("node that sent %s first", key)
+                  .isEqualTo(holder.id);
+              assertThat(list.get(1).route())
+                  .as("node that sent %s again", key)
+                  .isNotEqualTo(holder.id);
               assertThat(list.get(1).idempotencyKey())
                   .as("idempotency key of the repeat of %s", key)
                   .isEqualTo(list.get(0).idempotencyKey());
@@ -332,8 +324,9 @@ class ClusterKillNineTest {
       SlidingWindowCount.Busiest atTarget = SlidingWindowCount.busiest(arrivals, EVERY);
       SlidingWindowCount.Busiest inLog = SlidingWindowCount.busiest(reachedAt(log), EVERY);
       Instant firstAfterKill =
-          releasedAt(log).stream()
-              .filter(t -> t.isAfter(deadAt))
+          log.stream()
+              .filter(r -> r.path("releaseId").asLong() > kill.lastReleaseId())
+              .map(r -> Instant.parse(r.path("releasedAt").asText()))
               .min(Comparator.naturalOrder())
               .orElseThrow();
       Instant lastReRelease = reReleasedAt.stream().max(Comparator.naturalOrder()).orElseThrow();
@@ -365,6 +358,226 @@ class ClusterKillNineTest {
       assertThat(inLog.count())
           .as("most releases reaching the target in any 1 s interval (reachedAt in the log)")
           .isLessThanOrEqualTo(LIMIT);
+    }
+  }
+
+  @Test
+  void killedNodeRestartedAsItself_rejoins_takesBackOnlyItsOwnLeases(@TempDir Path dir)
+      throws Exception {
+    int events = 5_000;
+    // A lease far longer than the test: the dead node's jobs come back only through its restart.
+    String lease = "10m";
+    try (RecordingJobEndpoint target = RecordingJobEndpoint.start(Duration.ofMillis(100), 256)) {
+      ClusterNodes cluster =
+          ClusterNodes.configure(
+                  services, dir, NODE_IDS, freshDatabase(), target, LIMITS_YAML, lease, GATE_TERM)
+              .startAll();
+      cluster.awaitFormed(cluster.get(0), NODE_IDS.size());
+      for (NotificationSenders s :
+          ClusterNodes.sendSpread(
+              cluster.all(), NotificationSenders.batches(events, BATCH), SENDERS_PER_NODE)) {
+        s.awaitStopped();
+        assertThat(s.wrongAnswers()).as("answers to the batches").isEmpty();
+        assertThat(s.unacknowledged()).as("events without a 2xx").isEmpty();
+      }
+
+      Kill kill = killHolderMidRun(cluster, target, 1_000);
+      Node restarted = kill.holder();
+      Node watcher = kill.survivors().get(0);
+      AtomicReference<String> newHolder = new AtomicReference<>();
+      await("a survivor holds the gate and has jobs in flight")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                JsonNode c = watcher.api.status().path("cluster");
+                String h = ClusterNodes.holder(c).orElse(null);
+                newHolder.set(h);
+                return h != null
+                    && !h.equals(restarted.id)
+                    && ClusterNodes.view(c, h).map(v -> v.path("leased").asLong()).orElse(0L) > 0;
+              });
+
+      long restartNanos = System.nanoTime();
+      Instant restartAt = Instant.now();
+      cluster.start(restarted);
+      JsonNode rejoined = restarted.api.status().path("cluster");
+      assertThat(rejoined.path("node").asText())
+          .as("node id after the restart")
+          .isEqualTo(restarted.id);
+      assertThat(rejoined.path("holdsGate").asBoolean())
+          .as("the restarted node holds the gate while a survivor renews it")
+          .isFalse();
+      await("the restarted node's heartbeat, as a survivor sees it")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  ClusterNodes.view(watcher.api.status().path("cluster"), restarted.id)
+                          .map(v -> v.path("pid").asLong())
+                          .orElse(-1L)
+                      == restarted.process().pid());
+      double secondsToRejoin = (System.nanoTime() - restartNanos) / 1e9;
+      JsonNode nodesSeen = watcher.api.status().path("cluster").path("nodes");
+
+      await("every event at the target")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> target.receiptsByKey().size() >= events);
+      JsonNode status = awaitDrained(restarted.api, Duration.ofSeconds(60));
+      assertDrained(status);
+
+      assertThat(nodesSeen)
+          .extracting(n -> n.path("node").asText())
+          .as("nodes listed after the restart")
+          .containsExactlyInAnyOrderElementsOf(NODE_IDS);
+      assertThat(nodesSeen)
+          .as("every listed node's heartbeat is recent")
+          .allSatisfy(n -> assertThat(n.path("heartbeatAgeSeconds").asDouble()).isLessThan(30.0));
+      assertThat(target.receiptsByKey().keySet())
+          .as("keys at the target")
+          .isEqualTo(keys(IntStream.range(0, events).boxed().collect(Collectors.toSet())));
+
+      List<JsonNode> log = restarted.api.releases();
+      assertReleaseIdsFollowReleaseTime(log);
+      // Releases made after the kill were all by the survivors; the restart took none of their
+      // leases away: each ran to completion.
+      assertThat(log)
+          .filteredOn(r -> r.path("releaseId").asLong() > kill.lastReleaseId())
+          .as("releases after the kill")
+          .isNotEmpty()
+          .allSatisfy(
+              r ->
+                  assertThat(r.path("outcome").asText())
+                      .as("outcome of %s", r)
+                      .isEqualTo("completed"));
+      // The dead node's own leases came back at its restart (not by expiry: the lease is 10 min).
+      Map<String, List<JsonNode>> repeated = new TreeMap<>();
+      byKey(log)
+          .forEach(
+              (key, list) -> {
+                if (list.size() > 1) {
+                  repeated.put(key, list);
+                }
+              });
+      assertThat(kill.leased()).as("jobs leased to the dead node at the kill").isPositive();
+      assertThat(repeated).as("events released twice").hasSize((int) kill.leased());
+      List<Instant> againAt = new ArrayList<>();
+      repeated.forEach(
+          (key, list) -> {
+            assertThat(list)
+                .extracting(r -> r.path("attempt").asInt() + ":" + r.path("outcome").asText())
+                .as("releases of %s", key)
+                .containsExactly("1:abandoned", "2:completed");
+            Instant again = Instant.parse(list.get(1).path("releasedAt").asText());
+            assertThat(again).as("second release of %s, after the restart", key).isAfter(restartAt);
+            againAt.add(again);
+          });
+      SlidingWindowCount.Busiest atTarget =
+          SlidingWindowCount.busiest(arrivals(target.receipts()), EVERY);
+      System.out.printf(
+          "restart of killed node %s (%d jobs leased to it): healthy after %d ms, seen by %s"
+              + " %.3f s after the restart began; its jobs released again %.3f..%.3f s after the"
+              + " restart; gate with %s before the restart, %s at the end; busiest 1 s at the"
+              + " target %d; arrivals per node %s%n",
+          restarted.id,
+          kill.leased(),
+          restarted.process().millisToHealthy(),
+          watcher.id,
+          secondsToRejoin,
+          Duration.between(restartAt, againAt.stream().min(Comparator.naturalOrder()).orElseThrow())
+                  .toNanos()
+              / 1e9,
+          Duration.between(restartAt, againAt.stream().max(Comparator.naturalOrder()).orElseThrow())
+                  .toNanos()
+              / 1e9,
+          newHolder.get(),
+          ClusterNodes.holder(status.path("cluster")).orElse("nobody"),
+          atTarget.count(),
+          perRoute(target.receipts()));
+      assertThat(atTarget.count())
+          .as("most arrivals at the target in any 1 s interval, over the whole run")
+          .isLessThanOrEqualTo(LIMIT);
+    }
+  }
+
+  /**
+   * The gate holder at its {@code kill -9}, and what was known then.
+   *
+   * @param arrivalsBefore jobs the target had received just before the kill
+   * @param deadNanos the test JVM's {@code System.nanoTime()} once the process was gone
+   * @param leased events leased to the dead node, read from a survivor after the kill (they stay
+   *     leased to it until their lease runs out or it starts again)
+   * @param lastReleaseId the last release in the log just after the kill: the dead node's last one,
+   *     as no survivor can hold the gate before the dead node's term has run out
+   */
+  private record Kill(
+      Node holder,
+      List<Node> survivors,
+      int arrivalsBefore,
+      long deadNanos,
+      Instant deadAt,
+      long leased,
+      long lastReleaseId) {}
+
+  /**
+   * Waits until the target has received {@code arrivals} jobs and the gate holder, asked itself,
+   * says it holds the gate and has jobs leased; then kills it at once with {@code kill -9}.
+   */
+  private static Kill killHolderMidRun(
+      ClusterNodes cluster, RecordingJobEndpoint target, int arrivals) {
+    AtomicReference<Node> holder = new AtomicReference<>();
+    await(arrivals + " jobs delivered, the gate holder with jobs in flight")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              if (target.receivedCount() < arrivals) {
+                return false;
+              }
+              Optional<String> id =
+                  ClusterNodes.holder(cluster.get(0).api.status().path("cluster"));
+              if (id.isEmpty()) {
+                return false;
+              }
+              Node candidate = cluster.byId(id.get());
+              JsonNode own = candidate.api.status().path("cluster");
+              holder.set(candidate);
+              return own.path("holdsGate").asBoolean()
+                  && ClusterNodes.view(own, candidate.id)
+                          .map(v -> v.path("leased").asLong())
+                          .orElse(0L)
+                      > 0;
+            });
+    Node killed = holder.get();
+    int arrivalsBefore = target.receivedCount();
+    int exitCode = killed.process().killHard();
+    long deadNanos = System.nanoTime();
+    Instant deadAt = Instant.now();
+    assertThat(exitCode)
+        .as("exit code of %s (SIGKILL)", killed)
+        .isEqualTo(SluiceServeProcess.KILLED_EXIT_CODE);
+    List<Node> survivors = cluster.others(killed);
+    long leased =
+        ClusterNodes.view(survivors.get(0).api.status().path("cluster"), killed.id)
+            .orElseThrow(() -> new AssertionError(killed + " no longer listed"))
+            .path("leased")
+            .asLong();
+    long lastReleaseId =
+        survivors.get(0).api.releases().stream()
+            .mapToLong(r -> r.path("releaseId").asLong())
+            .max()
+            .orElse(0);
+    return new Kill(killed, survivors, arrivalsBefore, deadNanos, deadAt, leased, lastReleaseId);
+  }
+
+  /** Each node's own status names it and says whether it holds the gate, as the others see it. */
+  private static void assertEachNodeKnowsItself(ClusterNodes cluster) {
+    for (Node n : cluster.all()) {
+      JsonNode own = n.api.status().path("cluster");
+      assertThat(own.path("node").asText())
+          .as("cluster.node in the status of %s", n)
+          .isEqualTo(n.id);
     }
   }
 

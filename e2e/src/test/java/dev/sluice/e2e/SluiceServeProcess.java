@@ -122,6 +122,11 @@ final class SluiceServeProcess implements AutoCloseable {
     return millisToHealthy;
   }
 
+  /** The operating system's id of the process. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
