@@ -501,6 +501,99 @@ class ClusterKillNineTest {
     }
   }
 
+  @Test
+  void holderStoppedGracefully_anotherNodeTakesOverAtOnce_limitHoldsAcrossTheHandover(
+      @TempDir Path dir) throws Exception {
+    int events = 6_000;
+    try (RecordingJobEndpoint target = RecordingJobEndpoint.start(Duration.ofMillis(100), 256)) {
+      ClusterNodes cluster =
+          ClusterNodes.configure(
+                  services, dir, NODE_IDS, freshDatabase(), target, LIMITS_YAML, "10s", GATE_TERM)
+              .startAll();
+      cluster.awaitFormed(cluster.get(0), NODE_IDS.size());
+      for (NotificationSenders s :
+          ClusterNodes.sendSpread(
+              cluster.all(), NotificationSenders.batches(events, BATCH), SENDERS_PER_NODE)) {
+        s.awaitStopped();
+        assertThat(s.unacknowledged()).as("events without a 2xx").isEmpty();
+      }
+
+      Kill stop = endHolderMidRun(cluster, target, 2_000, true);
+      Node watcher = stop.survivors().get(0);
+      AtomicReference<String> newHolder = new AtomicReference<>();
+      await("a survivor holds the gate")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                String h = ClusterNodes.holder(watcher.api.status().path("cluster")).orElse(null);
+                newHolder.set(h);
+                return h != null && !h.equals(stop.holder().id);
+              });
+      double secondsToNewHolderSeen = (System.nanoTime() - stop.deadNanos()) / 1e9;
+      await("every event at the target")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> target.receiptsByKey().size() >= events);
+      JsonNode status = awaitDrained(watcher.api, Duration.ofSeconds(60));
+      assertDrained(status);
+
+      assertThat(target.receiptsByKey().keySet())
+          .as("keys at the target")
+          .isEqualTo(keys(IntStream.range(0, events).boxed().collect(Collectors.toSet())));
+      List<JsonNode> log = watcher.api.releases();
+      assertReleaseIdsFollowReleaseTime(log);
+      Map<String, List<JsonNode>> releases = byKey(log);
+      long releasedTwice = releases.values().stream().filter(l -> l.size() > 1).count();
+      releases.forEach(
+          (key, list) -> {
+            assertThat(list)
+                .extracting(r -> r.path("outcome").asText())
+                .as("outcomes of %s", key)
+                .last()
+                .isEqualTo("completed");
+            if (list.size() > 1) {
+              assertThat(list.get(0).path("releaseId").asLong())
+                  .as("a repeated release of %s began with the stopped holder", key)
+                  .isLessThanOrEqualTo(stop.lastReleaseId());
+            }
+          });
+      assertThat(releasedTwice)
+          .as("events released twice: at most those leased to the stopped holder")
+          .isLessThanOrEqualTo(stop.leased());
+      List<Receipt> all = target.receipts();
+      SlidingWindowCount.Busiest atTarget = SlidingWindowCount.busiest(arrivals(all), EVERY);
+      SlidingWindowCount.Busiest inLog = SlidingWindowCount.busiest(reachedAt(log), EVERY);
+      Instant firstAfterStop =
+          log.stream()
+              .filter(r -> r.path("releaseId").asLong() > stop.lastReleaseId())
+              .map(r -> Instant.parse(r.path("releasedAt").asText()))
+              .min(Comparator.naturalOrder())
+              .orElseThrow();
+      System.out.printf(
+          "SIGTERM of gate holder %s after %d arrivals, %d jobs still leased to it after its exit:"
+              + " %s took the gate over (seen %.3f s after the exit), first release by it %.3f s"
+              + " after the exit; %d released twice; busiest 1 s at the target %d, in the log %d;"
+              + " arrivals per node %s%n",
+          stop.holder().id,
+          stop.arrivalsBefore(),
+          stop.leased(),
+          newHolder.get(),
+          secondsToNewHolderSeen,
+          Duration.between(stop.deadAt(), firstAfterStop).toNanos() / 1e9,
+          releasedTwice,
+          atTarget.count(),
+          inLog.count(),
+          perRoute(all));
+      assertThat(atTarget.count())
+          .as("most arrivals at the target in any 1 s interval, across the handover")
+          .isLessThanOrEqualTo(LIMIT);
+      assertThat(inLog.count())
+          .as("most releases reaching the target in any 1 s interval (reachedAt in the log)")
+          .isLessThanOrEqualTo(LIMIT);
+    }
+  }
+
   /**
    * The gate holder at its {@code kill -9}, and what was known then.
    *
@@ -526,6 +619,15 @@ class ClusterKillNineTest {
    */
   private static Kill killHolderMidRun(
       ClusterNodes cluster, RecordingJobEndpoint target, int arrivals) {
+    return endHolderMidRun(cluster, target, arrivals, false);
+  }
+
+  /**
+   * As {@link #killHolderMidRun}; {@code graceful} sends SIGTERM instead, so the holder closes the
+   * service (its shutdown hook) and gives the gate up.
+   */
+  private static Kill endHolderMidRun(
+      ClusterNodes cluster, RecordingJobEndpoint target, int arrivals, boolean graceful) {
     AtomicReference<Node> holder = new AtomicReference<>();
     await(arrivals + " jobs delivered, the gate holder with jobs in flight")
         .atMost(Duration.ofSeconds(90))
@@ -551,12 +653,15 @@ class ClusterKillNineTest {
             });
     Node killed = holder.get();
     int arrivalsBefore = target.receivedCount();
-    int exitCode = killed.process().killHard();
+    int exitCode = graceful ? killed.process().stop(30_000) : killed.process().killHard();
     long deadNanos = System.nanoTime();
     Instant deadAt = Instant.now();
     assertThat(exitCode)
-        .as("exit code of %s (SIGKILL)", killed)
-        .isEqualTo(SluiceServeProcess.KILLED_EXIT_CODE);
+        .as("exit code of %s", killed)
+        .isEqualTo(
+            graceful
+                ? SluiceServeProcess.TERMINATED_EXIT_CODE
+                : SluiceServeProcess.KILLED_EXIT_CODE);
     List<Node> survivors = cluster.others(killed);
     long leased =
         ClusterNodes.view(survivors.get(0).api.status().path("cluster"), killed.id)
