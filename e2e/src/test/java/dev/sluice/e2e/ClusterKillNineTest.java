@@ -40,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the whole run (the dead node's last jobs count), and the jobs the dead node had leased come back
  * only when their lease has run out, as a second attempt.
  *
+ * <p>A node killed that way and started again under its node id and data dir rejoins and takes back
+ * only its own leases (the survivors' jobs in flight run to completion). A holder stopped with
+ * SIGTERM gives the gate up, and the next holder keeps the window across the quick handover.
+ *
  * <p>How close the drain comes to the ideal, how long the takeover took and when the leased jobs
  * came back are printed, not asserted: they are speeds, and this machine is shared.
  */
@@ -405,9 +409,6 @@ class ClusterKillNineTest {
       assertThat(rejoined.path("node").asText())
           .as("node id after the restart")
           .isEqualTo(restarted.id);
-      assertThat(rejoined.path("holdsGate").asBoolean())
-          .as("the restarted node holds the gate while a survivor renews it")
-          .isFalse();
       await("the restarted node's heartbeat, as a survivor sees it")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
