@@ -32,8 +32,11 @@ final class RecordingJobEndpoint implements AutoCloseable {
    * One job as the endpoint received it.
    *
    * @param receivedAtNanos the test JVM's {@code System.nanoTime()} when the handler saw it
+   * @param route what followed {@code /jobs/} in the path it was sent to ({@link #url(String)}), or
+   *     empty: several services may share the endpoint, each on its own route
    */
-  record Receipt(String key, String idempotencyKey, int attempt, long receivedAtNanos) {}
+  record Receipt(
+      String key, String idempotencyKey, int attempt, long receivedAtNanos, String route) {}
 
   private final HttpServer server;
   private final ExecutorService handlers;
@@ -65,6 +68,14 @@ final class RecordingJobEndpoint implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jobs");
   }
 
+  /**
+   * The URL of a route of its own, e.g. one per service, so each receipt says which service sent
+   * it.
+   */
+  URI url(String route) {
+    return URI.create(url() + "/" + route);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       long at = System.nanoTime();
@@ -77,11 +88,16 @@ final class RecordingJobEndpoint implements AutoCloseable {
               job.path("key").asText(null),
               exchange.getRequestHeaders().getFirst("Idempotency-Key"),
               job.path("attempt").asInt(-1),
-              at));
+              at,
+              routeOf(exchange.getRequestURI().getPath())));
       received.incrementAndGet();
       sleep(answerDelay);
       exchange.sendResponseHeaders(200, -1);
     }
+  }
+
+  private static String routeOf(String path) {
+    return path.startsWith("/jobs/") ? path.substring("/jobs/".length()) : "";
   }
 
   private static void sleep(Duration d) {

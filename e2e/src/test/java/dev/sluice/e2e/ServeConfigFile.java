@@ -31,6 +31,22 @@ final class ServeConfigFile {
    */
   static Path write(
       Path dir, int apiPort, String httpYaml, URI targetUrl, String limitsYaml, String lease) {
+    return write(dir, apiPort, httpYaml, targetUrl, limitsYaml, lease, "");
+  }
+
+  /**
+   * As {@link #write(Path, int, String, URI, String, String)}, with more top-level sections.
+   *
+   * @param moreYaml whole top-level sections, e.g. {@link #postgresStore}
+   */
+  static Path write(
+      Path dir,
+      int apiPort,
+      String httpYaml,
+      URI targetUrl,
+      String limitsYaml,
+      String lease,
+      String moreYaml) {
     String yaml =
         "data-dir: "
             + dir.resolve("data")
@@ -53,7 +69,8 @@ final class ServeConfigFile {
             + "  url: "
             + targetUrl
             + "\n"
-            + "  timeout: 10s\n";
+            + "  timeout: 10s\n"
+            + moreYaml;
     Path file = dir.resolve("sluice.yaml");
     try {
       Files.writeString(file, yaml);
@@ -61,5 +78,27 @@ final class ServeConfigFile {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     return file;
+  }
+
+  /**
+   * The {@code store:} section of one node of several sharing a Postgres backlog.
+   *
+   * @param jdbcUrl the shared database
+   * @param nodeId this node's id, kept across its restarts
+   * @param gateTerm how long a hold on the gate lasts unless renewed, e.g. {@code 2s}
+   */
+  static String postgresStore(String jdbcUrl, String nodeId, String gateTerm) {
+    return "store:\n"
+        + "  backlog: postgres\n"
+        + "  postgres:\n"
+        + "    url: \""
+        + jdbcUrl
+        + "\"\n"
+        + "    node-id: "
+        + nodeId
+        + "\n"
+        + "    gate-term: "
+        + gateTerm
+        + "\n";
   }
 }

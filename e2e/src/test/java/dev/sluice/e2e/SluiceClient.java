@@ -95,6 +95,16 @@ final class SluiceClient {
     return steps.asLong();
   }
 
+  /** POST /v1/pause. */
+  JsonNode pause() {
+    return expectOk(request("/v1/pause").POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** POST /v1/resume. */
+  JsonNode resume() {
+    return expectOk(request("/v1/resume").POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   JsonNode putLimits(String limitsJson) {
     return expectOk(
         request("/v1/limits")

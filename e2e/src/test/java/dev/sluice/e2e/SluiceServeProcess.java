@@ -98,6 +98,15 @@ final class SluiceServeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** What Java reports for a process ended by SIGTERM: 128 + 15. */
+  static final int TERMINATED_EXIT_CODE = 143;
+
+  /** {@code kill} (SIGTERM): the process runs its shutdown hook and ends; returns its exit code. */
+  int stop(long timeoutMillis) {
+    process.destroy();
+    return awaitExit(timeoutMillis);
+  }
+
   /** Waits for the process to end by itself; returns its exit code. */
   int awaitExit(long timeoutMillis) {
     try {
@@ -120,6 +129,11 @@ final class SluiceServeProcess implements AutoCloseable {
   /** How long the process took from start to a healthy {@code /healthz}. */
   long millisToHealthy() {
     return millisToHealthy;
+  }
+
+  /** The operating system's id of the process. */
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
