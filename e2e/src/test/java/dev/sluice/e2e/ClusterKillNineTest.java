@@ -129,8 +129,8 @@ class ClusterKillNineTest {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> target.receivedCount() >= EVENTS);
-      JsonNode status = awaitDrained(cluster.get(2).api, Duration.ofSeconds(30));
-      assertDrained(status);
+      JsonNode status = SluiceClient.awaitDrained(cluster.get(2).api, Duration.ofSeconds(30));
+      SluiceClient.assertDrained(status);
 
       Map<String, List<Receipt>> receipts = target.receiptsByKey();
       assertThat(receipts.keySet()).as("keys at the target").isEqualTo(allKeys());
@@ -250,8 +250,8 @@ class ClusterKillNineTest {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> target.receiptsByKey().size() >= EVENTS);
-      JsonNode status = awaitDrained(survivors.get(1).api, Duration.ofSeconds(60));
-      assertDrained(status);
+      JsonNode status = SluiceClient.awaitDrained(survivors.get(1).api, Duration.ofSeconds(60));
+      SluiceClient.assertDrained(status);
 
       Map<String, List<Receipt>> receipts = target.receiptsByKey();
       assertThat(receipts.keySet())
@@ -425,8 +425,8 @@ class ClusterKillNineTest {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> target.receiptsByKey().size() >= events);
-      JsonNode status = awaitDrained(restarted.api, Duration.ofSeconds(60));
-      assertDrained(status);
+      JsonNode status = SluiceClient.awaitDrained(restarted.api, Duration.ofSeconds(60));
+      SluiceClient.assertDrained(status);
 
       assertThat(nodesSeen)
           .extracting(n -> n.path("node").asText())
@@ -536,8 +536,8 @@ class ClusterKillNineTest {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> target.receiptsByKey().size() >= events);
-      JsonNode status = awaitDrained(watcher.api, Duration.ofSeconds(60));
-      assertDrained(status);
+      JsonNode status = SluiceClient.awaitDrained(watcher.api, Duration.ofSeconds(60));
+      SluiceClient.assertDrained(status);
 
       assertThat(target.receiptsByKey().keySet())
           .as("keys at the target")
@@ -744,29 +744,5 @@ class ClusterKillNineTest {
     }
     out.values().forEach(l -> l.sort(Comparator.comparingLong(r -> r.path("releaseId").asLong())));
     return out;
-  }
-
-  /**
-   * Waits until nothing is waiting and nothing is in flight in the shared backlog, or the timeout;
-   * returns the last status either way, so the assertions that follow say what is missing.
-   */
-  private static JsonNode awaitDrained(SluiceClient api, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      JsonNode status = api.status();
-      if (isDrained(status) || System.nanoTime() > deadline) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static boolean isDrained(JsonNode status) {
-    return status.path("backlog").asLong() == 0 && status.path("inFlight").asLong() == 0;
-  }
-
-  private static void assertDrained(JsonNode status) {
-    assertThat(isDrained(status)).as("nothing waiting and nothing in flight: %s", status).isTrue();
   }
 }

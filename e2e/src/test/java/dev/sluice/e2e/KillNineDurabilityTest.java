@@ -90,7 +90,7 @@ class KillNineDurabilityTest {
       assertThat(resend.wrongAnswers()).as("answers to the resent batches").isEmpty();
       assertThat(resend.unacknowledged()).as("resent events without a 2xx").isEmpty();
 
-      JsonNode status = awaitDrained(api, Duration.ofSeconds(60));
+      JsonNode status = SluiceClient.awaitDrained(api, Duration.ofSeconds(60));
       double secondsToDrain = (System.nanoTime() - restartAt) / 1e9;
 
       Map<String, List<Receipt>> receipts = target.receiptsByKey();
@@ -102,7 +102,7 @@ class KillNineDurabilityTest {
       assertThat(receipts.keySet())
           .as("keys at the target (decoded)")
           .containsExactlyInAnyOrderElementsOf(allKeys);
-      assertDrained(status);
+      SluiceClient.assertDrained(status);
 
       Map<String, List<Receipt>> repeated = repeatedKeys(receipts);
       assertThat(repeated.size())
@@ -225,14 +225,14 @@ class KillNineDurabilityTest {
 
       long liftedAt = System.nanoTime();
       api.putLimits("{}");
-      JsonNode drained = awaitDrained(api, Duration.ofSeconds(30));
+      JsonNode drained = SluiceClient.awaitDrained(api, Duration.ofSeconds(30));
       double secondsToDrain = (System.nanoTime() - liftedAt) / 1e9;
 
       Map<String, List<Receipt>> receipts = target.receiptsByKey();
       assertThat(receipts.keySet())
           .as("keys at the target (decoded) include every acknowledged one")
           .containsAll(keysOf(acknowledged));
-      assertDrained(drained);
+      SluiceClient.assertDrained(drained);
       assertThat(receipts.keySet())
           .as("keys at the target (decoded): none that was never sent")
           .allSatisfy(key -> assertThat(NumberedObjects.numberOf(key)).isBetween(0, events - 1));
@@ -267,30 +267,6 @@ class KillNineDurabilityTest {
         .until(
             () ->
                 senders.acknowledgedCount() >= acknowledged && target.receivedCount() >= delivered);
-  }
-
-  /**
-   * Waits until the service has nothing waiting and nothing in flight, or the timeout; returns the
-   * last status either way, so the assertions that follow say what is missing.
-   */
-  private static JsonNode awaitDrained(SluiceClient api, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      JsonNode status = api.status();
-      if (isDrained(status) || System.nanoTime() > deadline) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static boolean isDrained(JsonNode status) {
-    return status.path("backlog").asLong() == 0 && status.path("inFlight").asLong() == 0;
-  }
-
-  private static void assertDrained(JsonNode status) {
-    assertThat(isDrained(status)).as("nothing waiting and nothing in flight: %s", status).isTrue();
   }
 
   private static Set<String> keysOf(Set<Integer> numbers) {

@@ -160,4 +160,30 @@ final class SluiceClient {
       throw new IOException("interrupted", e);
     }
   }
+
+  /**
+   * Waits until the service (or, on several nodes, the shared backlog) has nothing waiting and
+   * nothing in flight, or the timeout; returns the last status either way, so the assertions that
+   * follow say what is missing.
+   */
+  static JsonNode awaitDrained(SluiceClient api, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode status = api.status();
+      if (isDrained(status) || System.nanoTime() > deadline) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static boolean isDrained(JsonNode status) {
+    return status.path("backlog").asLong() == 0 && status.path("inFlight").asLong() == 0;
+  }
+
+  static void assertDrained(JsonNode status) {
+    org.assertj.core.api.Assertions.assertThat(isDrained(status))
+        .as("nothing waiting and nothing in flight: %s", status)
+        .isTrue();
+  }
 }

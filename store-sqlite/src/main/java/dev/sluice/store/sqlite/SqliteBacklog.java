@@ -16,6 +16,7 @@ import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.backlog.WriteFailures;
 import dev.sluice.core.backlog.WriteStatus;
 import java.io.IOException;
 import java.nio.file.Files;
