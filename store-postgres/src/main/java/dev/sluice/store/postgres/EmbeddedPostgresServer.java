@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  * A real PostgreSQL server started in this process's care, bound to 127.0.0.1 on a free port: what
  * {@code sluice demo --nodes 3} and the tests run the shared backlog on, with nothing installed on
  * the machine. The server's files live in a temporary directory removed when it stops.
+ *
+ * <p>It runs with {@code synchronous_commit = off} (the library's default, kept for the tests'
+ * speed): a crash of this server, not of a node, may lose its last commits. A Sluice store that
+ * must keep "accepted means durable" runs on a real server with the default {@code on}.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
