@@ -66,6 +66,36 @@ final class InProcessSluice implements AutoCloseable {
             config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
   }
 
+  /**
+   * A node of several sharing the Postgres backlog at {@code databaseUrl}, under {@code nodeId}.
+   */
+  static InProcessSluice startNode(
+      Path dataDir, Target target, Limits limits, String databaseUrl, String nodeId) {
+    SluiceConfig config =
+        new SluiceConfig(
+                dataDir,
+                new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+                new S3EndpointConfig(
+                    false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+                limits,
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
+                DispatcherConfig.defaults().withWorkers(8).withBatch(100),
+                TargetConfig.log(),
+                StoreConfig.defaults())
+            .withStore(
+                StoreConfig.postgres(
+                    new dev.sluice.service.config.PostgresStoreConfig(
+                        dev.sluice.store.postgres.PostgresOptions.of(
+                            databaseUrl,
+                            dev.sluice.store.postgres.EmbeddedPostgresServer.USER,
+                            null),
+                        nodeId,
+                        Duration.ofSeconds(2))));
+    return new InProcessSluice(
+        SluiceService.start(
+            config, new SluiceService.Options(target, System.out, false, Duration.ofMillis(20))));
+  }
+
   /** The value of {@code --url}. */
   String url() {
     return service.apiUrl().toString();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.store.postgres.EmbeddedPostgresServer;
 import dev.sluice.testkit.RecordingTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,49 @@ class StatusCommandTest {
               "dropped      test-event 0, event-name 0, prefix 0, suffix 0",
               "limits       5 per 1m (sliding)",
               "target       recording target");
+    }
+  }
+
+  @Test
+  void status_onOneOfSeveralNodes_listsEveryNodeAndWhoHoldsTheGate() {
+    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+      String url = postgres.createDatabase("status_nodes");
+      try (InProcessSluice a =
+              InProcessSluice.startNode(
+                  dataDir.resolve("a"),
+                  RecordingTarget.completing(),
+                  Limits.none(),
+                  url,
+                  "node-a");
+          InProcessSluice b =
+              InProcessSluice.startNode(
+                  dataDir.resolve("b"),
+                  RecordingTarget.completing(),
+                  Limits.none(),
+                  url,
+                  "node-b")) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    b.status().path("cluster").path("nodes").size() == 2
+                        && b.status().path("cluster").path("holder").isObject());
+        String holder = b.status().path("cluster").path("holder").path("node").asText();
+
+        CliRun run = CliRun.of("status", "--url", b.url());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.outLines())
+            .contains("nodes        2, this one node-b; gate held by " + holder + " (epoch 1)");
+        assertThat(run.outLines())
+            .filteredOn(l -> l.startsWith("  node-"))
+            .hasSize(2)
+            .anySatisfy(l -> assertThat(l).startsWith("  node-a ").contains("leased      0"))
+            .anySatisfy(l -> assertThat(l).startsWith("  node-b "))
+            .filteredOn(l -> l.endsWith("holds the gate"))
+            .hasSize(1)
+            .allSatisfy(l -> assertThat(l).startsWith("  " + holder + " "));
+      }
     }
   }
 
