@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.service.config.PostgresStoreConfig;
+import dev.sluice.service.config.StoreConfig;
 import dev.sluice.service.config.WebhookAuthConfig;
+import dev.sluice.store.postgres.EmbeddedPostgresServer;
+import dev.sluice.store.postgres.PostgresOptions;
 import dev.sluice.testkit.RecordingTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,6 +215,55 @@ class DashboardTest {
   }
 
   @Test
+  void dashboard_onOneOfSeveralNodes_listsTheNodesAndWhoHoldsTheGate() {
+    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+      String url = postgres.createDatabase("dashboard_nodes");
+      try (RunningSluice a = sharedNode(url, "node-a");
+          RunningSluice b = sharedNode(url, "node-b");
+          HeadlessChromium chromium = HeadlessChromium.start(profile, 1366, 768)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> b.status().path("cluster").path("holder").isObject());
+        String holder = b.status().path("cluster").path("holder").path("node").asText();
+
+        chromium.driver.get(b.service.apiUrl().toString());
+        awaitPolls(chromium, 2);
+
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    chromium.driver.findElement(By.id("nodes-card")).isDisplayed()
+                        && chromium.driver.findElements(By.cssSelector("#nodes tbody tr")).size()
+                            == 2);
+        List<WebElement> rows = chromium.driver.findElements(By.cssSelector("#nodes tbody tr"));
+        assertThat(rows)
+            .extracting(r -> r.getAttribute("data-node"))
+            .containsExactlyInAnyOrder("node-a", "node-b");
+        assertThat(rows)
+            .filteredOn(r -> r.getText().contains("holds the gate"))
+            .extracting(r -> r.getAttribute("data-node"))
+            .containsExactly(holder);
+        assertThat(chromium.driver.findElement(By.id("nodes-caption")).getText())
+            .contains("this is node-b")
+            .contains("gate held by " + holder);
+      }
+    }
+  }
+
+  private RunningSluice sharedNode(String databaseUrl, String nodeId) {
+    PostgresStoreConfig shared =
+        new PostgresStoreConfig(
+            PostgresOptions.of(databaseUrl, EmbeddedPostgresServer.USER, null),
+            nodeId,
+            Duration.ofSeconds(2));
+    return RunningSluice.startWith(
+        dataDir.resolve(nodeId),
+        RecordingTarget.completing(),
+        c -> c.withStore(StoreConfig.postgres(shared)));
+  }
+
+  @Test
   void dashboard_whenLoaded_fetchesNothingFromOutsideTheService() {
     try (RunningSluice sluice =
             RunningSluice.start(
@@ -227,6 +280,9 @@ class DashboardTest {
       awaitPolls(chromium, 2);
 
       assertThat(chromium.script("return typeof uPlot")).isEqualTo("function");
+      assertThat(chromium.driver.findElement(By.id("nodes-card")).isDisplayed())
+          .as("no nodes table on a single node")
+          .isFalse();
       assertThat(chromium.driver.findElements(By.cssSelector("#chart-releases canvas")))
           .isNotEmpty();
       List<String> urls = new ArrayList<>();
