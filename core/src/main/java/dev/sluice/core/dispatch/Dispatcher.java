@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -141,7 +142,7 @@ public final class Dispatcher implements AutoCloseable {
   private volatile GateFence fence;
 
   /** The term this node was told it holds ({@link #takeOver}), or null. */
-  private volatile GateTerm grantedTerm;
+  private final AtomicReference<GateTerm> grantedTerm = new AtomicReference<>();
 
   /**
    * The term whose gate this dispatcher rebuilt and releases under, or null; written by the
@@ -360,7 +361,7 @@ public final class Dispatcher implements AutoCloseable {
           try {
             claimed = backlog.claim(times, config.lease(), at);
           } catch (NotGateHolderException e) {
-            gateRefusedClaim(e);
+            gateRefusedClaim(e, term);
             break;
           }
         } else {
@@ -368,7 +369,7 @@ public final class Dispatcher implements AutoCloseable {
             claimed = backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at);
           } catch (NotGateHolderException e) {
             putBack(outcomes);
-            gateRefusedClaim(e);
+            gateRefusedClaim(e, term);
             break;
           } catch (RuntimeException e) {
             putBack(outcomes);
@@ -408,10 +409,15 @@ public final class Dispatcher implements AutoCloseable {
     return jobs.size();
   }
 
-  /** The store refused a claim: this node no longer holds the gate (the fence said so first). */
-  private void gateRefusedClaim(NotGateHolderException e) {
+  /**
+   * The store refused a claim under {@code term}: the store's record says this node no longer holds
+   * it, whatever the node's own clock says. Nothing more is released under it; the gate keeper's
+   * next renewal brings a new term ({@link #takeOver}) or says it is lost.
+   */
+  private void gateRefusedClaim(NotGateHolderException e, GateTerm term) {
     LOG.log(System.Logger.Level.INFO, "claim refused: " + e.getMessage());
     activeTerm = null;
+    grantedTerm.compareAndSet(term, null);
   }
 
   /**
@@ -524,15 +530,15 @@ public final class Dispatcher implements AutoCloseable {
    * (they were counted by the gate of an earlier term), and then releases.
    */
   public void takeOver(GateTerm term) {
-    grantedTerm = java.util.Objects.requireNonNull(term, "term");
+    grantedTerm.set(java.util.Objects.requireNonNull(term, "term"));
     wake();
   }
 
   /** The term ended or another node took the gate: nothing more is released under it. */
   public void gateLost(GateTerm term) {
-    GateTerm granted = grantedTerm;
+    GateTerm granted = grantedTerm.get();
     if (granted != null && granted.epoch() == term.epoch()) {
-      grantedTerm = null;
+      grantedTerm.compareAndSet(granted, null);
     }
     wake();
   }
@@ -557,7 +563,7 @@ public final class Dispatcher implements AutoCloseable {
    * this node may not release now.
    */
   private GateTerm termToReleaseUnder(long now) {
-    GateTerm granted = grantedTerm;
+    GateTerm granted = grantedTerm.get();
     if (granted == null || !holds(granted)) {
       activeTerm = null;
       return null;
