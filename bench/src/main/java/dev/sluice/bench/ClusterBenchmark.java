@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  * ClusterBenchmark [end-to-end|fill-then-drain] [--nodes 1] [--events 200000]
- *                  [--limit none|window] [--producers 3] [--pool 8] [--unfenced]
- *                  [--server durable|embedded] [--synchronous-commit on|off] [--warmup 0]
+ *                  [--limit none|window] [--producers 3] [--pool 8] [--workers 64] [--unfenced]
+ *                  [--server durable|embedded] [--synchronous-commit on|off] [--warmup 20000]
  * </pre>
  *
  * <p>{@code end-to-end} times the first append to the moment every event is completed and its
@@ -64,7 +64,8 @@ public final class ClusterBenchmark {
       boolean unfenced,
       boolean synchronousCommit,
       int warmup,
-      boolean durable) {
+      boolean durable,
+      int workers) {
 
     Limits limits() {
       return window ? WINDOW_THAT_NEVER_BINDS : Limits.none();
@@ -74,7 +75,7 @@ public final class ClusterBenchmark {
       return String.format(
           Locale.ROOT,
           "%s, %d node%s%s, %,d events, limit %s, %d producers (batches of %,d),"
-              + " pool %d per node, synchronous_commit %s, %s server",
+              + " pool %d per node, %d workers per node, synchronous_commit %s, %s server",
           phase,
           nodes,
           nodes == 1 ? "" : "s",
@@ -84,6 +85,7 @@ public final class ClusterBenchmark {
           producers,
           APPEND_BATCH,
           pool,
+          workers,
           synchronousCommit ? "on" : "off",
           durable ? "durable (fsync on)" : "embedded (fsync off)");
     }
@@ -98,8 +100,9 @@ public final class ClusterBenchmark {
     int pool = PostgresOptions.DEFAULT_POOL_SIZE;
     boolean unfenced = false;
     boolean synchronousCommit = true;
-    int warmup = 0;
+    int warmup = 20_000;
     boolean durable = true;
+    int workers = 64;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -114,6 +117,7 @@ public final class ClusterBenchmark {
         }
         case "--producers" -> producers = Integer.parseInt(args[++i]);
         case "--pool" -> pool = Integer.parseInt(args[++i]);
+        case "--workers" -> workers = Integer.parseInt(args[++i]);
         case "--unfenced" -> unfenced = true;
         case "--synchronous-commit" -> synchronousCommit = args[++i].equals("on");
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
@@ -150,7 +154,8 @@ public final class ClusterBenchmark {
             unfenced,
             synchronousCommit,
             warmup,
-            durable);
+            durable,
+            workers);
     String loadAtStart = loadAverage();
     System.out.println("cluster: " + s.describe());
     System.out.println("  load average at start: " + loadAtStart);
@@ -180,7 +185,8 @@ public final class ClusterBenchmark {
                 unfenced,
                 synchronousCommit,
                 0,
-                durable);
+                durable,
+                workers);
         runOnce(createDatabase, "warmup", w, false);
       }
       runOnce(createDatabase, "cluster_bench", s, true);
@@ -195,6 +201,7 @@ public final class ClusterBenchmark {
     if (report) {
       System.out.println("  postgres: " + settings);
     }
+    ProcessCpu cpu = ProcessCpu.of(url, EmbeddedPostgresServer.USER);
     PostgresOptions pg =
         PostgresOptions.of(url, EmbeddedPostgresServer.USER, null).withPoolSize(s.pool());
     Path dirs = Files.createTempDirectory("sluice-cluster-bench");
@@ -205,14 +212,15 @@ public final class ClusterBenchmark {
         String id = "node-" + (i + 1);
         nodes.add(
             s.unfenced()
-                ? ClusterNodeUnderTest.unfenced(id, pg, s.limits(), paused)
-                : ClusterNodeUnderTest.service(id, pg, dirs.resolve(id), s.limits(), paused));
+                ? ClusterNodeUnderTest.unfenced(id, pg, s.limits(), s.workers(), paused)
+                : ClusterNodeUnderTest.service(
+                    id, pg, dirs.resolve(id), s.limits(), s.workers(), paused));
       }
       awaitHolder(nodes);
       if (paused) {
-        fillThenDrain(nodes, s, report);
+        fillThenDrain(nodes, s, cpu, report);
       } else {
-        endToEnd(nodes, s, report);
+        endToEnd(nodes, s, cpu, report);
       }
     } finally {
       for (ClusterNodeUnderTest n : nodes) {
@@ -221,13 +229,16 @@ public final class ClusterBenchmark {
     }
   }
 
-  private static void endToEnd(List<ClusterNodeUnderTest> nodes, Settings s, boolean report)
+  private static void endToEnd(
+      List<ClusterNodeUnderTest> nodes, Settings s, ProcessCpu cpu, boolean report)
       throws Exception {
     long before = completed(nodes);
+    CpuMark mark = CpuMark.now(cpu);
     long start = System.nanoTime();
     long appended = produce(nodes, s);
     long completedThen = completed(nodes) - before;
     long done = awaitCompleted(nodes, before + s.events());
+    CpuUse use = mark.since(cpu, s.events(), done - start);
     if (!report) {
       return;
     }
@@ -247,32 +258,40 @@ public final class ClusterBenchmark {
         result(s)
             + String.format(
                 Locale.ROOT,
-                " rate=%.0f append_rate=%.0f hwm_mib=%.1f load_end=%s",
+                " rate=%.0f append_rate=%.0f hwm_mib=%.1f load_end=%s %s",
                 s.events() / ((done - start) / 1e9),
                 s.events() / ((appended - start) / 1e9),
                 memory.peakRssMib(),
-                loadAtEnd.split(" ")[0]));
+                loadAtEnd.split(" ")[0],
+                use.keyValues("")));
   }
 
-  private static void fillThenDrain(List<ClusterNodeUnderTest> nodes, Settings s, boolean report)
+  private static void fillThenDrain(
+      List<ClusterNodeUnderTest> nodes, Settings s, ProcessCpu cpu, boolean report)
       throws Exception {
+    CpuMark fillMark = CpuMark.now(cpu);
     long start = System.nanoTime();
     long filled = produce(nodes, s);
+    CpuUse fillUse = fillMark.since(cpu, s.events(), System.nanoTime() - start);
     BacklogStats full = nodes.get(0).backlog().stats(Instant.now());
     ProcessMemory memory = ProcessMemory.read();
+    CpuMark drainMark = CpuMark.now(cpu);
     long drainStart = System.nanoTime();
     for (ClusterNodeUnderTest n : nodes) {
       n.resume();
     }
     long drained = awaitCompleted(nodes, s.events());
+    CpuUse drainUse = drainMark.since(cpu, s.events(), drained - drainStart);
     if (!report) {
       return;
     }
     System.out.println(Figures.rate("  append only", s.events(), filled - start));
+    System.out.println("  CPU, append only: " + fillUse);
     System.out.printf(
         "  with %,d waiting: VmRSS %.1f MiB, VmHWM %.1f MiB%n",
         full.waiting(), memory.rssMib(), memory.peakRssMib());
     System.out.println(Figures.rate("  drain only", s.events(), drained - drainStart));
+    System.out.println("  CPU, drain only: " + drainUse);
     ProcessMemory end = ProcessMemory.read();
     String loadAtEnd = loadAverage();
     printNodes(nodes);
@@ -282,11 +301,54 @@ public final class ClusterBenchmark {
         result(s)
             + String.format(
                 Locale.ROOT,
-                " append_rate=%.0f drain_rate=%.0f hwm_mib=%.1f load_end=%s",
+                " append_rate=%.0f drain_rate=%.0f hwm_mib=%.1f load_end=%s %s %s",
                 s.events() / ((filled - start) / 1e9),
                 s.events() / ((drained - drainStart) / 1e9),
                 end.peakRssMib(),
-                loadAtEnd.split(" ")[0]));
+                loadAtEnd.split(" ")[0],
+                fillUse.keyValues("append_"),
+                drainUse.keyValues("drain_")));
+  }
+
+  /** CPU seconds of the server and of this JVM at one instant. */
+  private record CpuMark(double server, double jvm) {
+    static CpuMark now(ProcessCpu cpu) {
+      return new CpuMark(cpu.serverSeconds(), ProcessCpu.jvmSeconds());
+    }
+
+    CpuUse since(ProcessCpu cpu, long events, long wallNanos) {
+      CpuMark end = now(cpu);
+      return new CpuUse(end.server - server, end.jvm - jvm, wallNanos / 1e9, events);
+    }
+  }
+
+  /** CPU spent on a stretch of the run, by the Postgres server and by the JVM (all nodes). */
+  private record CpuUse(double server, double jvm, double wall, long events) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "postgres %.1f s, JVM %.1f s over %.1f s wall (%.2f of the 2 cores busy with this run);"
+              + " per 1,000 events: postgres %.0f ms, JVM %.0f ms",
+          server,
+          jvm,
+          wall,
+          (server + jvm) / wall,
+          server * 1e6 / events,
+          jvm * 1e6 / events);
+    }
+
+    String keyValues(String prefix) {
+      return String.format(
+          Locale.ROOT,
+          "%spg_ms_per_k=%.0f %sjvm_ms_per_k=%.0f %scores=%.2f",
+          prefix,
+          server * 1e6 / events,
+          prefix,
+          jvm * 1e6 / events,
+          prefix,
+          (server + jvm) / wall);
+    }
   }
 
   private static String result(Settings s) {
@@ -380,6 +442,12 @@ public final class ClusterBenchmark {
   }
 
   private static void printNodes(List<ClusterNodeUnderTest> nodes) {
+    StringBuilder threads = new StringBuilder("  JVM CPU by thread since start (s):");
+    ProcessCpu.jvmThreadSeconds().entrySet().stream()
+        .limit(8)
+        .forEach(
+            e -> threads.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(), e.getValue())));
+    System.out.println(threads.substring(0, threads.length() - 1));
     for (ClusterNodeUnderTest n : nodes) {
       System.out.printf(
           "  %s: %s, completed %,d%n",

@@ -55,10 +55,11 @@ interface ClusterNodeUnderTest extends AutoCloseable {
 
   /**
    * A {@code sluice serve} node: Postgres store, HTTP on port 0, no S3 endpoint, a no-op target,
-   * the default dispatcher (64 workers, batches of 500, 50 ms lead).
+   * the default dispatcher (batches of 500, 50 ms lead) with {@code workers} workers (64 by
+   * default).
    */
   static ClusterNodeUnderTest service(
-      String id, PostgresOptions pg, Path dataDir, Limits limits, boolean paused) {
+      String id, PostgresOptions pg, Path dataDir, Limits limits, int workers, boolean paused) {
     SluiceConfig config =
         new SluiceConfig(
             dataDir,
@@ -66,7 +67,7 @@ interface ClusterNodeUnderTest extends AutoCloseable {
             new S3EndpointConfig(false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
             limits,
             RetryPolicy.defaults(),
-            DispatcherConfig.defaults(),
+            DispatcherConfig.defaults().withWorkers(workers),
             TargetConfig.log(),
             StoreConfig.postgres(
                 new PostgresStoreConfig(pg, id, PostgresStoreConfig.DEFAULT_GATE_TERM)));
@@ -91,7 +92,8 @@ interface ClusterNodeUnderTest extends AutoCloseable {
 
       @Override
       public boolean holdsGate() {
-        return service.sluice().dispatcher().holdsGate();
+        // The keeper's view: a paused dispatcher learns of the term only when it next releases.
+        return service.sluice().cluster().heldTerm().isPresent();
       }
 
       @Override
@@ -116,10 +118,10 @@ interface ClusterNodeUnderTest extends AutoCloseable {
    * dispatcher and intake wired as the service wires them: one node alone on the database.
    */
   static ClusterNodeUnderTest unfenced(
-      String id, PostgresOptions pg, Limits limits, boolean paused) {
+      String id, PostgresOptions pg, Limits limits, int workerCount, boolean paused) {
     TimeSource time = TimeSource.system();
     PostgresBacklog backlog = PostgresBacklog.open(pg, id, null);
-    DispatcherConfig config = DispatcherConfig.defaults();
+    DispatcherConfig config = DispatcherConfig.defaults().withWorkers(workerCount);
     ExecutorService workers = WorkerPool.create(config.workers(), "bench-worker");
     Dispatcher dispatcher =
         new Dispatcher(
