@@ -17,7 +17,8 @@ echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java: $(java -version 2>&1 | head -1); flags: $opts"
 results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
+out="$(mktemp)"
+trap 'rm -f "$results" "$out"' EXIT
 
 run() {
   local load
@@ -25,9 +26,11 @@ run() {
   echo
   echo "== $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/'): $*"
   # shellcheck disable=SC2086 # the flags are meant to split
-  java $opts -cp "bench/target/sluice-bench.jar:bench/target/lib/*" dev.sluice.bench.ClusterBenchmark "$@" 2>&1 \
-    | grep -v -e '^INFO:' -e '^[A-Z][a-z][a-z] [0-9][0-9], 20' -e '^\[' \
-    | tee /dev/stderr | grep '^RESULT' | sed "s/\$/ load_start=$load/" >>"$results"
+  java $opts -cp "bench/target/sluice-bench.jar:bench/target/lib/*" dev.sluice.bench.ClusterBenchmark "$@" >"$out" 2>&1 \
+    || echo "  the run failed (exit $?)" >>"$out"
+  # the nodes' own log lines (gate taken, gate given up) are left out
+  grep -v -e '^INFO:' -e '^[A-Z][a-z][a-z] [0-9][0-9], 20' -e '^\[' "$out" || true
+  grep '^RESULT' "$out" | sed "s/\$/ load_start=$load/" >>"$results"
 }
 
 run fill-then-drain --nodes 1 "$@"
