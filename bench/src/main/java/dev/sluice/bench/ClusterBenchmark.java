@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  * <pre>
  * ClusterBenchmark [end-to-end|fill-then-drain] [--nodes 1] [--events 200000]
  *                  [--limit none|window] [--producers 3] [--pool 8] [--workers 64] [--unfenced]
+ *                  [--statements]
  *                  [--server durable|embedded] [--synchronous-commit on|off] [--warmup 20000]
  * </pre>
  *
@@ -65,7 +66,8 @@ public final class ClusterBenchmark {
       boolean synchronousCommit,
       int warmup,
       boolean durable,
-      int workers) {
+      int workers,
+      boolean statements) {
 
     Limits limits() {
       return window ? WINDOW_THAT_NEVER_BINDS : Limits.none();
@@ -103,6 +105,7 @@ public final class ClusterBenchmark {
     int warmup = 20_000;
     boolean durable = true;
     int workers = 64;
+    boolean statements = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -119,6 +122,7 @@ public final class ClusterBenchmark {
         case "--pool" -> pool = Integer.parseInt(args[++i]);
         case "--workers" -> workers = Integer.parseInt(args[++i]);
         case "--unfenced" -> unfenced = true;
+        case "--statements" -> statements = true;
         case "--synchronous-commit" -> synchronousCommit = args[++i].equals("on");
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--server" -> {
@@ -155,14 +159,15 @@ public final class ClusterBenchmark {
             synchronousCommit,
             warmup,
             durable,
-            workers);
+            workers,
+            statements);
     String loadAtStart = loadAverage();
     System.out.println("cluster: " + s.describe());
     System.out.println("  load average at start: " + loadAtStart);
     AutoCloseable server;
     UnaryOperator<String> createDatabase;
     if (durable) {
-      DurablePostgres pg = DurablePostgres.start();
+      DurablePostgres pg = DurablePostgres.start(statements);
       server = pg;
       createDatabase = pg::createDatabase;
     } else {
@@ -186,7 +191,8 @@ public final class ClusterBenchmark {
                 synchronousCommit,
                 0,
                 durable,
-                workers);
+                workers,
+                false);
         runOnce(createDatabase, "warmup", w, false);
       }
       runOnce(createDatabase, "cluster_bench", s, true);
@@ -200,6 +206,10 @@ public final class ClusterBenchmark {
     String settings = configureDatabase(url, database, s.synchronousCommit());
     if (report) {
       System.out.println("  postgres: " + settings);
+    }
+    if (s.statements()) {
+      sql(url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      sql(url, "SELECT pg_stat_statements_reset()");
     }
     ProcessCpu cpu = ProcessCpu.of(url, EmbeddedPostgresServer.USER);
     PostgresOptions pg =
@@ -221,6 +231,9 @@ public final class ClusterBenchmark {
         fillThenDrain(nodes, s, cpu, report);
       } else {
         endToEnd(nodes, s, cpu, report);
+      }
+      if (s.statements() && report) {
+        printStatements(url, s.events());
       }
     } finally {
       for (ClusterNodeUnderTest n : nodes) {
@@ -492,6 +505,39 @@ public final class ClusterBenchmark {
         }
       }
       return String.join(", ", shown);
+    }
+  }
+
+  private static void sql(String url, String statement) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, null);
+        Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+
+  /** Where the server's time went, statement by statement (COMMIT included: the WAL flush). */
+  private static void printStatements(String url, long events) throws SQLException {
+    String query =
+        "SELECT calls, rows, total_exec_time, mean_exec_time,"
+            + " regexp_replace(left(query, 90), '\\s+', ' ', 'g')"
+            + " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
+            + " ORDER BY total_exec_time DESC LIMIT 14";
+    try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, null);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
+      System.out.println(
+          "  server time by statement (pg_stat_statements; ms per 1,000 events, calls, rows,"
+              + " mean ms):");
+      while (rs.next()) {
+        System.out.printf(
+            Locale.ROOT,
+            "    %7.1f ms %8d calls %9d rows %7.3f ms  %s%n",
+            rs.getDouble(3) * 1000 / events,
+            rs.getLong(1),
+            rs.getLong(2),
+            rs.getDouble(4),
+            rs.getString(5));
+      }
     }
   }
 

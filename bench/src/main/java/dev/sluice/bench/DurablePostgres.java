@@ -76,6 +76,10 @@ final class DurablePostgres implements AutoCloseable {
           "-p "
               + port
               + " -c listen_addresses=127.0.0.1 -c max_connections=200"
+              + (statements
+                  ? " -c shared_preload_libraries=pg_stat_statements"
+                      + " -c pg_stat_statements.track=all"
+                  : "")
               + " -c unix_socket_directories="
               + dir,
           "-l",
