@@ -45,8 +45,10 @@ final class DurablePostgres implements AutoCloseable {
 
   /**
    * Unpacks the binaries (an embedded server started and stopped), then initdb and pg_ctl start.
+   *
+   * @param statements load {@code pg_stat_statements}, which times every statement (and COMMIT)
    */
-  static DurablePostgres start() {
+  static DurablePostgres start(boolean statements) {
     Path bin = binaries();
     boolean root = "root".equals(System.getProperty("user.name"));
     try {
