@@ -515,7 +515,10 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** Where the server's time went, statement by statement (COMMIT included: the WAL flush). */
+  /**
+   * Where the server's time went, statement by statement. A commit's WAL flush happens after its
+   * COMMIT statement has run, so it is in no statement's time.
+   */
   private static void printStatements(String url, long events) throws SQLException {
     String query =
         "SELECT calls, rows, total_exec_time, mean_exec_time,"

@@ -46,7 +46,7 @@ final class DurablePostgres implements AutoCloseable {
   /**
    * Unpacks the binaries (an embedded server started and stopped), then initdb and pg_ctl start.
    *
-   * @param statements load {@code pg_stat_statements}, which times every statement (and COMMIT)
+   * @param statements load {@code pg_stat_statements}, which times every statement
    */
   static DurablePostgres start(boolean statements) {
     Path bin = binaries();
