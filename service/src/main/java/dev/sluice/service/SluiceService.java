@@ -30,6 +30,7 @@ import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.store.postgres.PostgresBacklog;
 import dev.sluice.store.postgres.PostgresGateHolderStore;
 import dev.sluice.store.postgres.PostgresNodeRegistry;
+import dev.sluice.store.postgres.PostgresWakeups;
 import dev.sluice.store.sqlite.SqliteBacklog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -169,6 +170,8 @@ public final class SluiceService implements AutoCloseable {
       closeInOrder.add(0, dispatcher);
       if (cluster != null) {
         cluster.attach(dispatcher, controlStore, this::apiAddressIfServing);
+        // Events another node took in wake this node's dispatcher when they commit.
+        closeInOrder.add(0, PostgresWakeups.start((PostgresBacklog) backlog, dispatcher::wake));
       }
       SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
       dispatcher.addObserver(metrics);

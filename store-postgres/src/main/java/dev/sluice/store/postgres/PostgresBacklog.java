@@ -81,6 +81,11 @@ public final class PostgresBacklog implements Backlog {
    * order no claim can keep is that of an earlier change appended after a later one was released;
    * that is the same on one node.
    */
+  /** The channel an append notifies; {@link PostgresWakeups} listens on it. */
+  static final String APPENDED_CHANNEL = "sluice_appended";
+
+  private static final String NOTIFY_APPENDED = "NOTIFY " + APPENDED_CHANNEL;
+
   private static final String SELECT_DUE =
       "SELECT e.state, e.id, e.attempts, e.last_release_id, "
           + EventColumns.prefixed("e")
@@ -318,6 +323,13 @@ public final class PostgresBacklog implements Backlog {
               CountChanges counts = new CountChanges();
               counts.waiting = inserted;
               counts.write(c);
+              if (inserted > 0) {
+                // Delivered when this commits: the node holding the gate wakes at once, whichever
+                // node took the events in (see PostgresWakeups).
+                try (PreparedStatement notify = c.prepareStatement(NOTIFY_APPENDED)) {
+                  notify.execute();
+                }
+              }
               return inserted;
             });
     if (accepted > 0) {
