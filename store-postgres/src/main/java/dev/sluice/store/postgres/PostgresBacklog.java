@@ -29,8 +29,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -95,16 +99,29 @@ public final class PostgresBacklog implements Backlog {
           + " AND p.state IN (0, 1) AND p.sequencer_order < e.sequencer_order))"
           + " ORDER BY e.due_at, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED";
 
-  private static final String LATEST_RELEASE_TIME = "SELECT max(released_at) FROM releases";
-  private static final String INSERT_RELEASE =
-      "INSERT INTO releases (event_id, attempt, released_at) VALUES (?, ?, ?)";
-  private static final String LEASE_EVENT =
-      "UPDATE events SET state = 1, attempts = ?, due_at = ?, last_release_id = ?,"
-          + " lease_owner = ? WHERE id = ?";
-  private static final String EXPIRE_RELEASE =
-      "UPDATE releases SET outcome = '"
+  /**
+   * Leases a claim's candidates in one statement. The arguments are parallel arrays, one element
+   * per candidate in claim order: event id, attempt, release time; then the lease end, the node,
+   * the claim's instant, and the releases of expired leases to close.
+   *
+   * <p>The releases are inserted in claim order, so their ids follow it (the order is the only
+   * thing the {@code ORDER BY} is for; the caller still matches ids to events by event id, which a
+   * claim holds once). A release time earlier than the latest one recorded before this statement is
+   * clamped up to it (see {@link #claim}); the time recorded is returned.
+   */
+  private static final String LEASE =
+      "WITH chosen AS (SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[]::timestamptz[])"
+          + " WITH ORDINALITY AS u(event_id, attempt, released_at, ord)),"
+          + " released AS (INSERT INTO releases (event_id, attempt, released_at)"
+          + " SELECT event_id, attempt,"
+          + " greatest(released_at, (SELECT max(released_at) FROM releases))"
+          + " FROM chosen ORDER BY ord RETURNING id, event_id, attempt, released_at),"
+          + " leased AS (UPDATE events e SET state = 1, attempts = r.attempt, due_at = ?,"
+          + " last_release_id = r.id, lease_owner = ? FROM released r WHERE e.id = r.event_id),"
+          + " expired AS (UPDATE releases SET outcome = '"
           + BacklogArguments.EXPIRED
-          + "', finished_at = ? WHERE id = ? AND outcome IS NULL";
+          + "', finished_at = ? WHERE id = ANY (?::bigint[]) AND outcome IS NULL)"
+          + " SELECT id, event_id, released_at FROM released";
 
   /** Counts this claim on the holder's row, under the term this node holds; see the class doc. */
   private static final String FENCE =
@@ -112,24 +129,44 @@ public final class PostgresBacklog implements Backlog {
           + " WHERE id = 1 AND epoch = ? AND node_id = ? AND until > clock_timestamp()";
 
   /**
-   * A throttled release gives its attempt back: the target refused the job, nothing was tried.
-   * due_at: when a retry is due, or the end of a started job's hold; null once done or dead.
+   * Settles a batch in one statement: parallel arrays, one element per settlement (event id,
+   * release id, the state after, due_at, error, attempts given back, whether it closes the release,
+   * outcome, reached at, answered at), then the settlement's instant three times (dead_at of a dead
+   * letter, settled_at of a done event, finished_at of a closed release).
+   *
+   * <p>A settlement applies only while the event is leased and its last release is the job's: one
+   * whose lease was lost to a newer claim, or that was settled already, changes nothing, and its
+   * release is left alone. A throttled release gives its attempt back: the target refused the job,
+   * nothing was tried. due_at: when a retry is due, or the end of a started job's hold; null once
+   * done or dead. A started job's release stays open: only its times at the target are recorded; a
+   * time at the target a settlement does not know keeps the one known. Returns, of the settlements
+   * applied that closed their release, how many left the event waiting, done and dead.
+   *
+   * <p>An event is updated at most once by one statement, so a batch must name each event once.
    */
-  private static final String SETTLE_EVENT =
-      "UPDATE events SET state = ?, due_at = ?, last_error = ?, dead_at = ?,"
-          + " attempts = attempts - ?, settled_at = ? WHERE id = ? AND state = 1"
-          + " AND last_release_id = ?";
-
-  /** Closes a release; a time at the target this settlement does not know keeps the one known. */
-  private static final String SETTLE_RELEASE =
-      "UPDATE releases SET outcome = ?, finished_at = ?, error = ?,"
-          + " reached_at = coalesce(?, reached_at), answered_at = coalesce(?, answered_at)"
-          + " WHERE id = ? AND outcome IS NULL";
-
-  /** A started job's release stays open: only the times at the target are recorded. */
-  private static final String RECORD_STARTED_RELEASE =
-      "UPDATE releases SET reached_at = coalesce(?, reached_at),"
-          + " answered_at = coalesce(?, answered_at) WHERE id = ? AND outcome IS NULL";
+  private static final String SETTLE =
+      "WITH s AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::integer[],"
+          + " ?::text[]::timestamptz[], ?::text[], ?::integer[], ?::boolean[], ?::text[],"
+          + " ?::text[]::timestamptz[], ?::text[]::timestamptz[])"
+          + " AS s(event_id, release_id, state, due_at, error, given_back, closes, outcome,"
+          + " reached_at, answered_at)),"
+          + " settled AS (UPDATE events e SET state = s.state, due_at = s.due_at,"
+          + " last_error = s.error, dead_at = CASE WHEN s.state = 3 THEN ?::timestamptz END,"
+          + " attempts = e.attempts - s.given_back,"
+          + " settled_at = CASE WHEN s.state = 2 THEN ?::timestamptz END"
+          + " FROM s WHERE e.id = s.event_id AND e.state = 1 AND e.last_release_id = s.release_id"
+          + " RETURNING s.release_id, s.state, s.error, s.closes, s.outcome, s.reached_at,"
+          + " s.answered_at),"
+          + " closed AS (UPDATE releases r SET"
+          + " outcome = CASE WHEN t.closes THEN t.outcome ELSE r.outcome END,"
+          + " finished_at = CASE WHEN t.closes THEN ?::timestamptz ELSE r.finished_at END,"
+          + " error = CASE WHEN t.closes THEN t.error ELSE r.error END,"
+          + " reached_at = coalesce(t.reached_at, r.reached_at),"
+          + " answered_at = coalesce(t.answered_at, r.answered_at)"
+          + " FROM settled t WHERE r.id = t.release_id AND r.outcome IS NULL)"
+          + " SELECT count(*) FILTER (WHERE closes AND state = 0),"
+          + " count(*) FILTER (WHERE closes AND state = 2),"
+          + " count(*) FILTER (WHERE closes AND state = 3) FROM settled";
 
   /** This node's leases only; one statement, so no claim slips between the two updates. */
   private static final String ABANDON_LEASES =
@@ -473,87 +510,63 @@ public final class PostgresBacklog implements Backlog {
     if (chosen.isEmpty()) {
       return List.of();
     }
-    Instant latest = latestReleaseTime(c);
-    List<Instant> releasedAt = new ArrayList<>(chosen.size());
-    try (PreparedStatement insert = c.prepareStatement(INSERT_RELEASE, new String[] {"id"})) {
-      for (int i = 0; i < chosen.size(); i++) {
-        Instant at = Timestamps.truncate(releaseTimes.get(i));
-        if (latest != null && at.isBefore(latest)) {
-          at = latest;
-        }
-        releasedAt.add(at);
-        Candidate candidate = chosen.get(i);
-        insert.setLong(1, candidate.eventId());
-        insert.setInt(2, candidate.attempts() + 1);
-        Timestamps.set(insert, 3, at);
-        insert.addBatch();
-      }
-      insert.executeBatch();
-      List<Long> releaseIds = new ArrayList<>(chosen.size());
-      try (ResultSet keys = insert.getGeneratedKeys()) {
-        while (keys.next()) {
-          releaseIds.add(keys.getLong(1));
-        }
-      }
-      if (releaseIds.size() != chosen.size()) {
-        throw new IllegalStateException(
-            "expected " + chosen.size() + " release ids, the driver gave " + releaseIds.size());
-      }
-      return lease(c, chosen, releaseIds, releasedAt, now.plus(lease), now, counts);
-    }
+    return lease(c, chosen, releaseTimes, now.plus(lease), now, counts);
   }
 
   private List<Job> lease(
       Connection c,
       List<Candidate> chosen,
-      List<Long> releaseIds,
-      List<Instant> releasedAt,
+      List<Instant> releaseTimes,
       Instant leaseUntil,
       Instant now,
       CountChanges counts)
       throws SQLException {
-    List<Job> jobs = new ArrayList<>(chosen.size());
-    try (PreparedStatement leaseEvent = c.prepareStatement(LEASE_EVENT);
-        PreparedStatement expire = c.prepareStatement(EXPIRE_RELEASE)) {
-      int expired = 0;
-      for (int i = 0; i < chosen.size(); i++) {
-        Candidate candidate = chosen.get(i);
-        int attempt = candidate.attempts() + 1;
-        long releaseId = releaseIds.get(i);
-        leaseEvent.setInt(1, attempt);
-        Timestamps.set(leaseEvent, 2, leaseUntil);
-        leaseEvent.setLong(3, releaseId);
-        leaseEvent.setString(4, nodeId);
-        leaseEvent.setLong(5, candidate.eventId());
-        leaseEvent.addBatch();
-        if (candidate.leased()) {
-          Timestamps.set(expire, 1, now);
-          expire.setLong(2, candidate.lastReleaseId());
-          expire.addBatch();
-          expired++;
-        } else {
-          counts.waiting--;
-          counts.leased++;
+    List<Long> expiredReleases = new ArrayList<>();
+    for (Candidate candidate : chosen) {
+      if (candidate.leased()) {
+        expiredReleases.add(candidate.lastReleaseId());
+      } else {
+        counts.waiting--;
+        counts.leased++;
+      }
+    }
+    Map<Long, Release> released = new HashMap<>();
+    try (PreparedStatement statement = c.prepareStatement(LEASE)) {
+      statement.setArray(1, SqlArrays.bigints(c, chosen, Candidate::eventId));
+      statement.setArray(2, SqlArrays.ints(c, chosen, candidate -> candidate.attempts() + 1));
+      statement.setArray(
+          3, SqlArrays.instants(c, releaseTimes.subList(0, chosen.size()), at -> at));
+      Timestamps.set(statement, 4, leaseUntil);
+      statement.setString(5, nodeId);
+      Timestamps.set(statement, 6, now);
+      statement.setArray(7, SqlArrays.bigints(c, expiredReleases, id -> id));
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          released.put(rs.getLong(2), new Release(rs.getLong(1), Timestamps.get(rs, 3)));
         }
-        jobs.add(
-            new Job(candidate.eventId(), releaseId, attempt, releasedAt.get(i), candidate.event()));
       }
-      leaseEvent.executeBatch();
-      if (expired > 0) {
-        expire.executeBatch();
+    }
+    List<Job> jobs = new ArrayList<>(chosen.size());
+    for (Candidate candidate : chosen) {
+      Release release = released.get(candidate.eventId());
+      if (release == null) {
+        throw new IllegalStateException(
+            "no release was recorded for event " + candidate.eventId() + " of this claim");
       }
+      jobs.add(
+          new Job(
+              candidate.eventId(),
+              release.id(),
+              candidate.attempts() + 1,
+              release.releasedAt(),
+              candidate.event()));
     }
     counts.releases += chosen.size();
     return jobs;
   }
 
-  private static Instant latestReleaseTime(Connection c) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(LATEST_RELEASE_TIME);
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      return Timestamps.get(rs, 1);
-    }
-  }
+  /** A release a claim recorded: its id and its (clamped) release time. */
+  private record Release(long id, Instant releasedAt) {}
 
   /** A due event a claim leases: waiting, or leased with an expired lease. */
   private record Candidate(
@@ -579,73 +592,66 @@ public final class PostgresBacklog implements Backlog {
         });
   }
 
+  /**
+   * Settles in order. The batch goes to {@link #SETTLE} in runs that name each event once: a later
+   * settlement of an event already in the run (a job reported started, then done) starts the next
+   * run, so it applies after the earlier one, as if each were settled alone.
+   */
   private static void settleIn(
       Connection c, List<Settlement> settlements, Instant now, CountChanges counts)
       throws SQLException {
-    if (settlements.isEmpty()) {
+    int from = 0;
+    Set<Long> events = new HashSet<>();
+    for (int i = 0; i < settlements.size(); i++) {
+      if (!events.add(settlements.get(i).job().eventId())) {
+        settleRun(c, settlements.subList(from, i), now, counts);
+        from = i;
+        events.clear();
+        events.add(settlements.get(i).job().eventId());
+      }
+    }
+    settleRun(c, settlements.subList(from, settlements.size()), now, counts);
+  }
+
+  private static void settleRun(
+      Connection c, List<Settlement> run, Instant now, CountChanges counts) throws SQLException {
+    if (run.isEmpty()) {
       return;
     }
-    int[] applied;
-    try (PreparedStatement update = c.prepareStatement(SETTLE_EVENT)) {
-      for (Settlement settlement : settlements) {
-        Job job = settlement.job();
-        Settlement.Kind kind = settlement.kind();
-        boolean open =
-            kind == Settlement.Kind.RETRY
-                || kind == Settlement.Kind.THROTTLED
-                || kind == Settlement.Kind.STARTED;
-        update.setInt(1, stateAfter(kind));
-        Timestamps.set(update, 2, open ? settlement.retryAt() : null);
-        update.setString(3, settlement.error());
-        Timestamps.set(update, 4, kind == Settlement.Kind.DEAD ? now : null);
-        update.setInt(5, kind == Settlement.Kind.THROTTLED ? 1 : 0);
-        Timestamps.set(update, 6, kind == Settlement.Kind.DONE ? now : null);
-        update.setLong(7, job.eventId());
-        update.setLong(8, job.releaseId());
-        update.addBatch();
-      }
-      applied = update.executeBatch();
-    }
-    try (PreparedStatement close = c.prepareStatement(SETTLE_RELEASE);
-        PreparedStatement started = c.prepareStatement(RECORD_STARTED_RELEASE)) {
-      int closed = 0;
-      int startedCount = 0;
-      for (int i = 0; i < applied.length; i++) {
-        if (applied[i] == 0) {
-          continue; // the lease was lost to a newer claim, or this job was settled already
-        }
-        Settlement settlement = settlements.get(i);
-        if (!settlement.closesRelease()) {
-          Timestamps.set(started, 1, settlement.reachedAt());
-          Timestamps.set(started, 2, settlement.answeredAt());
-          started.setLong(3, settlement.job().releaseId());
-          started.addBatch();
-          startedCount++;
-          continue;
-        }
-        switch (stateAfter(settlement.kind())) {
-          case EventState.WAITING -> counts.waiting++;
-          case EventState.DONE -> counts.done++;
-          case EventState.DEAD -> counts.dead++;
-          default -> throw new IllegalStateException("a closing settlement leaves it leased");
-        }
-        counts.leased--;
-        close.setString(1, settlement.outcome());
-        Timestamps.set(close, 2, now);
-        close.setString(3, settlement.error());
-        Timestamps.set(close, 4, settlement.reachedAt());
-        Timestamps.set(close, 5, settlement.answeredAt());
-        close.setLong(6, settlement.job().releaseId());
-        close.addBatch();
-        closed++;
-      }
-      if (startedCount > 0) {
-        started.executeBatch();
-      }
-      if (closed > 0) {
-        close.executeBatch();
+    try (PreparedStatement statement = c.prepareStatement(SETTLE)) {
+      statement.setArray(1, SqlArrays.bigints(c, run, s -> s.job().eventId()));
+      statement.setArray(2, SqlArrays.bigints(c, run, s -> s.job().releaseId()));
+      statement.setArray(3, SqlArrays.ints(c, run, s -> stateAfter(s.kind())));
+      statement.setArray(4, SqlArrays.instants(c, run, s -> keepsOpen(s) ? s.retryAt() : null));
+      statement.setArray(5, SqlArrays.texts(c, run, Settlement::error));
+      statement.setArray(
+          6, SqlArrays.ints(c, run, s -> s.kind() == Settlement.Kind.THROTTLED ? 1 : 0));
+      statement.setArray(7, SqlArrays.booleans(c, run, Settlement::closesRelease));
+      statement.setArray(8, SqlArrays.texts(c, run, Settlement::outcome));
+      statement.setArray(9, SqlArrays.instants(c, run, Settlement::reachedAt));
+      statement.setArray(10, SqlArrays.instants(c, run, Settlement::answeredAt));
+      Timestamps.set(statement, 11, now);
+      Timestamps.set(statement, 12, now);
+      Timestamps.set(statement, 13, now);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        long waiting = rs.getLong(1);
+        long done = rs.getLong(2);
+        long dead = rs.getLong(3);
+        counts.waiting += waiting;
+        counts.done += done;
+        counts.dead += dead;
+        counts.leased -= waiting + done + dead;
       }
     }
+  }
+
+  /** Whether the event stays due at the settlement's retryAt: waiting for a retry, or held. */
+  private static boolean keepsOpen(Settlement settlement) {
+    Settlement.Kind kind = settlement.kind();
+    return kind == Settlement.Kind.RETRY
+        || kind == Settlement.Kind.THROTTLED
+        || kind == Settlement.Kind.STARTED;
   }
 
   private static int stateAfter(Settlement.Kind kind) {
