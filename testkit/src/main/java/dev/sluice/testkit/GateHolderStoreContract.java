@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.cluster.GateHolderStore;
 import dev.sluice.core.cluster.GateTerm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,25 +112,7 @@ public abstract class GateHolderStoreContract {
     int nodes = 8;
     ExecutorService pool = Executors.newFixedThreadPool(nodes);
     try {
-      CountDownLatch ready = new CountDownLatch(nodes);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Optional<GateTerm>>> answers = new ArrayList<>();
-      for (int i = 0; i < nodes; i++) {
-        String nodeId = "node-" + i;
-        answers.add(
-            pool.submit(
-                () -> {
-                  ready.countDown();
-                  go.await();
-                  return store.acquireOrRenew(nodeId, TERM);
-                }));
-      }
-      assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-      go.countDown();
-      List<GateTerm> granted = new ArrayList<>();
-      for (Future<Optional<GateTerm>> answer : answers) {
-        answer.get(30, TimeUnit.SECONDS).ifPresent(granted::add);
-      }
+      List<GateTerm> granted = GateHolderRace.race(store, pool, nodes, TERM);
 
       assertThat(granted).hasSize(1);
       assertThat(granted.get(0).epoch()).isEqualTo(1L);

@@ -33,48 +33,48 @@ final class SqlArrays {
 
   static <T> Array bigints(Connection c, List<T> rows, Function<T, Long> column)
       throws SQLException {
-    Long[] values = new Long[rows.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = column.apply(rows.get(i));
-    }
-    return c.createArrayOf("bigint", values);
+    return array(c, "bigint", Long.class, rows, column);
   }
 
   static <T> Array ints(Connection c, List<T> rows, Function<T, Integer> column)
       throws SQLException {
-    Integer[] values = new Integer[rows.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = column.apply(rows.get(i));
-    }
-    return c.createArrayOf("integer", values);
+    return array(c, "integer", Integer.class, rows, column);
   }
 
   static <T> Array booleans(Connection c, List<T> rows, Function<T, Boolean> column)
       throws SQLException {
-    Boolean[] values = new Boolean[rows.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = column.apply(rows.get(i));
-    }
-    return c.createArrayOf("boolean", values);
+    return array(c, "boolean", Boolean.class, rows, column);
   }
 
   static <T> Array texts(Connection c, List<T> rows, Function<T, String> column)
       throws SQLException {
-    String[] values = new String[rows.size()];
+    return array(c, "text", String.class, rows, column);
+  }
+
+  /**
+   * One value per row, in a typed Java array ({@code Long[]}, ...): the driver picks the element
+   * encoding from the array's class.
+   */
+  private static <T, V> Array array(
+      Connection c, String sqlType, Class<V> type, List<T> rows, Function<T, V> column)
+      throws SQLException {
+    @SuppressWarnings("unchecked")
+    V[] values = (V[]) java.lang.reflect.Array.newInstance(type, rows.size());
     for (int i = 0; i < values.length; i++) {
       values[i] = column.apply(rows.get(i));
     }
-    return c.createArrayOf("text", values);
+    return c.createArrayOf(sqlType, values);
   }
 
   /** A {@code timestamptz[]}, sent as text: the statement casts it ({@code ?::timestamptz[]}). */
   static <T> Array instants(Connection c, List<T> rows, Function<T, Instant> column)
       throws SQLException {
-    String[] values = new String[rows.size()];
-    for (int i = 0; i < values.length; i++) {
-      Instant value = column.apply(rows.get(i));
-      values[i] = value == null ? null : TIMESTAMPTZ.format(Timestamps.truncate(value));
-    }
-    return c.createArrayOf("text", values);
+    return texts(
+        c,
+        rows,
+        row -> {
+          Instant value = column.apply(row);
+          return value == null ? null : TIMESTAMPTZ.format(Timestamps.truncate(value));
+        });
   }
 }

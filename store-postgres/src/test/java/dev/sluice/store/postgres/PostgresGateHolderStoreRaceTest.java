@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.core.cluster.GateTerm;
+import dev.sluice.testkit.GateHolderRace;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -99,25 +95,6 @@ class PostgresGateHolderStoreRaceTest {
 
   /** All nodes ask at once; returns the terms granted. */
   private List<GateTerm> race() throws Exception {
-    CountDownLatch ready = new CountDownLatch(NODES);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Optional<GateTerm>>> answers = new ArrayList<>();
-    for (int i = 0; i < NODES; i++) {
-      String nodeId = "node-" + i;
-      answers.add(
-          threads.submit(
-              () -> {
-                ready.countDown();
-                go.await();
-                return store.acquireOrRenew(nodeId, TERM);
-              }));
-    }
-    assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-    go.countDown();
-    List<GateTerm> granted = new ArrayList<>();
-    for (Future<Optional<GateTerm>> answer : answers) {
-      answer.get(30, TimeUnit.SECONDS).ifPresent(granted::add);
-    }
-    return granted;
+    return GateHolderRace.race(store, threads, NODES, TERM);
   }
 }
