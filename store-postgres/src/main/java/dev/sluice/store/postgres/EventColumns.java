@@ -2,10 +2,11 @@ package dev.sluice.store.postgres;
 
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Sequencers;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.util.List;
 
 /** How an {@link ObjectEvent} maps to the columns of {@code events}, one plain column a field. */
 final class EventColumns {
@@ -29,25 +30,23 @@ final class EventColumns {
   }
 
   /**
-   * Binds the event's columns in {@link #LIST} order, then {@code identity_version} and {@code
-   * sequencer_order}, from parameter {@code first} on ({@link #COUNT} + 2 parameters).
+   * Binds a batch's columns as arrays, one element per event, in {@link #LIST} order, then {@code
+   * identity_version} and {@code sequencer_order}, from parameter {@code first} on ({@link #COUNT}
+   * + 2 parameters), for a statement that {@code unnest}s them.
    */
-  static void bind(PreparedStatement ps, int first, ObjectEvent e) throws SQLException {
-    ps.setString(first, e.bucket());
-    ps.setString(first + 1, e.key());
-    if (e.size() == null) {
-      ps.setNull(first + 2, Types.BIGINT);
-    } else {
-      ps.setLong(first + 2, e.size());
-    }
-    ps.setString(first + 3, e.eTag());
-    ps.setString(first + 4, e.versionId());
-    ps.setString(first + 5, e.sequencer());
-    ps.setString(first + 6, e.eventName());
-    Timestamps.set(ps, first + 7, e.eventTime());
-    ps.setString(first + 8, e.source());
-    ps.setString(first + 9, e.identity().version());
-    ps.setString(first + 10, Sequencers.sortKey(e.sequencer()));
+  static void bindArrays(PreparedStatement ps, int first, Connection c, List<ObjectEvent> events)
+      throws SQLException {
+    ps.setArray(first, SqlArrays.texts(c, events, ObjectEvent::bucket));
+    ps.setArray(first + 1, SqlArrays.texts(c, events, ObjectEvent::key));
+    ps.setArray(first + 2, SqlArrays.bigints(c, events, ObjectEvent::size));
+    ps.setArray(first + 3, SqlArrays.texts(c, events, ObjectEvent::eTag));
+    ps.setArray(first + 4, SqlArrays.texts(c, events, ObjectEvent::versionId));
+    ps.setArray(first + 5, SqlArrays.texts(c, events, ObjectEvent::sequencer));
+    ps.setArray(first + 6, SqlArrays.texts(c, events, ObjectEvent::eventName));
+    ps.setArray(first + 7, SqlArrays.instants(c, events, ObjectEvent::eventTime));
+    ps.setArray(first + 8, SqlArrays.texts(c, events, ObjectEvent::source));
+    ps.setArray(first + 9, SqlArrays.texts(c, events, e -> e.identity().version()));
+    ps.setArray(first + 10, SqlArrays.texts(c, events, e -> Sequencers.sortKey(e.sequencer())));
   }
 
   /** Reads the event from the columns of {@link #LIST}, which start at column {@code first}. */

@@ -63,12 +63,26 @@ import javax.sql.DataSource;
  */
 public final class PostgresBacklog implements Backlog {
 
-  private static final String INSERT_EVENT =
+  /**
+   * Appends a batch in one statement: parallel arrays, one element per event, in the batch's order
+   * (the event's columns in {@link EventColumns#LIST} order, then identity_version and
+   * sequencer_order), then the instant of the append twice (accepted_at, due_at). Ids follow the
+   * batch's order ({@code ORDER BY ord}). A second delivery of an identity the table holds, or one
+   * that appears earlier in the same batch, inserts nothing: the first is the event.
+   */
+  private static final String INSERT_EVENTS =
       "INSERT INTO events ("
           + EventColumns.LIST
           + ", identity_version, sequencer_order, accepted_at, due_at, state)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
-          + " ON CONFLICT ON CONSTRAINT events_identity DO NOTHING";
+          + " SELECT "
+          + EventColumns.LIST
+          + ", identity_version, sequencer_order, ?, ?, 0"
+          + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[]::timestamptz[], ?::text[], ?::text[], ?::text[])"
+          + " WITH ORDINALITY AS u("
+          + EventColumns.LIST
+          + ", identity_version, sequencer_order, ord)"
+          + " ORDER BY ord ON CONFLICT ON CONSTRAINT events_identity DO NOTHING";
 
   /**
    * Due waiting events and expired leases alike (due_at of a leased event is its lease end), oldest
@@ -345,17 +359,12 @@ public final class PostgresBacklog implements Backlog {
             "append",
             now,
             c -> {
-              int inserted = 0;
-              try (PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
-                for (ObjectEvent e : events) {
-                  EventColumns.bind(insert, 1, e);
-                  Timestamps.set(insert, EventColumns.COUNT + 3, now);
-                  Timestamps.set(insert, EventColumns.COUNT + 4, now);
-                  insert.addBatch();
-                }
-                for (int changed : insert.executeBatch()) {
-                  inserted += changed;
-                }
+              int inserted;
+              try (PreparedStatement insert = c.prepareStatement(INSERT_EVENTS)) {
+                Timestamps.set(insert, 1, now);
+                Timestamps.set(insert, 2, now);
+                EventColumns.bindArrays(insert, 3, c, events);
+                inserted = insert.executeUpdate();
               }
               CountChanges counts = new CountChanges();
               counts.waiting = inserted;
