@@ -522,7 +522,8 @@ public final class ClusterBenchmark {
   private static void printStatements(String url, long events) throws SQLException {
     String query =
         "SELECT calls, rows, total_exec_time, mean_exec_time,"
-            + " regexp_replace(left(query, 90), '\\s+', ' ', 'g')"
+            + " regexp_replace(left(query, 70), '\\s+', ' ', 'g'),"
+            + " shared_blks_hit + shared_blks_read, shared_blks_dirtied, wal_bytes"
             + " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
             + " ORDER BY total_exec_time DESC LIMIT 14";
     try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, null);
@@ -530,15 +531,18 @@ public final class ClusterBenchmark {
         ResultSet rs = st.executeQuery(query)) {
       System.out.println(
           "  server time by statement (pg_stat_statements; ms per 1,000 events, calls, rows,"
-              + " mean ms):");
+              + " mean ms; per event: buffers touched, buffers dirtied, WAL bytes):");
       while (rs.next()) {
         System.out.printf(
             Locale.ROOT,
-            "    %7.1f ms %8d calls %9d rows %7.3f ms  %s%n",
+            "    %7.1f ms %8d calls %9d rows %7.3f ms %6.1f buf %6.2f dirty %7.0f wal  %s%n",
             rs.getDouble(3) * 1000 / events,
             rs.getLong(1),
             rs.getLong(2),
             rs.getDouble(4),
+            rs.getDouble(6) / events,
+            rs.getDouble(7) / events,
+            rs.getDouble(8) / events,
             rs.getString(5));
       }
     }
