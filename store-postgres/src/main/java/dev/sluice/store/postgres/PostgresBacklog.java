@@ -29,10 +29,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -84,9 +82,21 @@ public final class PostgresBacklog implements Backlog {
           + ", identity_version, sequencer_order, ord)"
           + " ORDER BY ord ON CONFLICT ON CONSTRAINT events_identity DO NOTHING";
 
+  /** The channel an append notifies; {@link PostgresWakeups} listens on it. */
+  static final String APPENDED_CHANNEL = "sluice_appended";
+
+  private static final String NOTIFY_APPENDED = "NOTIFY " + APPENDED_CHANNEL;
+
   /**
-   * Due waiting events and expired leases alike (due_at of a leased event is its lease end), oldest
-   * due first, locked so that no other claim takes them; rows another claim holds are skipped.
+   * Claims in one statement: due waiting events and expired leases alike (due_at of a leased event
+   * is its lease end), oldest due first, locked so that no other claim takes them (rows another
+   * claim holds are skipped); a release for each, inserted in claim order so that release ids
+   * follow it; each event leased to its release and to this node; the releases of expired leases
+   * closed as expired. Arguments: the claim's instant, how many at most, the release times (one per
+   * job, in claim order), the lease end, the node, the claim's instant again.
+   *
+   * <p>A release time earlier than the latest one recorded before this statement is clamped up to
+   * it (see {@link #claim}); the time recorded is returned.
    *
    * <p>Changes to one key go in sequencer order: an event waits while an earlier change of its
    * bucket and key is open (waiting, whatever its due time, or leased). The check stays right when
@@ -99,43 +109,35 @@ public final class PostgresBacklog implements Backlog {
    * order no claim can keep is that of an earlier change appended after a later one was released;
    * that is the same on one node.
    */
-  /** The channel an append notifies; {@link PostgresWakeups} listens on it. */
-  static final String APPENDED_CHANNEL = "sluice_appended";
-
-  private static final String NOTIFY_APPENDED = "NOTIFY " + APPENDED_CHANNEL;
-
-  private static final String SELECT_DUE =
-      "SELECT e.state, e.id, e.attempts, e.last_release_id, "
+  private static final String CLAIM =
+      "WITH due AS (SELECT e.state, e.id, e.attempts, e.last_release_id, e.due_at, "
           + EventColumns.prefixed("e")
           + " FROM events e WHERE e.state IN (0, 1) AND e.due_at <= ?"
           + " AND (e.sequencer_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
           + " WHERE p.bucket = e.bucket AND p.object_key = e.object_key"
           + " AND p.state IN (0, 1) AND p.sequencer_order < e.sequencer_order))"
-          + " ORDER BY e.due_at, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED";
-
-  /**
-   * Leases a claim's candidates in one statement. The arguments are parallel arrays, one element
-   * per candidate in claim order: event id, attempt, release time; then the lease end, the node,
-   * the claim's instant, and the releases of expired leases to close.
-   *
-   * <p>The releases are inserted in claim order, so their ids follow it (the order is the only
-   * thing the {@code ORDER BY} is for; the caller still matches ids to events by event id, which a
-   * claim holds once). A release time earlier than the latest one recorded before this statement is
-   * clamped up to it (see {@link #claim}); the time recorded is returned.
-   */
-  private static final String LEASE =
-      "WITH chosen AS (SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[]::timestamptz[])"
-          + " WITH ORDINALITY AS u(event_id, attempt, released_at, ord)),"
+          + " ORDER BY e.due_at, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED),"
+          // FOR UPDATE takes no window function at its own level: the rows are numbered here
+          + " chosen AS (SELECT due.*, row_number() OVER (ORDER BY due_at, id) AS ord FROM due),"
+          + " times AS (SELECT * FROM unnest(?::text[]::timestamptz[])"
+          + " WITH ORDINALITY AS t(released_at, ord)),"
           + " released AS (INSERT INTO releases (event_id, attempt, released_at)"
-          + " SELECT event_id, attempt,"
-          + " greatest(released_at, (SELECT max(released_at) FROM releases))"
-          + " FROM chosen ORDER BY ord RETURNING id, event_id, attempt, released_at),"
+          + " SELECT c.id, c.attempts + 1,"
+          + " greatest(t.released_at, (SELECT max(released_at) FROM releases))"
+          + " FROM chosen c JOIN times t ON t.ord = c.ord ORDER BY c.ord"
+          + " RETURNING id, event_id, attempt, released_at),"
           + " leased AS (UPDATE events e SET state = 1, attempts = r.attempt, due_at = ?,"
           + " last_release_id = r.id, lease_owner = ? FROM released r WHERE e.id = r.event_id),"
           + " expired AS (UPDATE releases SET outcome = '"
           + BacklogArguments.EXPIRED
-          + "', finished_at = ? WHERE id = ANY (?::bigint[]) AND outcome IS NULL)"
-          + " SELECT id, event_id, released_at FROM released";
+          + "', finished_at = ?"
+          // an array, not IN (subquery): the lookup stays on the primary key however many
+          // releases the table holds, also when the claim took no expired lease
+          + " WHERE id = ANY (ARRAY(SELECT last_release_id FROM chosen WHERE state = 1))"
+          + " AND outcome IS NULL)"
+          + " SELECT c.state, c.id, r.id, r.attempt, r.released_at, "
+          + EventColumns.prefixed("c")
+          + " FROM chosen c JOIN released r ON r.event_id = c.id ORDER BY c.ord";
 
   /** Counts this claim on the holder's row, under the term this node holds; see the class doc. */
   private static final String FENCE =
@@ -500,86 +502,33 @@ public final class PostgresBacklog implements Backlog {
   private List<Job> claimIn(
       Connection c, List<Instant> releaseTimes, Duration lease, Instant now, CountChanges counts)
       throws SQLException {
-    List<Candidate> chosen = new ArrayList<>();
-    try (PreparedStatement select = c.prepareStatement(SELECT_DUE)) {
-      Timestamps.set(select, 1, now);
-      select.setInt(2, releaseTimes.size());
-      try (ResultSet rs = select.executeQuery()) {
+    List<Job> jobs = new ArrayList<>(releaseTimes.size());
+    try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
+      Timestamps.set(claim, 1, now);
+      claim.setInt(2, releaseTimes.size());
+      claim.setArray(3, SqlArrays.instants(c, releaseTimes, at -> at));
+      Timestamps.set(claim, 4, now.plus(lease));
+      claim.setString(5, nodeId);
+      Timestamps.set(claim, 6, now);
+      try (ResultSet rs = claim.executeQuery()) {
         while (rs.next()) {
-          chosen.add(
-              new Candidate(
-                  rs.getInt(1) == EventState.LEASED,
+          if (rs.getInt(1) != EventState.LEASED) {
+            counts.waiting--;
+            counts.leased++;
+          }
+          jobs.add(
+              new Job(
                   rs.getLong(2),
-                  rs.getInt(3),
-                  rs.getLong(4),
-                  EventColumns.read(rs, 5)));
+                  rs.getLong(3),
+                  rs.getInt(4),
+                  Timestamps.get(rs, 5),
+                  EventColumns.read(rs, 6)));
         }
       }
     }
-    if (chosen.isEmpty()) {
-      return List.of();
-    }
-    return lease(c, chosen, releaseTimes, now.plus(lease), now, counts);
-  }
-
-  private List<Job> lease(
-      Connection c,
-      List<Candidate> chosen,
-      List<Instant> releaseTimes,
-      Instant leaseUntil,
-      Instant now,
-      CountChanges counts)
-      throws SQLException {
-    List<Long> expiredReleases = new ArrayList<>();
-    for (Candidate candidate : chosen) {
-      if (candidate.leased()) {
-        expiredReleases.add(candidate.lastReleaseId());
-      } else {
-        counts.waiting--;
-        counts.leased++;
-      }
-    }
-    Map<Long, Release> released = new HashMap<>();
-    try (PreparedStatement statement = c.prepareStatement(LEASE)) {
-      statement.setArray(1, SqlArrays.bigints(c, chosen, Candidate::eventId));
-      statement.setArray(2, SqlArrays.ints(c, chosen, candidate -> candidate.attempts() + 1));
-      statement.setArray(
-          3, SqlArrays.instants(c, releaseTimes.subList(0, chosen.size()), at -> at));
-      Timestamps.set(statement, 4, leaseUntil);
-      statement.setString(5, nodeId);
-      Timestamps.set(statement, 6, now);
-      statement.setArray(7, SqlArrays.bigints(c, expiredReleases, id -> id));
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          released.put(rs.getLong(2), new Release(rs.getLong(1), Timestamps.get(rs, 3)));
-        }
-      }
-    }
-    List<Job> jobs = new ArrayList<>(chosen.size());
-    for (Candidate candidate : chosen) {
-      Release release = released.get(candidate.eventId());
-      if (release == null) {
-        throw new IllegalStateException(
-            "no release was recorded for event " + candidate.eventId() + " of this claim");
-      }
-      jobs.add(
-          new Job(
-              candidate.eventId(),
-              release.id(),
-              candidate.attempts() + 1,
-              release.releasedAt(),
-              candidate.event()));
-    }
-    counts.releases += chosen.size();
+    counts.releases += jobs.size();
     return jobs;
   }
-
-  /** A release a claim recorded: its id and its (clamped) release time. */
-  private record Release(long id, Instant releasedAt) {}
-
-  /** A due event a claim leases: waiting, or leased with an expired lease. */
-  private record Candidate(
-      boolean leased, long eventId, int attempts, long lastReleaseId, ObjectEvent event) {}
 
   // ------------------------------------------------------------------------------- settlements
 

@@ -70,7 +70,7 @@ class PostgresSchemaMigrationsTest {
       pool.shutdownNow();
       opened.forEach(PostgresBacklog::close);
     }
-    assertThat(versions(options)).containsExactly(1, 2);
+    assertThat(versions(options)).containsExactly(1, 2, 3);
   }
 
   @Test
@@ -82,7 +82,20 @@ class PostgresSchemaMigrationsTest {
     try (PostgresBacklog second = PostgresBacklog.open(options, "node-a", null)) {
       assertThat(second.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(versions(options)).containsExactly(1, 2);
+    assertThat(versions(options)).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void open_leavesRoomOnReleasePagesForTheUpdatesThatCloseThem() throws SQLException {
+    PostgresOptions options = TestDatabases.fresh(server, "fillfactor");
+    PostgresBacklog.open(options, "node-a", null).close();
+    try (Connection c = connect(options);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT reloptions::text FROM pg_class WHERE relname = 'releases'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("{fillfactor=80}");
+    }
   }
 
   @Test
@@ -97,7 +110,7 @@ class PostgresSchemaMigrationsTest {
     assertThatThrownBy(() -> PostgresBacklog.open(options, "node-a", null))
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining("version 99")
-        .hasMessageContaining("newer than this Sluice knows (2)");
+        .hasMessageContaining("newer than this Sluice knows (3)");
   }
 
   private static List<Integer> versions(PostgresOptions options) throws SQLException {
