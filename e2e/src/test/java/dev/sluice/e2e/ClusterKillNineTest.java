@@ -162,8 +162,9 @@ class ClusterKillNineTest {
       System.out.printf(
           "three nodes, window %d per %s: busiest 1 s at the target %d, in the log (reachedAt) %d;"
               + " first to last release %.3f s, first to last arrival %.3f s, ideal %d s;"
-              + " utilization %.4f (releases), %.4f (arrivals); releases per node %s; gate held"
-              + " by %s%n",
+              + " utilization %.4f (releases), %.4f (arrivals); once the limit bound (second"
+              + " window to last) %.4f (releases), %.4f (arrivals); releases per node %s; gate"
+              + " held by %s%n",
           LIMIT,
           EVERY,
           atTarget.count(),
@@ -173,6 +174,8 @@ class ClusterKillNineTest {
           IDEAL_DRAIN.toSeconds(),
           (double) IDEAL_DRAIN.toNanos() / releaseSpan.toNanos(),
           (double) IDEAL_DRAIN.toNanos() / arrivalSpan.toNanos(),
+          SlidingWindowCount.steadyUse(releasedAt(log), LIMIT, EVERY),
+          SlidingWindowCount.steadyUse(arrivals, LIMIT, EVERY),
           perRoute(target.receipts()),
           ClusterNodes.holder(status.path("cluster")).orElse("nobody"));
 

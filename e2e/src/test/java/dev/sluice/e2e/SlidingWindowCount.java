@@ -44,4 +44,26 @@ final class SlidingWindowCount {
     }
     return new Busiest(best, bestFrom);
   }
+
+  /**
+   * How fully a drain used a window limit of {@code limit} per {@code every} once the limit bound,
+   * away from the two edges of the run: the release rate from the first release of the second
+   * window's worth to the first of the last window's worth (the {@code limit}-th and the {@code (n
+   * - limit)}-th release, counting from 0), against {@code limit / every}. A gate that starts each
+   * permit again the instant it frees gives 1.0, whatever happened at the edges: how long the first
+   * window's jobs took to answer, how spread out the last window's releases were. NaN with fewer
+   * than three windows' worth of releases.
+   */
+  static double steadyUse(List<Instant> releases, int limit, Duration every) {
+    if (releases.size() < 3 * limit) {
+      return Double.NaN;
+    }
+    List<Instant> sorted = new ArrayList<>(releases);
+    sorted.sort(null);
+    Instant from = sorted.get(limit);
+    Instant to = sorted.get(sorted.size() - limit);
+    double seconds = Duration.between(from, to).toNanos() / 1e9;
+    double rate = (sorted.size() - 2 * limit) / seconds;
+    return rate / (limit / (every.toNanos() / 1e9));
+  }
 }
