@@ -85,6 +85,12 @@ final class JsonFields {
     if (!node.isTextual()) {
       throw new InvalidRecordException(path + " must be a string, got " + describe(node));
     }
-    return node.textValue();
+    String text = node.textValue();
+    if (text.indexOf('\u0000') >= 0) {
+      // JSON can carry \u0000, no object store name or tag can; a Postgres backlog could not
+      // even store it, so every store refuses it here alike.
+      throw new InvalidRecordException(path + " contains a NUL character (U+0000)");
+    }
+    return text;
   }
 }

@@ -101,6 +101,9 @@ final class NotificationRecord {
     if (key.isEmpty()) {
       throw new InvalidRecordException(path + " is empty");
     }
+    if (key.indexOf('\u0000') >= 0) {
+      throw new InvalidRecordException(path + " decodes to a key with a NUL character (U+0000)");
+    }
     return key;
   }
 

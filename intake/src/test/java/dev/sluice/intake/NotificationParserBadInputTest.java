@@ -35,6 +35,34 @@ class NotificationParserBadInputTest {
   }
 
   @Test
+  void parse_whenAKeyDecodesToANulCharacter_rejectsThatRecordOnly() {
+    String body =
+        "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\":"
+            + " \"data\"}, \"object\": {\"key\": \"a%00b\"}}},"
+            + " {\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\":"
+            + " \"data\"}, \"object\": {\"key\": \"ok\"}}}]}";
+
+    ParseResult result = parse(body);
+
+    assertThat(result.rejected())
+        .containsExactly(
+            new Rejected(
+                0, "Records[0].s3.object.key decodes to a key with a NUL character (U+0000)"));
+    assertThat(result.events()).singleElement().satisfies(e -> assertThat(e.key()).isEqualTo("ok"));
+  }
+
+  @Test
+  void parse_whenAStringFieldHoldsANulCharacter_rejectsTheRecordNamingTheField() {
+    String body =
+        "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\":"
+            + " \"data\"}, \"object\": {\"key\": \"ok\", \"eTag\": \"ab\\u0000cd\"}}}]}";
+
+    assertThat(parse(body).rejected())
+        .containsExactly(
+            new Rejected(0, "Records[0].s3.object.eTag contains a NUL character (U+0000)"));
+  }
+
+  @Test
   void parse_whenSqsBodyIsNotAString_rejectsTheRecordOnly() {
     String body =
         "{\"Records\": [{\"eventSource\": \"aws:sqs\", \"body\": 42},"

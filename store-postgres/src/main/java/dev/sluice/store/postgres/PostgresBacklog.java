@@ -350,8 +350,8 @@ public final class PostgresBacklog implements Backlog {
   public AppendResult append(List<ObjectEvent> events, Instant now) {
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(now, "now");
-    for (ObjectEvent e : events) {
-      Objects.requireNonNull(e, "event");
+    for (int i = 0; i < events.size(); i++) {
+      checkStorable(Objects.requireNonNull(events.get(i), "event"), i);
     }
     if (events.isEmpty()) {
       return new AppendResult(0, 0);
@@ -384,6 +384,33 @@ public final class PostgresBacklog implements Backlog {
       writeFailures.grew();
     }
     return new AppendResult(accepted, events.size() - accepted);
+  }
+
+  /**
+   * Postgres {@code text} cannot hold U+0000. The intakes refuse such a record already; this names
+   * the event and field for any other caller instead of failing the batch as if the server were
+   * unavailable.
+   */
+  private static void checkStorable(ObjectEvent e, int index) {
+    String[][] fields = {
+      {"bucket", e.bucket()},
+      {"key", e.key()},
+      {"eTag", e.eTag()},
+      {"versionId", e.versionId()},
+      {"sequencer", e.sequencer()},
+      {"eventName", e.eventName()},
+      {"source", e.source()}
+    };
+    for (String[] field : fields) {
+      if (field[1] != null && field[1].indexOf('\u0000') >= 0) {
+        throw new IllegalArgumentException(
+            "events["
+                + index
+                + "]."
+                + field[0]
+                + " contains a NUL character (U+0000), which Postgres text cannot hold");
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------ claims

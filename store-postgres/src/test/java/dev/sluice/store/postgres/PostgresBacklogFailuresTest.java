@@ -4,6 +4,7 @@ import static dev.sluice.testkit.TestEvents.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.WriteStatus;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +55,26 @@ class PostgresBacklogFailuresTest {
         .isInstanceOfSatisfying(
             BacklogUnavailableException.class, e -> assertThat(e.full()).isFalse())
         .hasMessageContaining("127.0.0.1:" + port);
+  }
+
+  @Test
+  void append_ofAKeyWithANulCharacter_isRefusedNamingItAndAppendsNothingOfTheBatch() {
+    try (PostgresBacklog backlog =
+        PostgresBacklog.open(TestDatabases.fresh(server, "nul"), "node-a", null)) {
+      List<ObjectEvent> batch =
+          List.of(
+              ObjectEvent.created("data", "fine", "test"),
+              ObjectEvent.created("data", "a\u0000b", "test"));
+
+      assertThatThrownBy(() -> backlog.append(batch, T0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "events[1].key contains a NUL character (U+0000), which Postgres text cannot hold");
+
+      assertThat(backlog.stats(T0).waiting()).isZero();
+      assertThat(backlog.writeStatus().writable()).isTrue();
+      assertThat(backlog.append(batch.subList(0, 1), T0).accepted()).isEqualTo(1);
+    }
   }
 
   @Test
