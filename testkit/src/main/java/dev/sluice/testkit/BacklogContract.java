@@ -1165,7 +1165,8 @@ public abstract class BacklogContract {
                 null,
                 null,
                 null,
-                null),
+                null,
+                now.plus(LEASE)),
             new ReleaseRecord(
                 jobs.get(1).releaseId(),
                 jobs.get(1).eventId(),
@@ -1178,7 +1179,8 @@ public abstract class BacklogContract {
                 null,
                 null,
                 null,
-                null));
+                null,
+                now.plus(LEASE)));
   }
 
   @Test
@@ -1260,6 +1262,67 @@ public abstract class BacklogContract {
     assertThat(release.reachedAt()).isNull();
     assertThat(release.answeredAt()).isNull();
     assertThat(release.outcome()).isEqualTo("completed");
+  }
+
+  @Test
+  void releases_leaseUntil_isTheHoldOfAStartedJob_andNullOnceTheReleaseIsClosed() {
+    backlog.append(numbered(1, 3), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    Instant holdEnd = T0.plus(Duration.ofHours(2));
+    backlog.settle(
+        List.of(
+            Settlement.started(jobs.get(0), holdEnd).at(T0, T0.plusMillis(40)),
+            Settlement.done(jobs.get(1))),
+        T0.plusSeconds(1));
+
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::leaseUntil)
+        .containsExactly(holdEnd, null, T0.plus(LEASE));
+
+    // The third job's lease runs out and another claim takes its event: the old release is closed
+    // (expired), the new one holds the new lease.
+    Instant later = T0.plus(LEASE).plusSeconds(1);
+    Job again = backlog.claim(1, LEASE, later).get(0);
+
+    assertThat(again.eventId()).isEqualTo(jobs.get(2).eventId());
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::releaseId, ReleaseRecord::leaseUntil)
+        .containsExactly(
+            tuple(jobs.get(0).releaseId(), holdEnd),
+            tuple(jobs.get(1).releaseId(), null),
+            tuple(jobs.get(2).releaseId(), null),
+            tuple(again.releaseId(), later.plus(LEASE)));
+  }
+
+  @Test
+  void openReleases_listsOpenReleasesOfLeasedEventsReleasedBeforeTheInstant_inReleaseOrder() {
+    backlog.append(numbered(1, 4), T0);
+    List<Job> first = backlog.claim(3, LEASE, T0);
+    Instant holdEnd = T0.plus(Duration.ofHours(2));
+    backlog.settle(
+        List.of(Settlement.started(first.get(0), holdEnd), Settlement.done(first.get(1))),
+        T0.plusMillis(200));
+    Job late = backlog.claim(1, LEASE, T0.plusSeconds(1)).get(0);
+
+    assertThat(backlog.openReleases(T0.plusMillis(500), 0, 10))
+        .extracting(ReleaseRecord::releaseId, ReleaseRecord::leaseUntil)
+        .containsExactly(
+            tuple(first.get(0).releaseId(), holdEnd),
+            tuple(first.get(2).releaseId(), T0.plus(LEASE)));
+    assertThat(backlog.openReleases(T0.plusSeconds(2), 0, 10))
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactly(first.get(0).releaseId(), first.get(2).releaseId(), late.releaseId());
+    assertThat(backlog.openReleases(T0.plusSeconds(2), first.get(0).releaseId(), 1))
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactly(first.get(2).releaseId());
+
+    // The third job's lease runs out and a claim takes its event again: its old release is closed.
+    Instant later = T0.plus(LEASE).plusSeconds(5);
+    Job again = backlog.claim(1, LEASE, later).get(0);
+    assertThat(again.eventId()).isEqualTo(first.get(2).eventId());
+    assertThat(backlog.openReleases(later.plusSeconds(1), 0, 10))
+        .extracting(ReleaseRecord::releaseId)
+        .containsExactly(first.get(0).releaseId(), late.releaseId(), again.releaseId());
   }
 
   @Test

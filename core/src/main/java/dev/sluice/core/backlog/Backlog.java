@@ -128,6 +128,15 @@ public interface Backlog extends AutoCloseable {
   List<ReleaseRecord> releases(Instant since, long afterReleaseId, int limit);
 
   /**
+   * Releases still open whose event is leased under them (a job on its way or at the target, or one
+   * the target answered as started and still holds), recorded before {@code releasedBefore}, in
+   * release order after {@code afterReleaseId}, at most {@code limit}. A node that takes the gate
+   * over counts them as in flight until their {@link ReleaseRecord#leaseUntil}, however long ago
+   * they were released.
+   */
+  List<ReleaseRecord> openReleases(Instant releasedBefore, long afterReleaseId, int limit);
+
+  /**
    * When the jobs of recent releases started at the target, at the latest, as far as the release
    * log knows: what a gate needs to carry its window across a restart. For each release, the
    * instant the target answered when that was recorded (the target saw the job between the call's

@@ -124,7 +124,10 @@ public final class InMemoryBacklog implements Backlog {
           answeredAt,
           outcome,
           finishedAt,
-          error);
+          error,
+          outcome == null && entry.state == State.LEASED && entry.lastRelease == this
+              ? entry.leaseUntil
+              : null);
     }
   }
 
@@ -420,6 +423,28 @@ public final class InMemoryBacklog implements Backlog {
       }
       if (!release.releasedAt.isBefore(since)) {
         page.add(release.toRecord(byId.containsKey(release.entry.id)));
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public synchronized List<ReleaseRecord> openReleases(
+      Instant releasedBefore, long afterReleaseId, int limit) {
+    Objects.requireNonNull(releasedBefore, "releasedBefore");
+    BacklogArguments.checkLimit(limit);
+    open();
+    List<ReleaseRecord> page = new ArrayList<>();
+    for (Release release : releases.tailMap(afterReleaseId, false).values()) {
+      if (page.size() == limit || !release.releasedAt.isBefore(releasedBefore)) {
+        break; // release times follow release ids
+      }
+      Entry entry = release.entry;
+      if (release.outcome == null
+          && entry.state == State.LEASED
+          && entry.lastRelease == release
+          && byId.containsKey(entry.id)) {
+        page.add(release.toRecord(true));
       }
     }
     return page;

@@ -18,6 +18,10 @@ import java.time.Instant;
  * @param outcome outcome label, or null while in flight
  * @param finishedAt when the outcome was recorded, or null
  * @param error error text, or null
+ * @param leaseUntil while the release is open and its event is leased under it, when that lease
+ *     ends: the claim's lease, or for a job the target answered as started the end of its hold;
+ *     null otherwise. A node that takes the gate over counts another node's open release as in
+ *     flight until then.
  */
 public record ReleaseRecord(
     long releaseId,
@@ -31,4 +35,5 @@ public record ReleaseRecord(
     Instant answeredAt,
     String outcome,
     Instant finishedAt,
-    String error) {}
+    String error,
+    Instant leaseUntil) {}

@@ -587,10 +587,11 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Counts again, from the release log, what the gate must hold when this node takes it over: every
-   * start the log knows, and the other nodes' releases still open, in flight until their lease
-   * ends, and not yet started (counting at every instant) until the arrival margin after now: a
-   * holder stops handing jobs to the target when its term runs out, which is before this takeover,
-   * so a job of its that has not reached the target by then no longer will.
+   * start the log knows, and the other nodes' releases still open, in flight until their lease ends
+   * (for a job answered as started, its hold: {@link #heldUntil}), and not yet started (counting at
+   * every instant) until the arrival margin after now: a holder stops handing jobs to the target
+   * when its term runs out, which is before this takeover, so a job of its that has not reached the
+   * target by then no longer will.
    */
   private void rebuildGate(long now) {
     Instant at = time.instantAt(now);
@@ -618,8 +619,7 @@ public final class Dispatcher implements AutoCloseable {
           }
         } else {
           held++;
-          heldChanges.add(
-              new HeldChange(time.nanoTimeAt(r.releasedAt().plus(config.lease())), 1, false));
+          heldChanges.add(new HeldChange(time.nanoTimeAt(heldUntil(r)), 1, false));
           if (r.answeredAt() != null) {
             starts.add(time.nanoTimeAt(r.answeredAt()));
           } else {
@@ -631,10 +631,35 @@ public final class Dispatcher implements AutoCloseable {
         break;
       }
     }
+    // Open releases older than that: jobs a target answered as started and still holds (an
+    // asynchronous job can run for hours). Long out of every window, but in flight until then.
+    after = 0;
+    while (true) {
+      List<ReleaseRecord> records = backlog.openReleases(at.minus(back), after, page);
+      for (ReleaseRecord r : records) {
+        after = r.releaseId();
+        if (!own.contains(r.releaseId())) {
+          held++;
+          heldChanges.add(new HeldChange(time.nanoTimeAt(heldUntil(r)), 1, false));
+        }
+      }
+      if (records.size() < page) {
+        break;
+      }
+    }
     gate.takeOver(starts, held, heldNotStarted);
     if (heldNotStarted > 0) {
       heldChanges.add(new HeldChange(now + ARRIVAL_MARGIN.toNanos(), heldNotStarted, true));
     }
+  }
+
+  /**
+   * Until when another node's open release counts as in flight: its lease, or the hold of a job the
+   * target answered as started (its event's lease was extended to it), whichever ends later.
+   */
+  private Instant heldUntil(ReleaseRecord r) {
+    Instant lease = r.releasedAt().plus(config.lease());
+    return r.leaseUntil() != null && r.leaseUntil().isAfter(lease) ? r.leaseUntil() : lease;
   }
 
   /** Applies the held changes due at or before {@code dueNanos}, at their own instants. */

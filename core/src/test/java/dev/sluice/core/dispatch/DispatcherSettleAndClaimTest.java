@@ -195,6 +195,12 @@ class DispatcherSettleAndClaimTest {
     }
 
     @Override
+    public List<ReleaseRecord> openReleases(
+        Instant releasedBefore, long afterReleaseId, int limit) {
+      return inner.openReleases(releasedBefore, afterReleaseId, limit);
+    }
+
+    @Override
     public List<Instant> startTimes(Instant since, Duration maxStartDelay) {
       return inner.startTimes(since, maxStartDelay);
     }

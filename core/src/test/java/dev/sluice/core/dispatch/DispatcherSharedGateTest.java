@@ -3,6 +3,7 @@ package dev.sluice.core.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.InMemoryBacklog;
 import dev.sluice.core.backlog.ReleaseRecord;
@@ -70,7 +71,10 @@ class DispatcherSharedGateTest {
   }
 
   private Node node(Limits limits, Executor executor) {
-    ScriptedTarget target = ScriptedTarget.completing();
+    return node(limits, executor, ScriptedTarget.completing());
+  }
+
+  private Node node(Limits limits, Executor executor, ScriptedTarget target) {
     Dispatcher d =
         new Dispatcher(backlog, target, new Gate(limits), time, CONFIG, executor, new Random(7));
     TermFence fence = new TermFence();
@@ -129,6 +133,33 @@ class DispatcherSharedGateTest {
     assertThat(a.dispatcher().holdsGate()).isFalse();
     assertThat(a.target().received).hasSize(10);
     assertThat(b.target().received).hasSize(10);
+  }
+
+  @Test
+  void takeOver_countsThePreviousHoldersStartedJobsInFlightUntilTheirHoldEnds() {
+    Limits limits = new Limits(null, null, 2);
+    Duration hold = Duration.ofHours(1);
+    Node a =
+        node(
+            limits,
+            DIRECT,
+            new ScriptedTarget(j -> Outcome.started("execution-" + j.eventId(), hold)));
+    Node b = node(limits, DIRECT);
+    appendObjects(30);
+    a.grant(term(1, "a"));
+    assertThat(a.tickUntilIdle()).isEqualTo(2); // both still running at the target
+
+    // Long after the lease (10 s) and any window: only the hold keeps them in flight.
+    advanceTo(Duration.ofMinutes(15));
+    a.lose();
+    b.grant(term(2, "b"));
+
+    assertThat(b.tickUntilIdle()).isZero();
+    advanceTo(hold.minusMillis(1));
+    assertThat(b.tickUntilIdle()).isZero();
+    advanceTo(hold);
+    assertThat(b.tickUntilIdle()).isPositive();
+    assertThat(a.target().received).hasSize(2);
   }
 
   @Test

@@ -802,6 +802,15 @@ public final class PostgresBacklog implements Backlog {
   }
 
   @Override
+  public List<ReleaseRecord> openReleases(Instant releasedBefore, long afterReleaseId, int limit) {
+    Objects.requireNonNull(releasedBefore, "releasedBefore");
+    BacklogArguments.checkLimit(limit);
+    return read(
+        "openReleases",
+        c -> PostgresBacklogReads.openReleases(c, releasedBefore, afterReleaseId, limit));
+  }
+
+  @Override
   public List<Instant> startTimes(Instant since, Duration maxStartDelay) {
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(maxStartDelay, "maxStartDelay");

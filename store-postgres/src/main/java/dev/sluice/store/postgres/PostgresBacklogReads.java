@@ -44,13 +44,25 @@ final class PostgresBacklogReads {
           + EventColumns.LIST
           + " FROM events WHERE state = 3 AND id > ? ORDER BY id LIMIT ?";
 
-  private static final String RELEASES =
+  private static final String RELEASE_COLUMNS =
       "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error,"
           + " r.reached_at, r.answered_at, "
           + EventColumns.prefixed("e")
+          + ", CASE WHEN r.outcome IS NULL AND e.state = 1 AND e.last_release_id = r.id"
+          + " THEN e.due_at END";
+
+  private static final String RELEASES =
+      RELEASE_COLUMNS
           // a release may outlive its event (the dedup horizon is shorter than the release log's)
           + " FROM releases r LEFT JOIN events e ON e.id = r.event_id"
           + " WHERE r.id > ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
+
+  /** From the leased events, through events_leased_owner: as many as are in flight. */
+  private static final String OPEN_RELEASES =
+      RELEASE_COLUMNS
+          + " FROM events e JOIN releases r ON r.id = e.last_release_id"
+          + " WHERE e.state = 1 AND r.outcome IS NULL AND r.id > ? AND r.released_at < ?"
+          + " ORDER BY r.id LIMIT ?";
 
   /** Through the index on released_at: the releases of the last maxStartDelay + window. */
   private static final String START_TIMES =
@@ -222,30 +234,46 @@ final class PostgresBacklogReads {
 
   static List<ReleaseRecord> releases(Connection c, Instant since, long afterReleaseId, int limit)
       throws SQLException {
-    List<ReleaseRecord> page = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(RELEASES)) {
       q.setLong(1, afterReleaseId);
       Timestamps.set(q, 2, since);
       q.setInt(3, limit);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          boolean eventKept = rs.getString(10) != null; // bucket: NOT NULL while the event exists
-          ObjectEvent event = eventKept ? EventColumns.read(rs, 10) : null;
-          page.add(
-              new ReleaseRecord(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  eventKept ? event.identity().asString() : null,
-                  eventKept ? event.bucket() : null,
-                  eventKept ? event.key() : null,
-                  rs.getInt(3),
-                  Timestamps.get(rs, 4),
-                  Timestamps.get(rs, 8),
-                  Timestamps.get(rs, 9),
-                  rs.getString(5),
-                  Timestamps.get(rs, 6),
-                  rs.getString(7)));
-        }
+      return releaseRows(q);
+    }
+  }
+
+  static List<ReleaseRecord> openReleases(
+      Connection c, Instant releasedBefore, long afterReleaseId, int limit) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(OPEN_RELEASES)) {
+      q.setLong(1, afterReleaseId);
+      Timestamps.set(q, 2, releasedBefore);
+      q.setInt(3, limit);
+      return releaseRows(q);
+    }
+  }
+
+  /** The rows of {@link #RELEASES} or {@link #OPEN_RELEASES}. */
+  private static List<ReleaseRecord> releaseRows(PreparedStatement q) throws SQLException {
+    List<ReleaseRecord> page = new ArrayList<>();
+    try (ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        boolean eventKept = rs.getString(10) != null; // bucket: NOT NULL while the event exists
+        ObjectEvent event = eventKept ? EventColumns.read(rs, 10) : null;
+        page.add(
+            new ReleaseRecord(
+                rs.getLong(1),
+                rs.getLong(2),
+                eventKept ? event.identity().asString() : null,
+                eventKept ? event.bucket() : null,
+                eventKept ? event.key() : null,
+                rs.getInt(3),
+                Timestamps.get(rs, 4),
+                Timestamps.get(rs, 8),
+                Timestamps.get(rs, 9),
+                rs.getString(5),
+                Timestamps.get(rs, 6),
+                rs.getString(7),
+                Timestamps.get(rs, 10 + EventColumns.COUNT)));
       }
     }
     return page;

@@ -755,6 +755,14 @@ public final class SqliteBacklog implements Backlog {
   }
 
   @Override
+  public List<ReleaseRecord> openReleases(Instant releasedBefore, long afterReleaseId, int limit) {
+    Objects.requireNonNull(releasedBefore, "releasedBefore");
+    BacklogArguments.checkLimit(limit);
+    return read(
+        "openReleases", () -> reads.openReleases(Micros.of(releasedBefore), afterReleaseId, limit));
+  }
+
+  @Override
   public List<Instant> startTimes(Instant since, Duration maxStartDelay) {
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(maxStartDelay, "maxStartDelay");

@@ -51,13 +51,24 @@ final class SqliteBacklogReads {
   // whole log from its start.
   private static final String FIRST_RELEASE_SINCE =
       "SELECT id FROM releases WHERE released_at >= ? ORDER BY released_at, id LIMIT 1";
-  private static final String RELEASES =
+  private static final String RELEASE_COLUMNS =
       "SELECT r.id, r.event_id, r.attempt, r.released_at, r.outcome, r.finished_at, r.error,"
           + " r.reached_at, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
+          + ", CASE WHEN r.outcome IS NULL AND e.state = 1 AND e.last_release_id = r.id"
+          + " THEN e.due_at END";
+  private static final String RELEASES =
+      RELEASE_COLUMNS
           // a release may outlive its event (the dedup horizon is shorter than the release log's)
           + " FROM releases r LEFT JOIN events e ON e.id = r.event_id"
           + " WHERE r.id >= ? AND r.released_at >= ? ORDER BY r.id LIMIT ?";
+  // From the leased events (through the open-events index): only a takeover on a shared store
+  // asks, and a SQLite backlog has one node, so this is never on a hot path.
+  private static final String OPEN_RELEASES =
+      RELEASE_COLUMNS
+          + " FROM events e JOIN releases r ON r.id = e.last_release_id"
+          + " WHERE e.state = 1 AND r.outcome IS NULL AND r.id > ? AND r.released_at < ?"
+          + " ORDER BY r.id LIMIT ?";
   // Through the index on released_at: the releases of the last maxStartDelay + window, not the log.
   private static final String START_TIMES =
       "SELECT started FROM (SELECT coalesce(answered_at, finished_at, released_at) AS started"
@@ -211,6 +222,20 @@ final class SqliteBacklogReads {
     query.setLong(1, Math.max(firstId, afterReleaseId + 1));
     query.setLong(2, since);
     query.setInt(3, limit);
+    return releaseRows(query);
+  }
+
+  List<ReleaseRecord> openReleases(long releasedBefore, long afterReleaseId, int limit)
+      throws SQLException {
+    PreparedStatement query = statements.get(OPEN_RELEASES);
+    query.setLong(1, afterReleaseId);
+    query.setLong(2, releasedBefore);
+    query.setInt(3, limit);
+    return releaseRows(query);
+  }
+
+  /** The rows of {@link #RELEASES} or {@link #OPEN_RELEASES}. */
+  private static List<ReleaseRecord> releaseRows(PreparedStatement query) throws SQLException {
     List<ReleaseRecord> page = new ArrayList<>();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
@@ -229,7 +254,8 @@ final class SqliteBacklogReads {
                 getInstant(rs, 9),
                 rs.getString(5),
                 getInstant(rs, 6),
-                rs.getString(7)));
+                rs.getString(7),
+                getInstant(rs, 10 + EventColumns.COUNT)));
       }
     }
     return page;
