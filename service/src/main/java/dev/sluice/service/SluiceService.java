@@ -192,7 +192,9 @@ public final class SluiceService implements AutoCloseable {
                   Pruner.Settings.DEFAULT_PAUSE,
                   options.pruneIdle()),
               () -> SluiceConfig.releaseLogNeeded(dispatcher.limits(), config.dispatcher()),
-              metrics::pruned);
+              metrics::pruned,
+              // several nodes on one store: the gate holder prunes for all (one node: always)
+              dispatcher::holdsGate);
       closeInOrder.add(0, pruner);
 
       EventIntake intake =

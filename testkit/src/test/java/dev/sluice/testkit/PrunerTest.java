@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,27 @@ class PrunerTest {
     assertThat(afterDedup.releases()).isZero();
     assertThat(afterReleases.releases()).isEqualTo(1);
     assertThat(seen).containsExactly(afterDedup, afterReleases);
+  }
+
+  @Test
+  void pruneOnce_whileItMayNotPrune_deletesNothing_andDoesOnceItMay() {
+    twoDoneAndOneWaiting();
+    AtomicBoolean holdsGate = new AtomicBoolean(false);
+    Pruner pruner =
+        new Pruner(
+            backlog,
+            time,
+            Pruner.Settings.of(Duration.ofMinutes(1), Duration.ofMinutes(2)),
+            gateNeeds::get,
+            seen::add,
+            holdsGate::get);
+    time.advance(Duration.ofMinutes(3));
+
+    assertThat(pruner.pruneOnce().events()).isZero();
+    assertThat(backlog.stats(time.now()).done()).isEqualTo(2);
+
+    holdsGate.set(true);
+    assertThat(pruner.pruneOnce().events()).isEqualTo(2);
   }
 
   @Test

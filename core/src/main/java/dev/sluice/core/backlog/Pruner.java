@@ -4,6 +4,7 @@ import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -72,6 +73,7 @@ public final class Pruner implements AutoCloseable {
   private final Settings settings;
   private final Supplier<Duration> releaseLogNeeded;
   private final Consumer<Pruned> observer;
+  private final BooleanSupplier mayPrune;
   private volatile boolean running;
   private Thread thread;
 
@@ -86,6 +88,22 @@ public final class Pruner implements AutoCloseable {
       Settings settings,
       Supplier<Duration> releaseLogNeeded,
       Consumer<Pruned> observer) {
+    this(backlog, time, settings, releaseLogNeeded, observer, () -> true);
+  }
+
+  /**
+   * A pruner that prunes only while {@code mayPrune} says so: on a store several nodes share, the
+   * node holding the gate prunes and the others leave it to it, instead of all deleting the same
+   * rows at once.
+   */
+  public Pruner(
+      Backlog backlog,
+      TimeSource time,
+      Settings settings,
+      Supplier<Duration> releaseLogNeeded,
+      Consumer<Pruned> observer,
+      BooleanSupplier mayPrune) {
+    this.mayPrune = Objects.requireNonNull(mayPrune, "mayPrune");
     this.backlog = Objects.requireNonNull(backlog, "backlog");
     this.time = Objects.requireNonNull(time, "time");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -93,8 +111,11 @@ public final class Pruner implements AutoCloseable {
     this.observer = Objects.requireNonNull(observer, "observer");
   }
 
-  /** Deletes one chunk of what has expired now. */
+  /** Deletes one chunk of what has expired now; nothing while it may not prune. */
   public Pruned pruneOnce() {
+    if (!mayPrune.getAsBoolean()) {
+      return new Pruned(0, 0, false);
+    }
     Instant now = time.now();
     Duration needed = releaseLogNeeded.get();
     Pruned p =
