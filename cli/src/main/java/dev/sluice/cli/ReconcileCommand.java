@@ -1,0 +1,125 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.ListedObject;
+import dev.sluice.service.config.DurationText;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code sluice reconcile s3://BUCKET/PREFIX --since TIME}: lists the objects modified since TIME,
+ * asks the backlog which it has seen, and prints those whose notification never arrived; with
+ * {@code --take} it takes them as events.
+ */
+@Command(
+    name = "reconcile",
+    description = {
+      "List the objects under s3://BUCKET/PREFIX modified at or after --since and print those the"
+          + " backlog has never seen (by bucket, key and eTag): their notification never arrived.",
+      "With --take, take them as events."
+    })
+final class ReconcileCommand implements Runnable {
+  @Mixin ServiceUrl service;
+
+  @Mixin S3Options s3;
+
+  @Parameters(index = "0", paramLabel = "s3://BUCKET/PREFIX", description = "What to list.")
+  String location;
+
+  @Option(
+      names = "--since",
+      required = true,
+      paramLabel = "TIME",
+      description =
+          "Compare objects modified at or after TIME: an instant (2026-12-01T08:00:00Z), a date"
+              + " (2026-12-01, UTC) or an age (30m, 24h, 7d)")
+  String since;
+
+  @Option(names = "--take", description = "Take the objects found missing as events.")
+  boolean take;
+
+  @Override
+  public void run() {
+    S3Url url = S3Url.parse(location);
+    Instant from = since(since, Instant.now());
+    ApiClient api = service.client();
+    try (S3Client client = s3.client()) {
+      api.call("GET", "healthz", null);
+      ListedObjectsApi objects = new ListedObjectsApi(api);
+      ListingProgress progress = ListingProgress.onConsole();
+      long[] counts = new long[4]; // listed, modified since, missing, taken
+      try {
+        new BucketListing(client, url, s3.where())
+            .forEachPage(
+                page -> {
+                  counts[0] += page.size();
+                  List<ListedObject> recent = new ArrayList<>();
+                  for (ListedObject o : page) {
+                    if (o.lastModified() == null || !o.lastModified().isBefore(from)) {
+                      recent.add(o);
+                    }
+                  }
+                  counts[1] += recent.size();
+                  List<Boolean> known = objects.known(recent);
+                  List<ListedObject> missing = new ArrayList<>();
+                  for (int i = 0; i < recent.size(); i++) {
+                    if (!known.get(i)) {
+                      missing.add(recent.get(i));
+                    }
+                  }
+                  counts[2] += missing.size();
+                  if (!missing.isEmpty()) {
+                    progress.done();
+                    for (ListedObject o : missing) {
+                      System.out.println("s3://" + o.bucket() + "/" + o.key());
+                    }
+                    if (take) {
+                      counts[3] += objects.take(missing, "reconcile").taken();
+                    }
+                  }
+                  progress.show(
+                      String.format(
+                          "listed %d, modified since %d, never notified %d",
+                          counts[0], counts[1], counts[2]));
+                });
+      } finally {
+        progress.done();
+      }
+      System.out.printf(
+          "reconcile %s since %s: listed %d objects, %d modified since, %d never notified%s%n",
+          url, from, counts[0], counts[1], counts[2], take ? ", taken " + counts[3] : "");
+    }
+  }
+
+  /** The instant {@code text} names: an instant, a date (midnight UTC) or an age before now. */
+  static Instant since(String text, Instant now) {
+    String t = text.strip();
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      // not an instant
+    }
+    try {
+      return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      // not a date
+    }
+    try {
+      return now.minus(DurationText.parse(t));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "--since must be an instant (2026-12-01T08:00:00Z), a date (2026-12-01) or an age (24h,"
+              + " 7d), got '"
+              + text
+              + "'");
+    }
+  }
+}
