@@ -156,6 +156,19 @@ final class InProcessSluice implements AutoCloseable {
     return call("GET", "v1/status", null);
   }
 
+  /** The Prometheus text of {@code GET /metrics}. */
+  String metrics() {
+    HttpRequest request = HttpRequest.newBuilder(service.apiUrl().resolve("metrics")).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   JsonNode limits() {
     return call("GET", "v1/limits", null);
   }

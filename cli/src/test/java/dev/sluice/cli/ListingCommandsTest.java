@@ -122,6 +122,9 @@ class ListingCommandsTest {
         .containsExactly(
             "backfill s3://landing/in/: listed 30 objects, taken 10, already known 20");
     assertThat(sluice.status().get("backlog").asLong()).isEqualTo(OBJECTS);
+    assertThat(sluice.metrics().lines())
+        .filteredOn(l -> l.startsWith("sluice_accepted_events_total{"))
+        .anySatisfy(l -> assertThat(l).contains("source=\"backfill\"").endsWith(" 10.0"));
   }
 
   @Test
