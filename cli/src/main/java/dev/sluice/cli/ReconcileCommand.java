@@ -43,13 +43,26 @@ final class ReconcileCommand implements Runnable {
               + " (2026-12-01, UTC) or an age (30m, 24h, 7d)")
   String since;
 
+  @Option(
+      names = "--until",
+      paramLabel = "TIME",
+      description =
+          "Compare only objects modified before TIME (same forms as --since; default: now). An age"
+              + " such as 5m leaves out objects whose notification may still be on its way.")
+  String until;
+
   @Option(names = "--take", description = "Take the objects found missing as events.")
   boolean take;
 
   @Override
   public void run() {
     S3Url url = S3Url.parse(location);
-    Instant from = since(since, Instant.now());
+    Instant now = Instant.now();
+    Instant from = since(since, now, "--since");
+    Instant to = until == null ? null : since(until, now, "--until");
+    if (to != null && !to.isAfter(from)) {
+      throw new CliException("--until (" + to + ") must be after --since (" + from + ")");
+    }
     ApiClient api = service.client();
     try (S3Client client = s3.client()) {
       api.call("GET", "healthz", null);
@@ -63,7 +76,7 @@ final class ReconcileCommand implements Runnable {
                   counts[0] += page.size();
                   List<ListedObject> recent = new ArrayList<>();
                   for (ListedObject o : page) {
-                    if (o.lastModified() == null || !o.lastModified().isBefore(from)) {
+                    if (within(o, from, to)) {
                       recent.add(o);
                     }
                   }
@@ -94,13 +107,25 @@ final class ReconcileCommand implements Runnable {
         progress.done();
       }
       System.out.printf(
-          "reconcile %s since %s: listed %d objects, %d modified since, %d never notified%s%n",
-          url, from, counts[0], counts[1], counts[2], take ? ", taken " + counts[3] : "");
+          "reconcile %s since %s%s: listed %d objects, %d modified since, %d never notified%s%n",
+          url,
+          from,
+          to == null ? "" : " until " + to,
+          counts[0],
+          counts[1],
+          counts[2],
+          take ? ", taken " + counts[3] : "");
     }
   }
 
+  /** Whether the object was modified in [from, to); one the listing gave no time is compared. */
+  private static boolean within(ListedObject o, Instant from, Instant to) {
+    Instant t = o.lastModified();
+    return t == null || (!t.isBefore(from) && (to == null || t.isBefore(to)));
+  }
+
   /** The instant {@code text} names: an instant, a date (midnight UTC) or an age before now. */
-  static Instant since(String text, Instant now) {
+  static Instant since(String text, Instant now, String option) {
     String t = text.strip();
     try {
       return Instant.parse(t);
@@ -116,7 +141,8 @@ final class ReconcileCommand implements Runnable {
       return now.minus(DurationText.parse(t));
     } catch (IllegalArgumentException e) {
       throw new CliException(
-          "--since must be an instant (2026-12-01T08:00:00Z), a date (2026-12-01) or an age (24h,"
+          option
+              + " must be an instant (2026-12-01T08:00:00Z), a date (2026-12-01) or an age (24h,"
               + " 7d), got '"
               + text
               + "'");

@@ -108,6 +108,30 @@ class ListingCommandsTest {
   }
 
   @Test
+  void reconcile_whenUntilLeavesOutTheRecentObjects_comparesNothing() {
+    bucketWithSilentObjects(Set.of(3));
+
+    CliRun run = run("reconcile", "s3://landing/in/", "--since", "2h", "--until", "1h");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.outLines())
+        .hasSize(1)
+        .first()
+        .asString()
+        .contains(" until ")
+        .endsWith(": listed 30 objects, 0 modified since, 0 never notified");
+  }
+
+  @Test
+  void reconcile_whenUntilIsBeforeSince_failsWithOneLine() {
+    CliRun run = run("reconcile", "s3://landing/in/", "--since", "1h", "--until", "2h");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.errLines()).hasSize(1);
+    assertThat(run.err()).contains("--until").contains("must be after --since");
+  }
+
+  @Test
   void backfill_whenSomeObjectsWereNotified_takesOnlyTheOthers() {
     Set<Integer> silent = new TreeSet<>();
     for (int i = 0; i < OBJECTS; i += 3) {
