@@ -168,6 +168,25 @@ class ListingCommandsTest {
   }
 
   @Test
+  void backfill_whenKeysAreLong_sendsEachPageInPartsUnderTheBodyLimit() {
+    // 1,000 keys of about 1,000 bytes: one page, more than the service's 1 MiB body as one call.
+    String segment = "x".repeat(200);
+    for (int i = 0; i < 1_000; i++) {
+      String key =
+          "long/" + String.join("/", segment, segment, segment, segment, segment) + "/" + i;
+      storage.put(BUCKET, key);
+    }
+
+    CliRun run = run("backfill", "s3://landing/long/");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.outLines())
+        .containsExactly(
+            "backfill s3://landing/long/: listed 1000 objects, taken 1000, already known 0");
+    assertThat(sluice.status().get("backlog").asLong()).isEqualTo(1_000);
+  }
+
+  @Test
   void backfill_whenTheUrlIsNotS3_failsWithOneLine() {
     CliRun run = run("backfill", "https://landing/in/");
 
