@@ -34,26 +34,32 @@ final class BackfillCommand implements Runnable {
       api.call("GET", "healthz", null);
       ListedObjectsApi objects = new ListedObjectsApi(api);
       ListingProgress progress = ListingProgress.onConsole();
-      long[] counts = new long[3]; // listed, taken, known
+      Tally tally = new Tally();
       try {
         new BucketListing(client, url, s3.where())
             .forEachPage(
                 page -> {
                   ListedObjectsApi.Taken t = objects.take(page, "backfill");
-                  counts[0] += page.size();
-                  counts[1] += t.taken();
-                  counts[2] += t.known();
-                  progress.show(line(counts));
+                  tally.listed += page.size();
+                  tally.taken += t.taken();
+                  tally.known += t.known();
+                  progress.show(tally.line());
                 });
       } finally {
         progress.done();
       }
-      System.out.println("backfill " + url + ": " + line(counts));
+      System.out.println("backfill " + url + ": " + tally.line());
     }
   }
 
-  private static String line(long[] counts) {
-    return String.format(
-        "listed %d objects, taken %d, already known %d", counts[0], counts[1], counts[2]);
+  /** What a run has counted so far. */
+  private static final class Tally {
+    long listed;
+    long taken;
+    long known;
+
+    String line() {
+      return String.format("listed %d objects, taken %d, already known %d", listed, taken, known);
+    }
   }
 }

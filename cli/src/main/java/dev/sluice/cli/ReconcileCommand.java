@@ -68,40 +68,23 @@ final class ReconcileCommand implements Runnable {
       api.call("GET", "healthz", null);
       ListedObjectsApi objects = new ListedObjectsApi(api);
       ListingProgress progress = ListingProgress.onConsole();
-      long[] counts = new long[4]; // listed, modified since, missing, taken
+      Tally tally = new Tally();
       try {
         new BucketListing(client, url, s3.where())
             .forEachPage(
                 page -> {
-                  counts[0] += page.size();
-                  List<ListedObject> recent = new ArrayList<>();
-                  for (ListedObject o : page) {
-                    if (within(o, from, to)) {
-                      recent.add(o);
-                    }
-                  }
-                  counts[1] += recent.size();
-                  List<Boolean> known = objects.known(recent);
-                  List<ListedObject> missing = new ArrayList<>();
-                  for (int i = 0; i < recent.size(); i++) {
-                    if (!known.get(i)) {
-                      missing.add(recent.get(i));
-                    }
-                  }
-                  counts[2] += missing.size();
+                  List<ListedObject> missing = missing(objects, page, from, to, tally);
                   if (!missing.isEmpty()) {
                     progress.done();
-                    for (ListedObject o : missing) {
-                      System.out.println("s3://" + o.bucket() + "/" + o.key());
-                    }
+                    missing.forEach(o -> System.out.println("s3://" + o.bucket() + "/" + o.key()));
                     if (take) {
-                      counts[3] += objects.take(missing, "reconcile").taken();
+                      tally.taken += objects.take(missing, "reconcile").taken();
                     }
                   }
                   progress.show(
                       String.format(
                           "listed %d, modified since %d, never notified %d",
-                          counts[0], counts[1], counts[2]));
+                          tally.listed, tally.compared, tally.missing));
                 });
       } finally {
         progress.done();
@@ -111,11 +94,36 @@ final class ReconcileCommand implements Runnable {
           url,
           from,
           to == null ? "" : " until " + to,
-          counts[0],
-          counts[1],
-          counts[2],
-          take ? ", taken " + counts[3] : "");
+          tally.listed,
+          tally.compared,
+          tally.missing,
+          take ? ", taken " + tally.taken : "");
     }
+  }
+
+  /** What a run has counted so far. */
+  private static final class Tally {
+    long listed;
+    long compared;
+    long missing;
+    long taken;
+  }
+
+  /** The objects of a page modified in [from, to) that the backlog has not seen. */
+  private static List<ListedObject> missing(
+      ListedObjectsApi objects, List<ListedObject> page, Instant from, Instant to, Tally tally) {
+    List<ListedObject> compared = page.stream().filter(o -> within(o, from, to)).toList();
+    List<Boolean> known = objects.known(compared);
+    List<ListedObject> missing = new ArrayList<>();
+    for (int i = 0; i < compared.size(); i++) {
+      if (!known.get(i)) {
+        missing.add(compared.get(i));
+      }
+    }
+    tally.listed += page.size();
+    tally.compared += compared.size();
+    tally.missing += missing.size();
+    return missing;
   }
 
   /** Whether the object was modified in [from, to); one the listing gave no time is compared. */
