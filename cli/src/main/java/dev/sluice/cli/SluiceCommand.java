@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
       ReleasesCommand.class,
       DrainCommand.class,
       AuditCommand.class,
-      WhereCommand.class
+      WhereCommand.class,
+      BackfillCommand.class,
+      ReconcileCommand.class
     })
 final class SluiceCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

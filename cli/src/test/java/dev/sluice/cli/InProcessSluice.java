@@ -67,6 +67,31 @@ final class InProcessSluice implements AutoCloseable {
   }
 
   /**
+   * As {@link #start}, with the embedded S3 endpoint on (anonymous, any free port) holding {@code
+   * bucket}: its objects live under {@link #objectsDir}.
+   */
+  static InProcessSluice startWithS3(Path dataDir, String bucket, boolean paused) {
+    SluiceConfig config =
+        new SluiceConfig(
+            dataDir,
+            new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+            new S3EndpointConfig(true, "127.0.0.1", 0, List.of(bucket), null, null, "us-east-1"),
+            Limits.none(),
+            new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
+            DispatcherConfig.defaults().withWorkers(8).withBatch(100),
+            TargetConfig.log(),
+            StoreConfig.defaults());
+    return new InProcessSluice(
+        SluiceService.start(
+            config,
+            new SluiceService.Options(
+                dev.sluice.testkit.RecordingTarget.completing(),
+                System.out,
+                paused,
+                Duration.ofMillis(20))));
+  }
+
+  /**
    * A node of several sharing the Postgres backlog at {@code databaseUrl}, under {@code nodeId}.
    */
   static InProcessSluice startNode(
@@ -101,6 +126,11 @@ final class InProcessSluice implements AutoCloseable {
     return service.apiUrl().toString();
   }
 
+  /** Posts a notification body as S3 would send it; returns the intake's report. */
+  JsonNode postNotification(String body) {
+    return call("POST", "v1/events", body);
+  }
+
   /** Posts an S3 notification with one ObjectCreated:Put record per key. */
   void postObjects(List<String> keys) {
     String records =
@@ -124,6 +154,19 @@ final class InProcessSluice implements AutoCloseable {
 
   JsonNode status() {
     return call("GET", "v1/status", null);
+  }
+
+  /** The Prometheus text of {@code GET /metrics}. */
+  String metrics() {
+    HttpRequest request = HttpRequest.newBuilder(service.apiUrl().resolve("metrics")).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   JsonNode limits() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sluice.core.Job;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.AppendResult;
 import dev.sluice.core.backlog.Backlog;
@@ -626,6 +627,144 @@ public abstract class BacklogContract {
     Job retry = backlog.claim(10, LEASE, T0.plusSeconds(20)).get(0);
     assertThat(retry.attempt()).isEqualTo(2);
     assertThat(backlog.releases(T0, 0, 10).get(0).error()).isEqualTo("States.Timeout");
+  }
+
+  // ---------------------------------------------------------------- known
+
+  @Test
+  void known_whenObjectsListed_answersInOrderWhichHaveAnEventWithTheirETag() {
+    backlog.append(numbered(1, 3), T0);
+
+    List<Boolean> known =
+        backlog.known(
+            List.of(
+                ListedObject.of(TestEvents.BUCKET, numbered(2).key(), "etag-2"),
+                ListedObject.of(TestEvents.BUCKET, numbered(5).key(), "etag-5"),
+                ListedObject.of(TestEvents.BUCKET, numbered(1).key(), "etag-other"),
+                ListedObject.of(TestEvents.BUCKET, numbered(3).key(), null),
+                ListedObject.of("elsewhere", numbered(3).key(), "etag-3")));
+
+    assertThat(known).containsExactly(true, false, false, true, false);
+  }
+
+  @Test
+  void known_whenNothingAsked_answersEmpty() {
+    backlog.append(numbered(1, 2), T0);
+
+    assertThat(backlog.known(List.of())).isEmpty();
+  }
+
+  @Test
+  void known_whenTheEventCarriedNoETag_matchesAnyETagOfItsKey() {
+    backlog.append(List.of(ObjectEvent.created(TestEvents.BUCKET, "in/no-etag.csv", "test")), T0);
+
+    assertThat(
+            backlog.known(
+                List.of(
+                    ListedObject.of(TestEvents.BUCKET, "in/no-etag.csv", "d41d8cd9"),
+                    ListedObject.of(TestEvents.BUCKET, "in/other.csv", "d41d8cd9"))))
+        .containsExactly(true, false);
+  }
+
+  @Test
+  void known_whenListingQuotesAnMd5ETag_matchesTheNotificationsUnquotedOne() {
+    String md5 = "0123456789abcdef0123456789abcdef";
+    backlog.append(
+        List.of(
+            new ObjectEvent(
+                TestEvents.BUCKET,
+                "in/a b+c.parquet",
+                10L,
+                md5,
+                null,
+                "0062F1A3B2C4D5E6F7",
+                "ObjectCreated:Put",
+                T0,
+                "webhook")),
+        T0);
+
+    assertThat(
+            backlog.known(
+                List.of(
+                    ListedObject.of(TestEvents.BUCKET, "in/a b+c.parquet", "\"" + md5 + "\""),
+                    ListedObject.of(
+                        TestEvents.BUCKET, "in/a b+c.parquet", "fedcba9876543210fedcba9876543210"),
+                    ListedObject.of(TestEvents.BUCKET, "in/a+b+c.parquet", md5))))
+        .containsExactly(true, false, false);
+  }
+
+  @Test
+  void known_whenEventsAreDoneDeadOrPurged_stillKnowsThem() {
+    backlog.append(numbered(1, 4), T0);
+    List<Job> jobs = backlog.claim(3, LEASE, T0);
+    backlog.settle(
+        List.of(
+            Settlement.done(jobs.get(0)),
+            Settlement.dead(jobs.get(1), "failed-permanent", "bad input"),
+            Settlement.dead(jobs.get(2), "failed-permanent", "bad input")),
+        T0.plusSeconds(1));
+    long purgedId = backlog.deadLetters(0, 10).get(1).eventId();
+    assertThat(backlog.purge(List.of(purgedId), T0.plusSeconds(2))).isEqualTo(1);
+
+    List<ListedObject> listed = new ArrayList<>();
+    for (int n = 1; n <= 4; n++) {
+      listed.add(ListedObject.of(TestEvents.BUCKET, numbered(n).key(), "etag-" + n));
+    }
+
+    assertThat(backlog.known(listed)).containsExactly(true, true, true, true);
+  }
+
+  @Test
+  void known_whenTheEventWasPruned_noLongerKnowsIt() {
+    backlog.append(numbered(1, 2), T0);
+    doneAt(T0.plusSeconds(10));
+
+    pruneAll(T0.plusSeconds(50), T0, 100);
+
+    assertThat(
+            backlog.known(
+                List.of(
+                    ListedObject.of(TestEvents.BUCKET, numbered(1).key(), "etag-1"),
+                    ListedObject.of(TestEvents.BUCKET, numbered(2).key(), "etag-2"))))
+        .containsExactly(false, true);
+  }
+
+  @Test
+  void known_whenAListedObjectIsTaken_isKnownAndTakingItAgainIsADuplicate() {
+    ListedObject listed =
+        new ListedObject(TestEvents.BUCKET, "old/x.csv", "\"abc-2\"", 7L, T0.minusSeconds(3600));
+
+    assertThat(backlog.known(List.of(listed))).containsExactly(false);
+    assertThat(backlog.append(List.of(listed.toEvent("backfill")), T0))
+        .isEqualTo(new AppendResult(1, 0));
+
+    assertThat(backlog.known(List.of(listed))).containsExactly(true);
+    assertThat(backlog.append(List.of(listed.toEvent("backfill")), T0.plusSeconds(1)))
+        .isEqualTo(new AppendResult(0, 1));
+    Job job = backlog.claim(1, LEASE, T0.plusSeconds(2)).get(0);
+    assertThat(job.event().eTag()).isEqualTo("abc-2");
+    assertThat(job.event().source()).isEqualTo("backfill");
+    assertThat(job.event().eventTime()).isEqualTo(T0.minusSeconds(3600));
+  }
+
+  @Test
+  void known_whenManyObjectsAsked_answersEachInItsPlace() {
+    List<ObjectEvent> even = new ArrayList<>();
+    for (int n = 2; n <= 2_000; n += 2) {
+      even.add(numbered(n));
+    }
+    backlog.append(even, T0);
+    List<ListedObject> listed = new ArrayList<>();
+    for (int n = 1; n <= 2_000; n++) {
+      listed.add(ListedObject.of(TestEvents.BUCKET, numbered(n).key(), "etag-" + n));
+    }
+
+    List<Boolean> known = backlog.known(listed);
+
+    assertThat(known).hasSize(2_000);
+    for (int n = 1; n <= 2_000; n++) {
+      assertThat(known.get(n - 1)).as("object %d", n).isEqualTo(n % 2 == 0);
+    }
   }
 
   // ---------------------------------------------------------------- locate

@@ -1,6 +1,7 @@
 package dev.sluice.core.backlog;
 
 import dev.sluice.core.Job;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,14 @@ public interface Backlog extends AutoCloseable {
 
   /** Most events {@link #locate} returns for one object. */
   int LOCATE_LIMIT = 100;
+
+  /**
+   * Which of these listed objects the backlog has seen: for each, in order, whether it holds an
+   * event {@link ListedObject#matches matching} it (same bucket and key, and the same eTag unless
+   * either has none) in any state, waiting, leased, done, dead or purged. An event pruned after the
+   * dedup horizon is no longer seen. What a reconcile compares a bucket listing with.
+   */
+  List<Boolean> known(List<ListedObject> objects);
 
   /** Dead letters, oldest first, after the given event id (0 for the first page). */
   List<DeadLetter> deadLetters(long afterEventId, int limit);

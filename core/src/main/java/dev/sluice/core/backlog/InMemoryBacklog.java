@@ -2,6 +2,7 @@ package dev.sluice.core.backlog;
 
 import dev.sluice.core.EventIdentity;
 import dev.sluice.core.Job;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,6 +341,26 @@ public final class InMemoryBacklog implements Backlog {
               e.id, e.event, status(e), e.attempts, e.acceptedAt, dueAt, ahead, e.lastError));
     }
     return out;
+  }
+
+  @Override
+  public synchronized List<Boolean> known(List<ListedObject> objects) {
+    Objects.requireNonNull(objects, "objects");
+    open();
+    // A test double: one pass over the events, then a lookup per object.
+    Map<List<String>, List<ObjectEvent>> byKey = new HashMap<>();
+    for (Entry e : byId.values()) {
+      byKey
+          .computeIfAbsent(List.of(e.event.bucket(), e.event.key()), k -> new ArrayList<>())
+          .add(e.event);
+    }
+    List<Boolean> known = new ArrayList<>(objects.size());
+    for (ListedObject o : objects) {
+      known.add(
+          byKey.getOrDefault(List.of(o.bucket(), o.key()), List.of()).stream()
+              .anyMatch(o::matches));
+    }
+    return known;
   }
 
   private static EventLocation.EventStatus status(Entry e) {

@@ -150,6 +150,11 @@ class DispatcherSettleAndClaimTest {
     }
 
     @Override
+    public List<Boolean> known(List<dev.sluice.core.ListedObject> objects) {
+      return inner.known(objects);
+    }
+
+    @Override
     public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
       return inner.claim(releaseTimes, lease, now);
     }

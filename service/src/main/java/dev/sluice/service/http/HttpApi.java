@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.InvalidInputException;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
@@ -12,6 +13,7 @@ import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.ingest.IntakeReport;
+import dev.sluice.ingest.ListingIntake;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
@@ -73,6 +75,7 @@ public final class HttpApi implements AutoCloseable {
   private final long maxBodyBytes;
   private final WebhookAuth auth;
   private final ControlAccess control;
+  private final ListingIntake listings;
   private final Javalin app;
   private final AtomicReference<Server> jetty = new AtomicReference<>();
 
@@ -88,6 +91,7 @@ public final class HttpApi implements AutoCloseable {
     this.auth = new WebhookAuth(authConfig);
     this.control = new ControlAccess(http, auth);
     this.refusals = new RefusalLog(LOG, sluice.time(), Duration.ofMinutes(1));
+    this.listings = new ListingIntake(sluice.intake(), sluice.backlog());
     this.app =
         Javalin.create(
                 c -> {
@@ -130,6 +134,8 @@ public final class HttpApi implements AutoCloseable {
                   // The key may hold '/': the <key> segment takes the rest of the path.
                   c.routes.get("/v1/events/{bucket}/<key>", view(this::getEvent));
                   c.routes.get("/v1/events", view(this::getEvent));
+                  c.routes.post("/v1/events/lookup", view(this::lookup));
+                  c.routes.post("/v1/events/listed", action(this::takeListed));
                   c.routes.exception(
                       ApiError.class, (e, ctx) -> error(ctx, e.status, e.code, e.getMessage()));
                   // Input the caller can correct: sending it again cannot succeed.
@@ -501,6 +507,45 @@ public final class HttpApi implements AutoCloseable {
         ctx,
         200,
         EventJson.of(bucket, key, found, now, reading, sluice.dispatcher().isPaused(), json));
+  }
+
+  /**
+   * {@code POST /v1/events/lookup}: which of the objects a listing found the backlog has seen (by
+   * bucket and key, and eTag when both sides have one), as {@code {"known": [true, false, ...]}} in
+   * the order asked. What {@code sluice reconcile} compares a listing with.
+   */
+  private void lookup(Context ctx) throws IOException {
+    List<ListedObject> objects = ListedObjectsJson.objects(jsonBody(ctx));
+    ArrayNode known = json.createArrayNode();
+    sluice.backlog().known(objects).forEach(known::add);
+    ObjectNode out = json.createObjectNode();
+    out.set("known", known);
+    send(ctx, 200, out);
+  }
+
+  /**
+   * {@code POST /v1/events/listed}: takes the objects a listing found as events of the body's
+   * source ({@code backfill} unless named), those the backlog has not seen; answers {@code
+   * {"listed", "taken", "known"}} once the taken ones are durable.
+   */
+  private void takeListed(Context ctx) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    List<ListedObject> objects = ListedObjectsJson.objects(body);
+    String source = ListedObjectsJson.source(body);
+    if (operator.draining()) {
+      throw new ApiError(
+          503,
+          "draining",
+          "sluice is draining: it takes no new events and exits when the backlog is done");
+    }
+    ListingIntake.Taken taken = listings.take(objects, source);
+    send(
+        ctx,
+        200,
+        json.createObjectNode()
+            .put("listed", taken.listed())
+            .put("taken", taken.taken())
+            .put("known", taken.known()));
   }
 
   /** The release log as JSON lines, streamed page by page so a long log never sits in memory. */

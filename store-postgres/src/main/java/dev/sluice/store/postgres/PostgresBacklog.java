@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.sluice.core.Job;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.AppendResult;
@@ -786,6 +787,12 @@ public final class PostgresBacklog implements Backlog {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(now, "now");
     return read("locate", c -> PostgresBacklogReads.locate(c, bucket, key, now, LOCATE_LIMIT));
+  }
+
+  @Override
+  public List<Boolean> known(List<ListedObject> objects) {
+    Objects.requireNonNull(objects, "objects");
+    return read("known", c -> PostgresBacklogReads.known(c, objects));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sluice.store.postgres;
 
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
@@ -159,6 +160,34 @@ final class PostgresBacklogReads {
     }
     Collections.reverse(located);
     return located;
+  }
+
+  // The listed objects as rows; each is looked for through the prefix (bucket, object_key) of the
+  // unique index on identity. Answers the (1-based) positions of those seen.
+  private static final String KNOWN =
+      "SELECT o.i FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+          + " AS o(bucket, object_key, etag, i)"
+          + " WHERE EXISTS (SELECT 1 FROM events e WHERE e.bucket = o.bucket"
+          + " AND e.object_key = o.object_key"
+          + " AND (o.etag IS NULL OR e.etag IS NULL OR e.etag = o.etag))";
+
+  /** See {@link dev.sluice.core.backlog.Backlog#known}: one statement for the whole list. */
+  static List<Boolean> known(Connection c, List<ListedObject> objects) throws SQLException {
+    List<Boolean> known = new ArrayList<>(Collections.nCopies(objects.size(), Boolean.FALSE));
+    if (objects.isEmpty()) {
+      return known;
+    }
+    try (PreparedStatement q = c.prepareStatement(KNOWN)) {
+      q.setArray(1, SqlArrays.texts(c, objects, ListedObject::bucket));
+      q.setArray(2, SqlArrays.texts(c, objects, ListedObject::key));
+      q.setArray(3, SqlArrays.texts(c, objects, ListedObject::eTag));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          known.set((int) rs.getLong(1) - 1, Boolean.TRUE);
+        }
+      }
+    }
+    return known;
   }
 
   /** Events a claim takes before a waiting event: waiting ones and expired leases before it. */

@@ -59,6 +59,11 @@ final class EventColumns {
     setStored(ps, first + 8, CompactValues.source(e.source()));
   }
 
+  /** Binds an eTag as it is stored, so it compares equal to the stored column. */
+  static void setETag(PreparedStatement ps, int index, String eTag) throws SQLException {
+    setStored(ps, index, CompactValues.eTag(eTag));
+  }
+
   /** Binds a value of {@link CompactValues}: text, bytes or null. */
   private static void setStored(PreparedStatement ps, int index, Object value) throws SQLException {
     if (value instanceof byte[] bytes) {

@@ -4,6 +4,7 @@ import static dev.sluice.store.sqlite.EventColumns.setInstant;
 import static dev.sluice.store.sqlite.EventColumns.setLong;
 
 import dev.sluice.core.Job;
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.backlog.AppendResult;
@@ -739,6 +740,12 @@ public final class SqliteBacklog implements Backlog {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(now, "now");
     return read("locate", () -> reads.locate(bucket, key, Micros.of(now), LOCATE_LIMIT));
+  }
+
+  @Override
+  public List<Boolean> known(List<ListedObject> objects) {
+    Objects.requireNonNull(objects, "objects");
+    return read("known", () -> reads.known(objects));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.sluice.store.sqlite;
 
 import static dev.sluice.store.sqlite.EventColumns.getInstant;
 
+import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
@@ -81,6 +82,12 @@ final class SqliteBacklogReads {
           + prefixed("e.", EventColumns.LIST)
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
           + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
+  // Whether an object was seen, through the prefix (bucket, key) of the unique index on identity.
+  private static final String SEEN_KEY =
+      "SELECT 1 FROM events WHERE bucket = ? AND object_key = ? LIMIT 1";
+  private static final String SEEN_ETAG =
+      "SELECT 1 FROM events WHERE bucket = ? AND object_key = ? AND (etag IS NULL OR etag = ?)"
+          + " LIMIT 1";
   // Counted through the claim-order index (COUNT_OPEN).
   private static final String WAITING_DUE_BEFORE =
       COUNT_OPEN + " AND state = 0 AND " + EventColumns.DUE + " < ?";
@@ -153,6 +160,23 @@ final class SqliteBacklogReads {
     }
     Collections.reverse(found);
     return found;
+  }
+
+  /** See {@link dev.sluice.core.backlog.Backlog#known}: one indexed probe per object. */
+  List<Boolean> known(List<ListedObject> objects) throws SQLException {
+    List<Boolean> known = new ArrayList<>(objects.size());
+    for (ListedObject o : objects) {
+      PreparedStatement query = statements.get(o.eTag() == null ? SEEN_KEY : SEEN_ETAG);
+      query.setString(1, o.bucket());
+      query.setString(2, o.key());
+      if (o.eTag() != null) {
+        EventColumns.setETag(query, 3, o.eTag());
+      }
+      try (ResultSet rs = query.executeQuery()) {
+        known.add(rs.next());
+      }
+    }
+    return known;
   }
 
   /** Events a claim takes before a waiting event: waiting ones and expired leases before it. */
