@@ -6,12 +6,12 @@
 # alternating from round to round, and 1 node unfenced. Prints each run's lines and a table.
 #   bench/run-cluster.sh                    # 200,000 events per run, 2 rounds
 #   ROUNDS=1 bench/run-cluster.sh --events 50000
-# Extra arguments go to every run. BENCH_JAVA_OPTS overrides the JVM flags (default -Xms64m -Xmx512m).
+# Extra arguments go to every run. BENCH_JAVA_OPTS overrides the JVM flags (default -Xms64m -Xmx1g: 1,024 workers per node).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 ./mvnw -q -pl bench -am package -DskipTests
-opts="${BENCH_JAVA_OPTS:--Xms64m -Xmx512m}"
+opts="${BENCH_JAVA_OPTS:--Xms64m -Xmx1g}"
 rounds="${ROUNDS:-2}"
 echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
