@@ -283,7 +283,9 @@
 
   function applyStatus(status) {
     state.status = status;
-    const windowLimit = status.limits && status.limits.window;
+    // The limits in effect: the capacity schedule's, over the base limits set below.
+    const inEffect = status.capacity ? status.capacity.limits : status.limits;
+    const windowLimit = inEffect && inEffect.window;
     state.limit = windowLimit ? windowLimit.limit : null;
     const h = state.limitHistory;
     if (h.length === 0 || h[h.length - 1].limit !== state.limit) {
@@ -307,6 +309,34 @@
   }
 
   // ---- rendering ------------------------------------------------------------------------------
+
+  function describeLimits(l) {
+    const parts = [];
+    if (l.window) {
+      parts.push(l.window.limit + " per " + l.window.every);
+    }
+    if (l.rate) {
+      parts.push(l.rate["per-second"] + "/s");
+    }
+    if (l.concurrency) {
+      parts.push(l.concurrency["max-in-flight"] + " in flight");
+    }
+    return parts.length ? parts.join(", ") : "no limits";
+  }
+
+  // What the capacity schedule gives now (a blackout, the rules holding) and when that changes.
+  function renderCapacity(c) {
+    if (!c) {
+      return;
+    }
+    const value = el("fig-capacity");
+    value.textContent = c.blackout ? "blackout" : c.rules.length ? c.rules.join(", ") : "base limits";
+    value.dataset.blackout = c.blackout;
+    const next = c.nextChange ? "; changes at " + clock(Date.parse(c.nextChange)) : "";
+    el("fig-capacity-next").textContent =
+      (c.blackout ? "nothing released" : describeLimits(c.limits)) + next;
+    el("fig-capacity-next").dataset.nextChange = c.nextChange || "";
+  }
 
   function render() {
     renderBanner();
@@ -337,8 +367,9 @@
       el("pause").disabled = s.paused;
       el("resume").disabled = !s.paused;
       el("window-caption").textContent = state.limit
-        ? "(" + s.limits.window.every + " windows, limit " + state.limit + ")"
+        ? "(" + (s.capacity || s).limits.window.every + " windows, limit " + state.limit + ")"
         : "(1 s windows, no window limit)";
+      renderCapacity(s.capacity);
     }
     if (state.lastPollAt) {
       el("updated").textContent = "updated " + clock(state.lastPollAt);

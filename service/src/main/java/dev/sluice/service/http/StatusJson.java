@@ -13,6 +13,7 @@ import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.forecast.FlowReading;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ final class StatusJson {
 
   static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
-    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), now);
+    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now);
     BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
@@ -50,6 +51,8 @@ final class StatusJson {
     o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
     o.set("forecast", forecast(reading, drain, d.paused(), json));
     o.set("limits", LimitsDocument.write(sluice.limits(), json));
+    // What the capacity schedule makes of those limits now, and when that changes next.
+    o.set("capacity", ScheduleDocument.writeCapacity(sluice.capacity(), json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());
