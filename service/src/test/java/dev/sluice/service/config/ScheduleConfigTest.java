@@ -176,4 +176,30 @@ class ScheduleConfigTest {
                 "{name: n, from: '01:00', until: '02:00', limits: {window: {limit: 5, every: 2h}}}");
     assertThat(errorOf(yaml)).startsWith("retention.releases: must be at least 125m");
   }
+
+  @Test
+  void exampleFile_itsScheduleSectionUncommented_parses() throws Exception {
+    // Surefire runs in the module directory; the example lives at the repository root.
+    String example =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "sluice.example.yaml"));
+    StringBuilder section = new StringBuilder();
+    boolean in = false;
+    for (String line : example.split("\n")) {
+      if (line.startsWith("# schedule:")) {
+        in = true;
+      } else if (in && !line.startsWith("#")) {
+        break;
+      }
+      if (in) {
+        section.append(line.substring(Math.min(2, line.length()))).append('\n');
+      }
+    }
+
+    CapacitySchedule s = ConfigLoader.parse(section.toString()).schedule();
+
+    assertThat(s.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(s.rules()).extracting(ScheduleRule::name).containsExactly("backup", "night");
+    assertThat(s.rules().get(1).window())
+        .isEqualTo(new Limits.Window(500, Duration.ofMinutes(1), false));
+  }
 }
