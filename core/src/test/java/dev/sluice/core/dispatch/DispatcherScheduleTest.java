@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -169,7 +171,7 @@ class DispatcherScheduleTest {
 
   @Test
   void tick_whenABlackoutStartsWithinTheLead_grantsNothingAheadIntoIt() {
-    Instant start = Instant.parse("2026-06-01T23:59:59.990Z"); // 01:59:59.990 CEST
+    Instant start = Instant.parse("2026-06-01T23:59:59Z"); // 01:59:59 CEST
     ManualTimeSource time = new ManualTimeSource(start);
     Backlog backlog = new InMemoryBacklog();
     backlog.append(
@@ -181,31 +183,43 @@ class DispatcherScheduleTest {
             List.of(
                 ScheduleRule.blackout(
                     "backup", EVERY_DAY, LocalTime.of(2, 0), LocalTime.of(4, 0))));
-    Gate gate = new Gate(Limits.window(1, Duration.ofMillis(5)));
+    // Jobs are only queued: one granted ahead would wait in its worker for its instant.
+    Queue<Runnable> pending = new ArrayDeque<>();
     Dispatcher d =
         new Dispatcher(
             backlog,
             ScriptedTarget.completing(),
-            gate,
+            new Gate(Limits.window(1, Duration.ofSeconds(1))),
             time,
             DispatcherConfig.defaults().withLead(Duration.ofMillis(50)),
-            Runnable::run,
+            pending::add,
             new Random(1),
             backup);
-
-    // Without the schedule, the second event would be granted ahead at +5 ms, inside the blackout.
     assertThat(d.tick()).isEqualTo(1);
+    runAll(pending); // it reaches the target at 01:59:59
+    d.applyOutcomes();
     assertThat(d.capacity().nextChange()).isEqualTo(Instant.parse("2026-06-02T00:00:00Z"));
-    time.advance(Duration.ofMillis(10));
+
+    // The window frees again at 02:00:00, within the lead of 01:59:59.960, but that is the
+    // backup's first instant: nothing is claimed ahead for it.
+    time.advance(Duration.ofMillis(960));
+    assertThat(d.tick()).isZero();
+    time.advance(Duration.ofMillis(40));
     assertThat(d.tick()).isZero();
     assertThat(d.capacity().blackout()).isTrue();
     assertThat(d.capacity().nextChange()).isEqualTo(Instant.parse("2026-06-02T02:00:00Z"));
     time.advance(Duration.ofHours(2));
     assertThat(d.tick()).isEqualTo(1);
-    List<ReleaseRecord> log = backlog.releases(start, 0, 10);
-    assertThat(log)
+    runAll(pending);
+    assertThat(backlog.releases(start, 0, 10))
         .extracting(ReleaseRecord::releasedAt)
         .containsExactly(start, Instant.parse("2026-06-02T02:00:00Z"));
+  }
+
+  private static void runAll(Queue<Runnable> pending) {
+    for (Runnable job; (job = pending.poll()) != null; ) {
+      job.run();
+    }
   }
 
   @Test
