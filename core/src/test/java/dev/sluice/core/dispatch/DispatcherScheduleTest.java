@@ -216,6 +216,52 @@ class DispatcherScheduleTest {
         .containsExactly(start, Instant.parse("2026-06-02T02:00:00Z"));
   }
 
+  @Test
+  void start_inABlackout_releasesAtItsEndWithoutBeingWoken() {
+    Instant start = Instant.parse("2026-06-02T01:59:59Z"); // 03:59:59 CEST, in the backup
+    ManualTimeSource time = new ManualTimeSource(start);
+    Backlog backlog = new InMemoryBacklog();
+    CapacitySchedule backup =
+        new CapacitySchedule(
+            BERLIN,
+            List.of(
+                ScheduleRule.blackout(
+                    "backup", EVERY_DAY, LocalTime.of(2, 0), LocalTime.of(4, 0))));
+    ScriptedTarget target = ScriptedTarget.completing();
+    // An idle poll of an hour: only the schedule's boundary can bring the loop back in time.
+    Dispatcher d =
+        new Dispatcher(
+            backlog,
+            target,
+            new Gate(Limits.none()),
+            time,
+            DispatcherConfig.defaults().withLead(Duration.ZERO).withIdlePoll(Duration.ofHours(1)),
+            Runnable::run,
+            new Random(1),
+            backup);
+    backlog.append(List.of(ObjectEvent.created("data", "a", "test")), time.now());
+    d.start();
+    try {
+      d.wake(); // it sees the event, in the blackout, and sleeps until the blackout's end
+      long passes = d.releasePasses();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> d.releasePasses() > passes);
+      assertThat(target.received).isEmpty();
+
+      time.advance(Duration.ofSeconds(1)); // 04:00:00 CEST; nothing else happens
+
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> target.received.size() == 1);
+      assertThat(backlog.releases(start, 0, 10))
+          .extracting(ReleaseRecord::releasedAt)
+          .containsExactly(Instant.parse("2026-06-02T02:00:00Z"));
+    } finally {
+      d.stop(1_000);
+    }
+  }
+
   private static void runAll(Queue<Runnable> pending) {
     for (Runnable job; (job = pending.poll()) != null; ) {
       job.run();
