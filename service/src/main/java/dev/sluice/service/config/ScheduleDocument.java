@@ -177,10 +177,7 @@ public final class ScheduleDocument {
       return LocalTime.parse(t);
     } catch (DateTimeParseException e) {
       throw r.error(
-          key,
-          "expected a local time HH:MM or HH:MM:SS (00:00 to 24:00), got '"
-              + text
-              + "' (quote it in YAML: \"22:00\")");
+          key, "expected a local time HH:MM or HH:MM:SS (00:00 to 24:00), got '" + text + "'");
     }
   }
 

@@ -120,6 +120,16 @@ class ScheduleConfigTest {
   }
 
   @Test
+  void parse_timesWrittenWithoutQuotes_areReadAsTimes() {
+    CapacitySchedule s =
+        ConfigLoader.parse(rules("{name: n, from: 22:00, until: 06:30:15, blackout: true}"))
+            .schedule();
+
+    assertThat(s.rules().get(0).from()).isEqualTo(LocalTime.of(22, 0));
+    assertThat(s.rules().get(0).until()).isEqualTo(LocalTime.of(6, 30, 15));
+  }
+
+  @Test
   void parse_whenADayIsUnknown_namesScheduleDays() {
     assertThat(
             errorOf(
