@@ -361,8 +361,9 @@
       el("fig-dead").textContent = s.dead;
       el("fig-retried").textContent = s.sinceStart.retried + " retried since start";
       const pill = el("state");
-      pill.textContent = s.draining ? "draining" : s.paused ? "paused" : "releasing";
-      pill.className = "pill " + (s.paused || s.draining ? "pill-paused" : "pill-running");
+      const blackout = !!(s.capacity && s.capacity.blackout);
+      pill.textContent = s.draining ? "draining" : s.paused ? "paused" : blackout ? "blackout" : "releasing";
+      pill.className = "pill " + (s.paused || s.draining || blackout ? "pill-paused" : "pill-running");
       el("drain").disabled = !!s.draining;
       el("pause").disabled = s.paused;
       el("resume").disabled = !s.paused;

@@ -376,6 +376,7 @@ class DashboardTest {
                   chromium.driver.findElement(By.id("fig-capacity")).getText().equals("blackout"));
       assertThat(chromium.driver.findElement(By.id("fig-capacity-next")).getText())
           .isEqualTo("nothing released");
+      assertThat(chromium.driver.findElement(By.id("state")).getText()).isEqualTo("blackout");
     }
   }
 
