@@ -64,7 +64,7 @@ class DispatcherScheduleTest {
    * the clocks jump from 02:00 to 03:00 (UTC+2): that night's blackout runs from 03:00 local (the
    * jump lands inside 02:00-04:00) until 04:00 local, one hour.
    */
-  private static final List<Period> BY_HAND =
+  private static final List<Period> SPRING_BY_HAND =
       List.of(
           new Period(Instant.parse("2026-03-28T11:00:00Z"), 10), // Sat 12:00 CET, day
           new Period(Instant.parse("2026-03-28T16:00:30Z"), 20), // 17:00:30 CET, base
@@ -75,11 +75,25 @@ class DispatcherScheduleTest {
           new Period(Instant.parse("2026-03-29T07:00:30Z"), 10)); // 09:00:30 CEST, day
 
   private static final Instant START = Instant.parse("2026-03-28T11:00:00Z");
-  private static final Instant END = Instant.parse("2026-03-29T10:00:00Z"); // Sun 12:00 CEST
 
-  private static int limitAt(Instant t) {
+  /**
+   * The same schedule on the autumn day, by hand. Berlin is UTC+2 until 2026-10-25T01:00Z, when the
+   * clocks go back from 03:00 to 02:00 (UTC+1): that night's blackout runs from the first 02:00
+   * (00:00Z) through the repeated hour until 04:00 CET (03:00Z), three hours.
+   */
+  private static final List<Period> AUTUMN_BY_HAND =
+      List.of(
+          new Period(Instant.parse("2026-10-24T10:00:00Z"), 10), // Sat 12:00 CEST, day
+          new Period(Instant.parse("2026-10-24T15:00:30Z"), 20), // 17:00:30 CEST, base
+          new Period(Instant.parse("2026-10-24T20:00:00Z"), 60), // 22:00 CEST, night
+          new Period(Instant.parse("2026-10-25T00:00:00Z"), 0), // 02:00 CEST, backup
+          new Period(Instant.parse("2026-10-25T03:00:00Z"), 60), // 04:00 CET, night again
+          new Period(Instant.parse("2026-10-25T05:00:00Z"), 20), // 06:00 CET, base
+          new Period(Instant.parse("2026-10-25T08:00:30Z"), 10)); // 09:00:30 CET, day
+
+  private static int limitAt(List<Period> byHand, Instant t) {
     int limit = -1;
-    for (Period p : BY_HAND) {
+    for (Period p : byHand) {
       if (!t.isBefore(p.from())) {
         limit = p.perMinute();
       }
@@ -87,9 +101,14 @@ class DispatcherScheduleTest {
     return limit;
   }
 
-  @Test
-  void tick_overADayAcrossTheSpringChange_releasesPerSecondAsTheScheduleSays() {
-    ManualTimeSource time = new ManualTimeSource(START);
+  /**
+   * Runs the dispatcher under {@link #SCHEDULE} over a base of 20 a minute from {@code start} to
+   * {@code end}, a tick at every second, with more events waiting than it can release; checks the
+   * release log second by second against what the hand-made timetable and a sliding minute allow,
+   * and returns the releases per second.
+   */
+  private static int[] runDay(Instant start, Instant end, List<Period> byHand) {
+    ManualTimeSource time = new ManualTimeSource(start);
     Backlog backlog = new InMemoryBacklog();
     List<ObjectEvent> events = new ArrayList<>();
     for (int i = 0; i < 50_000; i++) {
@@ -107,7 +126,7 @@ class DispatcherScheduleTest {
             new Random(1),
             SCHEDULE);
 
-    int seconds = (int) Duration.between(START, END).getSeconds();
+    int seconds = (int) Duration.between(start, end).getSeconds();
     for (int s = 0; s <= seconds; s++) {
       while (d.tick() > 0) {
         // all the gate allows at this second
@@ -117,10 +136,10 @@ class DispatcherScheduleTest {
 
     int[] actual = new int[seconds + 1];
     long after = 0;
-    for (List<ReleaseRecord> page; !(page = backlog.releases(START, after, 10_000)).isEmpty(); ) {
+    for (List<ReleaseRecord> page; !(page = backlog.releases(start, after, 10_000)).isEmpty(); ) {
       for (ReleaseRecord r : page) {
         after = r.releaseId();
-        Duration since = Duration.between(START, r.releasedAt());
+        Duration since = Duration.between(start, r.releasedAt());
         assertThat(since.getNano()).as("released on a whole second").isZero();
         actual[(int) since.getSeconds()]++;
       }
@@ -132,11 +151,19 @@ class DispatcherScheduleTest {
       for (int back = Math.max(0, s - 59); back < s; back++) {
         inLastMinute += expected[back];
       }
-      expected[s] = Math.max(0, limitAt(START.plusSeconds(s)) - inLastMinute);
+      expected[s] = Math.max(0, limitAt(byHand, start.plusSeconds(s)) - inLastMinute);
     }
     for (int s = 0; s <= seconds; s++) {
-      assertThat(actual[s]).as("releases at %s", START.plusSeconds(s)).isEqualTo(expected[s]);
+      assertThat(actual[s]).as("releases at %s", start.plusSeconds(s)).isEqualTo(expected[s]);
     }
+    assertThat(d.capacity().rules()).containsExactly("day");
+    return actual;
+  }
+
+  @Test
+  void tick_overADayAcrossTheSpringChange_releasesPerSecondAsTheScheduleSays() {
+    int[] actual =
+        runDay(START, Instant.parse("2026-03-29T10:00:00Z"), SPRING_BY_HAND); // to Sun 12:00 CEST
 
     // A few seconds worked out in full by hand.
     assertThat(actual[0]).isEqualTo(10); // 11:00:00Z: the day's 10
@@ -162,7 +189,24 @@ class DispatcherScheduleTest {
     // they leave at 07:01:00.
     assertThat(actual[at("2026-03-29T07:00:30Z")]).isZero();
     assertThat(actual[at("2026-03-29T07:01:00Z")]).isEqualTo(10);
-    assertThat(d.capacity().rules()).containsExactly("day");
+  }
+
+  @Test
+  void tick_overADayAcrossTheAutumnChange_releasesPerSecondAsTheScheduleSays() {
+    Instant start = Instant.parse("2026-10-24T10:00:00Z");
+    int[] actual =
+        runDay(start, Instant.parse("2026-10-25T11:00:00Z"), AUTUMN_BY_HAND); // to Sun 12:00 CET
+
+    // The backup holds three hours of UTC: nothing from 00:00Z until 03:00Z, then the night's 60.
+    int from = (int) Duration.between(start, Instant.parse("2026-10-25T00:00:00Z")).getSeconds();
+    int until = (int) Duration.between(start, Instant.parse("2026-10-25T03:00:00Z")).getSeconds();
+    int inBackup = 0;
+    for (int s = from; s < until; s++) {
+      inBackup += actual[s];
+    }
+    assertThat(inBackup).isZero();
+    assertThat(actual[from - 60]).as("23:59:00Z, the night").isEqualTo(50);
+    assertThat(actual[until]).as("03:00:00Z, after the backup").isEqualTo(60);
   }
 
   private static int at(String utc) {
