@@ -63,6 +63,10 @@ class ScheduleCommandTest {
       // The same rules; the line for now may differ, should a change fall in between.
       assertThat(show.out().replaceAll("now .*", "")).isEqualTo(set.out().replaceAll("now .*", ""));
 
+      // sluice status shows what the schedule gives now, whatever the hour.
+      CliRun status = CliRun.of("status", "--url", sluice.url());
+      assertThat(status.out()).containsPattern("(?m)^schedule +.*; next change 20");
+
       CliRun clear = CliRun.of("schedule", "--url", sluice.url(), "--clear");
       assertThat(clear.exitCode()).isZero();
       assertThat(clear.out())
