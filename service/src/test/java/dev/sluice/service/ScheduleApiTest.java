@@ -57,6 +57,8 @@ class ScheduleApiTest {
       assertThat(capacity.get("blackout").asBoolean()).isTrue();
       assertThat(capacity.get("rules").get(0).asText()).isEqualTo("maintenance");
       assertThat(capacity.get("nextChange").isNull()).isTrue(); // it holds every day, all day
+      // A blackout without end is forecast as a pause is: as if lifted now, and said so.
+      assertThat(sluice.status().get("forecast").get("assumesResumeNow").asBoolean()).isTrue();
       Map<String, Double> m = Promtool.samples(sluice.api.get("/metrics").ok2());
       assertThat(m).containsEntry("sluice_schedule_blackout", 1.0);
 
@@ -72,6 +74,7 @@ class ScheduleApiTest {
 
       JsonNode status = sluice.status();
       assertThat(status.get("limits").get("window").isNull()).as("the base is unchanged").isTrue();
+      assertThat(status.get("forecast").get("assumesResumeNow").asBoolean()).isFalse();
       assertThat(status.get("capacity").get("limits").get("window").get("limit").asInt())
           .isEqualTo(3);
       m = Promtool.samples(sluice.api.get("/metrics").ok2());

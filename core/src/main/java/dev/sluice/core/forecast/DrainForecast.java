@@ -32,7 +32,8 @@ import java.util.List;
  * <p>Under a capacity schedule ({@link ForecastBasis#schedule}) the simulation applies the
  * schedule's limits from the instant each holds, counting the starts already made as the gate does
  * at a change, and grants nothing during a blackout: a blackout delays the forecast by its length,
- * a night limit changes the pace from its start.
+ * a night limit changes the pace from its start. A blackout that never ends (every day, all day) is
+ * taken as lifted now, as a pause is.
  *
  * <p>The grants are simulated up to {@link #SIMULATED_GRANTS} batches; a position beyond them is
  * extrapolated at the steady pace of the tightest limit in effect where the simulation ended (a
@@ -237,11 +238,9 @@ public final class DrainForecast {
       if (at >= changeAt) {
         applyCapacity(at);
       }
-      if (capacity.blackout()) {
-        if (changeAt == Long.MAX_VALUE) {
-          stuck = true;
-          return;
-        }
+      // A blackout that never ends is a pause by another name: forecast, as for a pause, what
+      // would happen were it lifted now.
+      if (capacity.blackout() && changeAt != Long.MAX_VALUE) {
         at = changeAt;
         continue;
       }

@@ -95,6 +95,31 @@ class DrainForecastScheduleTest {
   }
 
   @Test
+  void startOf_inABlackoutThatNeverEnds_forecastsAsIfLiftedNow() {
+    CapacitySchedule always =
+        new CapacitySchedule(
+            BERLIN,
+            List.of(
+                ScheduleRule.blackout(
+                    "halt",
+                    EnumSet.allOf(DayOfWeek.class),
+                    LocalTime.MIDNIGHT,
+                    LocalTime.MIDNIGHT)));
+    DrainForecast f =
+        new DrainForecast(
+            new ForecastBasis(
+                Instant.parse("2026-06-01T12:00:00Z"),
+                TEN_A_MINUTE,
+                List.of(),
+                0,
+                Duration.ZERO,
+                Duration.ZERO,
+                always));
+
+    assertThat(f.startOf(10)).isEqualTo(Instant.parse("2026-06-01T12:01:00Z"));
+  }
+
+  @Test
   void steadyPerSecond_isThePaceOfTheLimitsInEffectNow() {
     assertThat(forecast("2026-06-01T20:30:00Z").steadyPerSecond()).isEqualTo(1.0);
     assertThat(forecast("2026-06-01T12:00:00Z").steadyPerSecond()).isEqualTo(10 / 60.0);
