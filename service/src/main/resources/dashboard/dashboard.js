@@ -283,7 +283,9 @@
 
   function applyStatus(status) {
     state.status = status;
-    const windowLimit = status.limits && status.limits.window;
+    // The limits in effect: the capacity schedule's, over the base limits set below.
+    const inEffect = status.capacity ? status.capacity.limits : status.limits;
+    const windowLimit = inEffect && inEffect.window;
     state.limit = windowLimit ? windowLimit.limit : null;
     const h = state.limitHistory;
     if (h.length === 0 || h[h.length - 1].limit !== state.limit) {
@@ -308,6 +310,34 @@
 
   // ---- rendering ------------------------------------------------------------------------------
 
+  function describeLimits(l) {
+    const parts = [];
+    if (l.window) {
+      parts.push(l.window.limit + " per " + l.window.every);
+    }
+    if (l.rate) {
+      parts.push(l.rate["per-second"] + "/s");
+    }
+    if (l.concurrency) {
+      parts.push(l.concurrency["max-in-flight"] + " in flight");
+    }
+    return parts.length ? parts.join(", ") : "no limits";
+  }
+
+  // What the capacity schedule gives now (a blackout, the rules holding) and when that changes.
+  function renderCapacity(c) {
+    if (!c) {
+      return;
+    }
+    const value = el("fig-capacity");
+    value.textContent = c.blackout ? "blackout" : c.rules.length ? c.rules.join(", ") : "base limits";
+    value.dataset.blackout = c.blackout;
+    const next = c.nextChange ? "; changes at " + clock(Date.parse(c.nextChange)) : "";
+    el("fig-capacity-next").textContent =
+      (c.blackout ? "nothing released" : describeLimits(c.limits)) + next;
+    el("fig-capacity-next").dataset.nextChange = c.nextChange || "";
+  }
+
   function render() {
     renderBanner();
     const s = state.status;
@@ -331,14 +361,16 @@
       el("fig-dead").textContent = s.dead;
       el("fig-retried").textContent = s.sinceStart.retried + " retried since start";
       const pill = el("state");
-      pill.textContent = s.draining ? "draining" : s.paused ? "paused" : "releasing";
-      pill.className = "pill " + (s.paused || s.draining ? "pill-paused" : "pill-running");
+      const blackout = !!(s.capacity && s.capacity.blackout);
+      pill.textContent = s.draining ? "draining" : s.paused ? "paused" : blackout ? "blackout" : "releasing";
+      pill.className = "pill " + (s.paused || s.draining || blackout ? "pill-paused" : "pill-running");
       el("drain").disabled = !!s.draining;
       el("pause").disabled = s.paused;
       el("resume").disabled = !s.paused;
       el("window-caption").textContent = state.limit
-        ? "(" + s.limits.window.every + " windows, limit " + state.limit + ")"
+        ? "(" + (s.capacity || s).limits.window.every + " windows, limit " + state.limit + ")"
         : "(1 s windows, no window limit)";
+      renderCapacity(s.capacity);
     }
     if (state.lastPollAt) {
       el("updated").textContent = "updated " + clock(state.lastPollAt);

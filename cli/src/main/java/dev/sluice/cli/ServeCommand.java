@@ -48,6 +48,14 @@ final class ServeCommand implements Callable<Integer> {
         LimitsText.render(
             dev.sluice.service.config.LimitsDocument.write(cfg.limits(), Json.MAPPER)),
         service.sluice().target().describe());
+    if (!cfg.schedule().isEmpty()) {
+      System.err.printf(
+          "sluice: capacity schedule in %s, now %s%n",
+          cfg.schedule().zone(),
+          ScheduleText.capacity(
+              dev.sluice.service.config.ScheduleDocument.writeCapacity(
+                  service.sluice().capacity(), Json.MAPPER)));
+    }
     if (service.restoredPaused()) {
       System.err.println(
           "sluice: paused, as an operator left it before the restart; `sluice resume` releases"

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PauseCommand.class,
       ResumeCommand.class,
       LimitsCommand.class,
+      ScheduleCommand.class,
       DeadCommand.class,
       ReleasesCommand.class,
       DrainCommand.class,

@@ -51,6 +51,10 @@ final class StatusText {
     }
     cluster(s.path("cluster"), b);
     b.append(String.format("limits       %s%n", LimitsText.render(s.path("limits"))));
+    JsonNode capacity = s.path("capacity");
+    if (capacity.path("rules").size() > 0 || capacity.path("nextChange").isTextual()) {
+      b.append(String.format("schedule     %s%n", ScheduleText.capacity(capacity)));
+    }
     JsonNode f = s.path("forecast");
     if (f.isObject()) {
       b.append(String.format("forecast     %s%n", forecast(f)));

@@ -122,6 +122,11 @@ final class InProcessSluice implements AutoCloseable {
   }
 
   /** The value of {@code --url}. */
+  /** The running service, for what the API does not show. */
+  SluiceService service() {
+    return service;
+  }
+
   String url() {
     return service.apiUrl().toString();
   }

@@ -3,6 +3,8 @@ package dev.sluice.service;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.dispatch.Dispatcher;
+import dev.sluice.core.gate.Capacity;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.EventIntake;
@@ -29,7 +31,18 @@ public record Sluice(
     SluiceMetrics metrics,
     ClusterNode cluster) {
 
+  /** The base limits: those configured or set at runtime, before the schedule's rules. */
   public Limits limits() {
     return dispatcher.limits();
+  }
+
+  /** The capacity schedule over the base limits. */
+  public CapacitySchedule schedule() {
+    return dispatcher.schedule();
+  }
+
+  /** The limits in effect now, whether a blackout holds, and the schedule's next change. */
+  public Capacity capacity() {
+    return dispatcher.capacity();
   }
 }

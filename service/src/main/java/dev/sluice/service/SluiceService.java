@@ -165,7 +165,15 @@ public final class SluiceService implements AutoCloseable {
       DispatcherConfig dc = config.dispatcher().withIdlePoll(options.idlePoll());
       ExecutorService workers = WorkerPool.create(dc.workers(), "sluice-worker");
       Dispatcher dispatcher =
-          new Dispatcher(backlog, target, gate(config, time), time, dc, workers, new Random());
+          new Dispatcher(
+              backlog,
+              target,
+              gate(config, time),
+              time,
+              dc,
+              workers,
+              new Random(),
+              config.schedule());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
       if (cluster != null) {
@@ -173,7 +181,10 @@ public final class SluiceService implements AutoCloseable {
         // Events another node took in wake this node's dispatcher when they commit.
         closeInOrder.add(0, PostgresWakeups.start((PostgresBacklog) backlog, dispatcher::wake));
       }
-      SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
+      // The limits in effect: the base limits as the capacity schedule changes them now.
+      SluiceMetrics metrics =
+          new SluiceMetrics(backlog, time, () -> dispatcher.capacity().limits());
+      metrics.watchCapacity(dispatcher::capacity);
       dispatcher.addObserver(metrics);
       if (cluster != null) {
         metrics.watch(cluster);
@@ -191,7 +202,9 @@ public final class SluiceService implements AutoCloseable {
                   options.pruneChunk(),
                   Pruner.Settings.DEFAULT_PAUSE,
                   options.pruneIdle()),
-              () -> SluiceConfig.releaseLogNeeded(dispatcher.limits(), config.dispatcher()),
+              () ->
+                  SluiceConfig.releaseLogNeeded(
+                      dispatcher.limits(), dispatcher.schedule(), config.dispatcher()),
               metrics::pruned,
               // several nodes on one store: the gate holder prunes for all (one node: always)
               dispatcher::holdsGate);

@@ -206,4 +206,36 @@ class ClusterServeTest {
     c.awaitDispatcherLooked();
     assertThat(ta.count() + tb.count() + tc.count()).isEqualTo(3);
   }
+
+  @Test
+  void schedule_setThroughAnyNode_isFollowedByEveryNodeAndTheHolderAppliesIt() {
+    String url = freshDatabase();
+    RecordingTarget ta = RecordingTarget.completing();
+    RecordingTarget tb = RecordingTarget.completing();
+    RunningSluice a = node("node-a", url, ta, Limits.window(100, Duration.ofSeconds(1)));
+    RunningSluice b = node("node-b", url, tb, Limits.window(100, Duration.ofSeconds(1)));
+
+    // A blackout all day, every day: whichever node holds the gate must release nothing.
+    String blackout =
+        "{\"zone\": \"UTC\", \"rules\": [{\"name\": \"maintenance\", \"from\": \"00:00\","
+            + " \"until\": \"24:00\", \"blackout\": true}]}";
+    b.api.put("/v1/schedule", blackout).ok();
+    await().atMost(Duration.ofSeconds(30)).until(() -> a.service.sluice().capacity().blackout());
+    // A node that joins later follows the stored schedule, not its own file's (none).
+    RecordingTarget tc = RecordingTarget.completing();
+    RunningSluice c = node("node-c", url, tc, Limits.window(100, Duration.ofSeconds(1)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> c.service.sluice().capacity().blackout());
+
+    post(c, "blackout/", 5);
+    a.awaitDispatcherLooked();
+    b.awaitDispatcherLooked();
+    c.awaitDispatcherLooked();
+    assertThat(ta.count() + tb.count() + tc.count()).isZero();
+
+    a.api.call("DELETE", "/v1/schedule", null, java.util.Map.of()).ok();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ta.count() + tb.count() + tc.count() == 5);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> b.service.sluice().schedule().rules().isEmpty());
+  }
 }

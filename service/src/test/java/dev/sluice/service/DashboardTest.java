@@ -335,6 +335,52 @@ class DashboardTest {
   }
 
   @Test
+  void dashboard_underACapacitySchedule_showsTheCapacityNowAndItsLimitLine() {
+    dev.sluice.core.gate.CapacitySchedule allDay =
+        new dev.sluice.core.gate.CapacitySchedule(
+            java.time.ZoneId.of("Europe/Berlin"),
+            List.of(
+                dev.sluice.core.gate.ScheduleRule.limits(
+                    "all-day",
+                    java.util.EnumSet.allOf(java.time.DayOfWeek.class),
+                    java.time.LocalTime.MIDNIGHT,
+                    java.time.LocalTime.MIDNIGHT,
+                    Limits.window(7, Duration.ofMinutes(1)))));
+    try (RunningSluice sluice =
+            RunningSluice.startWith(
+                dataDir,
+                RecordingTarget.completing(),
+                c -> c.withLimits(Limits.window(20, WINDOW)).withSchedule(allDay));
+        HeadlessChromium chromium = HeadlessChromium.start(profile, 1366, 768)) {
+      String origin = sluice.service.apiUrl().toString().replaceAll("/$", "");
+      chromium.driver.get(origin + "/");
+      awaitPolls(chromium, 1);
+
+      assertThat(chromium.driver.findElement(By.id("fig-capacity")).getText()).isEqualTo("all-day");
+      assertThat(chromium.driver.findElement(By.id("fig-capacity-next")).getText())
+          .startsWith("7 per 1m");
+      // The releases chart draws the limit in effect, not the base's 20.
+      assertThat(chartData(chromium).get("limit").asInt()).isEqualTo(7);
+
+      sluice
+          .api
+          .put(
+              "/v1/schedule",
+              "{\"zone\": \"UTC\", \"rules\": [{\"name\": \"backup\", \"from\": \"00:00\","
+                  + " \"until\": \"24:00\", \"blackout\": true}]}")
+          .ok();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  chromium.driver.findElement(By.id("fig-capacity")).getText().equals("blackout"));
+      assertThat(chromium.driver.findElement(By.id("fig-capacity-next")).getText())
+          .isEqualTo("nothing released");
+      assertThat(chromium.driver.findElement(By.id("state")).getText()).isEqualTo("blackout");
+    }
+  }
+
+  @Test
   void dashboard_whenTheServiceStops_saysItIsUnreachable() {
     try (RunningSluice sluice =
             RunningSluice.start(

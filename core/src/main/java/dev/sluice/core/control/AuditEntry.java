@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param id the entry's number, ascending with time; 0 for an entry not yet recorded
  * @param at when the action took effect
  * @param action what was done: {@code pause}, {@code resume}, {@code drain}, {@code limits}, {@code
- *     redrive}, {@code purge}
+ *     schedule}, {@code redrive}, {@code purge}
  * @param via the interface it came through: {@code http}, {@code cli} or {@code dashboard}
  * @param client the address of the client that asked, or {@code local} for an in-process caller
  * @param before the state the action changed, as it was (text or JSON); null when not applicable

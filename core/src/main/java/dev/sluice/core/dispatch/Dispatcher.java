@@ -10,6 +10,8 @@ import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateTerm;
 import dev.sluice.core.cluster.NotGateHolderException;
 import dev.sluice.core.gate.Admission;
+import dev.sluice.core.gate.Capacity;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Grant;
 import dev.sluice.core.gate.Limits;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -49,6 +52,12 @@ import java.util.function.Consumer;
  * #takeOver}) rebuilds its gate from the release log, counting the previous holder's open releases
  * until they can no longer reach the target; a node that loses it ({@link #gateLost}) releases
  * nothing more, and a job of its own that had not reached the target yet does not start.
+ *
+ * <p>A {@link CapacitySchedule} ({@link #setSchedule}) changes the gate's limits by time of day and
+ * stops releases during a blackout: the releasing step applies the schedule at the instant it runs,
+ * never grants ahead across the schedule's next change, and wakes at that change, so a change
+ * applies at its boundary and the releases already counted stay counted ({@link Gate#setLimits}).
+ * The limits the operator sets ({@link #setLimits}) are the base the schedule's rules override.
  *
  * <p>Two ways to drive it: {@link #tick()} performs one step in the caller's thread (tests run it
  * in virtual time with a direct executor), {@link #start()} runs a releasing loop and a settling
@@ -163,6 +172,20 @@ public final class Dispatcher implements AutoCloseable {
   private Thread loop;
   private Thread settler;
 
+  /** Guards the base limits, the schedule and the capacity applied to the gate. */
+  private final Object capacityLock = new Object();
+
+  /** The limits the operator set; the schedule's rules override their parts. */
+  private Limits baseLimits;
+
+  private CapacitySchedule schedule = CapacitySchedule.NONE;
+
+  /** The capacity applied to the gate, and until when (monotonic nanos) it holds. */
+  private AppliedCapacity applied;
+
+  /** A capacity applied at a step, holding until {@code untilNanos} ({@link Long#MAX_VALUE}). */
+  private record AppliedCapacity(Capacity capacity, long untilNanos) {}
+
   /**
    * Whether the releasing loop is claiming at this moment (the gate granted releases); its next
    * claim settles the outcomes waiting then in the same transaction. Read by the settling loop.
@@ -225,8 +248,31 @@ public final class Dispatcher implements AutoCloseable {
     this.settleSignal = new WakeSignal(time);
     this.releaseFailures = new RepeatedFailureLog("dispatcher step", time, FAILURE_LOG_QUIET);
     this.settleFailures = new RepeatedFailureLog("settling outcomes", time, FAILURE_LOG_QUIET);
+    this.baseLimits = gate.limits();
     restoreGateFromReleaseLog();
     target.watchCompletions(this::endReported);
+  }
+
+  /**
+   * A dispatcher whose limits follow {@code schedule} over the gate's limits from the start: the
+   * gate is seeded from the release log as far back as the longest limits the schedule brings.
+   */
+  public Dispatcher(
+      Backlog backlog,
+      Target target,
+      Gate gate,
+      TimeSource time,
+      DispatcherConfig config,
+      Executor executor,
+      Random random,
+      CapacitySchedule schedule) {
+    this(backlog, target, keepingHistoryFor(gate, schedule), time, config, executor, random);
+    setSchedule(schedule);
+  }
+
+  private static Gate keepingHistoryFor(Gate gate, CapacitySchedule schedule) {
+    gate.keepHistoryFor(schedule.historyNeeded(gate.limits()));
+    return gate;
   }
 
   /**
@@ -312,11 +358,15 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     calls.sweep(now, arrived -> gate.onStart(arrived, 1));
+    AppliedCapacity capacity = capacityAt(now);
     int free = config.workers() - busyWorkers.get();
     if (free <= 0) {
       return 0;
     }
-    List<Grant> grants = gate.reserveAhead(now, now + config.lead().toNanos(), free);
+    // Never ahead across the schedule's next change: the limits granting then are not these.
+    long horizon = Math.min(now + config.lead().toNanos(), capacity.untilNanos() - 1);
+    List<Grant> grants =
+        capacity.capacity().blackout() ? List.of() : gate.reserveAhead(now, horizon, free);
     List<Long> grantedAt = new ArrayList<>();
     List<Instant> releaseTimes = new ArrayList<>();
     for (Grant g : grants) {
@@ -892,6 +942,10 @@ public final class Dispatcher implements AutoCloseable {
     if (paused) {
       return idle;
     }
+    AppliedCapacity capacity = capacityAt(now);
+    if (capacity.capacity().blackout()) {
+      return Math.min(idle, capacity.untilNanos());
+    }
     Admission a = gate.admission(now);
     if (a.admits()) {
       return idle; // permits but nothing due (or no free worker): wait for work or a completion
@@ -903,6 +957,7 @@ public final class Dispatcher implements AutoCloseable {
             : a.retryAtNanos() - config.lead().toNanos();
     // A long call that reaches the arrival margin stops counting at every instant.
     long wake = Math.min(Math.min(retry, idle), calls.nextSweepNanos());
+    wake = Math.min(wake, capacity.untilNanos());
     HeldChange held = heldChanges.peek();
     return held == null ? wake : Math.min(wake, held.atNanos());
   }
@@ -936,14 +991,74 @@ public final class Dispatcher implements AutoCloseable {
     return paused;
   }
 
-  /** Changes the limits at once; the release history and the in-flight count carry over. */
+  /**
+   * Changes the base limits at once; the schedule's rules override their parts. The release history
+   * and the in-flight count carry over.
+   */
   public void setLimits(Limits limits) {
-    gate.setLimits(limits, time.nanoTime());
+    Objects.requireNonNull(limits, "limits");
+    synchronized (capacityLock) {
+      baseLimits = limits;
+      applied = null;
+      gate.keepHistoryFor(schedule.historyNeeded(limits));
+      capacityAt(time.nanoTime());
+    }
     wake();
   }
 
+  /**
+   * Changes the capacity schedule at once: its limits apply from now, counting the releases already
+   * made. A longer window the new schedule brings counts the releases the gate kept; from then on
+   * the gate keeps as much as the schedule's longest limits need.
+   */
+  public void setSchedule(CapacitySchedule schedule) {
+    Objects.requireNonNull(schedule, "schedule");
+    synchronized (capacityLock) {
+      this.schedule = schedule;
+      applied = null;
+      gate.keepHistoryFor(schedule.historyNeeded(baseLimits));
+      capacityAt(time.nanoTime());
+    }
+    wake();
+  }
+
+  /** The base limits: those the operator set, before the schedule's rules. */
   public Limits limits() {
-    return gate.limits();
+    synchronized (capacityLock) {
+      return baseLimits;
+    }
+  }
+
+  public CapacitySchedule schedule() {
+    synchronized (capacityLock) {
+      return schedule;
+    }
+  }
+
+  /**
+   * The capacity in effect now: the limits the gate applies, whether a blackout holds, the rules
+   * holding and the next change. Applies a change that is due.
+   */
+  public Capacity capacity() {
+    return capacityAt(time.nanoTime()).capacity();
+  }
+
+  /**
+   * The capacity to release under at {@code now}: the one applied, or, once its next change is due
+   * (or the base or the schedule changed), the schedule's at {@code now}, set on the gate.
+   */
+  private AppliedCapacity capacityAt(long now) {
+    synchronized (capacityLock) {
+      if (applied == null || now >= applied.untilNanos()) {
+        Capacity c = schedule.at(time.instantAt(now), baseLimits);
+        if (!c.limits().equals(gate.limits())) {
+          gate.setLimits(c.limits(), now);
+        }
+        long until = c.nextChange() == null ? Long.MAX_VALUE : time.nanoTimeAt(c.nextChange());
+        applied = new AppliedCapacity(c, Math.max(until, now + 1));
+      }
+      return applied;
+    }
   }
 
   public DispatcherStats stats() {

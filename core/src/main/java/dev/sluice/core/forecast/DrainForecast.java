@@ -2,6 +2,7 @@ package dev.sluice.core.forecast;
 
 import dev.sluice.core.gate.Admission;
 import dev.sluice.core.gate.AlignedWindowLimit;
+import dev.sluice.core.gate.Capacity;
 import dev.sluice.core.gate.Limit;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.gate.RateLimit;
@@ -28,8 +29,15 @@ import java.util.List;
  * is taken to accept every job; throttling, retries, failures, a pause and the one-change- per-key
  * order are not foreseen.
  *
+ * <p>Under a capacity schedule ({@link ForecastBasis#schedule}) the simulation applies the
+ * schedule's limits from the instant each holds, counting the starts already made as the gate does
+ * at a change, and grants nothing during a blackout: a blackout delays the forecast by its length,
+ * a night limit changes the pace from its start. A blackout that never ends (every day, all day) is
+ * taken as lifted now, as a pause is.
+ *
  * <p>The grants are simulated up to {@link #SIMULATED_GRANTS} batches; a position beyond them is
- * extrapolated at the steady pace of the tightest limit, which the simulation has reached by then.
+ * extrapolated at the steady pace of the tightest limit in effect where the simulation ended (a
+ * schedule's later changes are not foreseen there).
  *
  * <p>A pure function of its {@link ForecastBasis}: no clock, no I/O. Not thread-safe (it extends
  * its simulation as positions are asked for); make one per forecast.
@@ -46,7 +54,12 @@ public final class DrainForecast {
   private final long latencyNanos;
   private final long lagNanos;
   private final List<Limit> limits = new ArrayList<>(2);
-  private final Integer maxInFlight;
+  private Integer maxInFlight;
+  // The schedule's capacity where the simulation is, and when it changes next (epoch nanos).
+  private Capacity capacity;
+  private long changeAt;
+  // Starts before now, in order, for a change of limits to count.
+  private final List<Long> pastStarts = new ArrayList<>();
   // Slots held under max-in-flight: (end, count), in end order (every job holds one latency).
   private final Deque<long[]> running = new ArrayDeque<>();
   private long runningCount;
@@ -61,7 +74,31 @@ public final class DrainForecast {
     this.nowNanos = epochNanos(basis.now());
     this.latencyNanos = basis.latency().toNanos();
     this.lagNanos = basis.lag().toNanos();
-    Limits l = basis.limits();
+    List<Long> starts = new ArrayList<>(basis.recentStarts().size());
+    for (Instant t : basis.recentStarts()) {
+      long n = epochNanos(t);
+      if (n <= nowNanos) {
+        starts.add(n);
+      }
+    }
+    Collections.sort(starts);
+    pastStarts.addAll(starts);
+    applyCapacity(nowNanos);
+    if (basis.inFlight() > 0) {
+      hold(nowNanos, basis.inFlight());
+    }
+    this.at = nowNanos;
+  }
+
+  /**
+   * Takes the schedule's capacity at {@code nanos}: its limits, seeded with every start they look
+   * back over (those before now and those simulated), as the gate is at a change of limits.
+   */
+  private void applyCapacity(long nanos) {
+    capacity = basis.schedule().at(instant(nanos), basis.limits());
+    changeAt = capacity.nextChange() == null ? Long.MAX_VALUE : epochNanos(capacity.nextChange());
+    Limits l = capacity.limits();
+    limits.clear();
     if (l.window() != null) {
       limits.add(
           l.window().aligned()
@@ -73,24 +110,28 @@ public final class DrainForecast {
     if (l.rate() != null) {
       limits.add(new RateLimit(l.rate()));
     }
-    this.maxInFlight = l.maxInFlight();
-    List<Long> starts = new ArrayList<>(basis.recentStarts().size());
-    for (Instant t : basis.recentStarts()) {
-      long n = epochNanos(t);
-      if (n <= nowNanos) {
-        starts.add(n);
+    maxInFlight = l.maxInFlight();
+    long back = 0;
+    for (Limit limit : limits) {
+      back = Math.max(back, limit.historyNanos());
+    }
+    long since = nanos - back;
+    for (long t : pastStarts) {
+      if (t > since) {
+        for (Limit limit : limits) {
+          limit.replay(t, 1);
+        }
       }
     }
-    Collections.sort(starts);
-    for (long t : starts) {
-      for (Limit limit : limits) {
-        limit.replay(t, 1);
+    long before = 0;
+    for (long[] g : grants) {
+      if (g[0] > since && g[1] != Long.MAX_VALUE) {
+        for (Limit limit : limits) {
+          limit.replay(g[0], (int) (g[1] - before));
+        }
       }
+      before = g[1];
     }
-    if (basis.inFlight() > 0) {
-      hold(nowNanos, basis.inFlight());
-    }
-    this.at = nowNanos;
   }
 
   /** The basis this forecast was made from. */
@@ -140,7 +181,10 @@ public final class DrainForecast {
    * plus the latency.
    */
   public double steadyPerSecond() {
-    Limits l = basis.limits();
+    return paceOf(basis.schedule().at(basis.now(), basis.limits()).limits());
+  }
+
+  private double paceOf(Limits l) {
     double pace = Double.POSITIVE_INFINITY;
     if (l.window() != null) {
       long period = l.window().every().toNanos() + (l.window().aligned() ? 0 : lagNanos);
@@ -166,7 +210,7 @@ public final class DrainForecast {
     }
     // Beyond the simulation: on at the steady pace from the last batch granted.
     long lastAt = grants.isEmpty() ? nowNanos + lagNanos : grants.get(grants.size() - 1)[0];
-    double pace = steadyPerSecond();
+    double pace = paceOf(capacity.limits());
     if (stuck || Double.isInfinite(pace)) {
       return lastAt;
     }
@@ -191,6 +235,15 @@ public final class DrainForecast {
   /** Grants the next batch of permits, at the first instant from {@link #at} that has any. */
   private void grantNext() {
     for (int guard = 0; guard < 1_000_000; guard++) {
+      if (at >= changeAt) {
+        applyCapacity(at);
+      }
+      // A blackout that never ends is a pause by another name: forecast, as for a pause, what
+      // would happen were it lifted now.
+      if (capacity.blackout() && changeAt != Long.MAX_VALUE) {
+        at = changeAt;
+        continue;
+      }
       free(at);
       long permits = Long.MAX_VALUE;
       long retryAt = Long.MIN_VALUE;
@@ -230,6 +283,8 @@ public final class DrainForecast {
         }
         return;
       }
+      // A change of the schedule before the limits free a permit may free one sooner.
+      retryAt = Math.min(retryAt, changeAt);
       if (retryAt == Long.MAX_VALUE || retryAt <= at) {
         stuck = true;
         return;

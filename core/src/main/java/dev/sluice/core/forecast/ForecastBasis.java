@@ -1,5 +1,6 @@
 package dev.sluice.core.forecast;
 
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * still running and how long the target takes. Validated at construction.
  *
  * @param now the instant the forecast is made
- * @param limits the limits in force
+ * @param limits the limits in force: the base limits the schedule's rules override
  * @param recentStarts when the jobs of recent releases started at the target (as {@code
  *     Backlog.startTimes} gives them): a window or a bucket already spent by them is not granted
  *     afresh. Any order; those older than the limits look back are ignored.
@@ -23,6 +24,8 @@ import java.util.Objects;
  *     takes to claim it and hand it over (measured from the release log); zero when not known.
  *     Limits count a job from its start, so under a sliding window each window opens this much
  *     later than the last one alone would: over many windows the lags add up.
+ * @param schedule the capacity schedule over {@code limits}: its limits hold from their start, and
+ *     nothing is released during a blackout ({@link CapacitySchedule#NONE}: the limits always)
  */
 public record ForecastBasis(
     Instant now,
@@ -30,12 +33,24 @@ public record ForecastBasis(
     List<Instant> recentStarts,
     long inFlight,
     Duration latency,
-    Duration lag) {
+    Duration lag,
+    CapacitySchedule schedule) {
+
+  /** A basis without a capacity schedule. */
+  public ForecastBasis(
+      Instant now,
+      Limits limits,
+      List<Instant> recentStarts,
+      long inFlight,
+      Duration latency,
+      Duration lag) {
+    this(now, limits, recentStarts, inFlight, latency, lag, CapacitySchedule.NONE);
+  }
 
   /** A basis with jobs that reach the target the instant the limits allow them. */
   public ForecastBasis(
       Instant now, Limits limits, List<Instant> recentStarts, long inFlight, Duration latency) {
-    this(now, limits, recentStarts, inFlight, latency, Duration.ZERO);
+    this(now, limits, recentStarts, inFlight, latency, Duration.ZERO, CapacitySchedule.NONE);
   }
 
   public ForecastBasis {
@@ -53,5 +68,6 @@ public record ForecastBasis(
     if (lag.isNegative()) {
       throw new IllegalArgumentException("lag must be >= 0, got " + lag);
     }
+    Objects.requireNonNull(schedule, "schedule");
   }
 }

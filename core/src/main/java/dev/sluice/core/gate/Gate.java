@@ -40,6 +40,7 @@ public final class Gate {
   private ReleaseHistory history = new ReleaseHistory();
   private long latestNanos;
   private boolean seenTime;
+  private long historyFloorNanos;
 
   /** A gate whose aligned windows tick at multiples of their length from monotonic time 0. */
   public Gate(Limits limits) {
@@ -225,9 +226,10 @@ public final class Gate {
   }
 
   /**
-   * Changes the limits at once. Jobs in flight stay in flight and releases already made still
-   * count: a new window holds the releases made in its length before now, so a change never grants
-   * a fresh window or a full bucket. A limit whose settings did not change keeps its state as is.
+   * Changes the limits at once (an operator's change, or a capacity schedule's at its boundary).
+   * Jobs in flight stay in flight and releases already made still count: a new window holds the
+   * releases made in its length before now, so a change never grants a fresh window or a full
+   * bucket. A limit whose settings did not change keeps its state as is.
    */
   public synchronized void setLimits(Limits newLimits, long nowNanos) {
     Objects.requireNonNull(newLimits, "limits");
@@ -305,10 +307,28 @@ public final class Gate {
 
   /**
    * How far back {@link #restore} needs releases: the window length, or the time a rate takes to
-   * refill from empty to full, whichever is longer; zero with neither.
+   * refill from empty to full, or what {@link #keepHistoryFor} asked, whichever is longest; zero
+   * with none.
    */
   public synchronized Duration historyNeeded() {
     return Duration.ofNanos(historyNanos());
+  }
+
+  /**
+   * Keeps at least {@code history} of releases whatever the limits in force need, so that limits
+   * set later (a capacity schedule's night window, longer than the day's) count every release in
+   * their length. Not below what the limits in force need.
+   */
+  public synchronized void keepHistoryFor(Duration history) {
+    if (history.isNegative()) {
+      throw new IllegalArgumentException("history must be >= 0, got " + history);
+    }
+    historyFloorNanos = history.toNanos();
+  }
+
+  /** How far back {@code limits} look: what {@link #historyNeeded()} is with them in force. */
+  public static Duration historyNeededBy(Limits limits) {
+    return new Gate(limits).historyNeeded();
   }
 
   public synchronized Limits limits() {
@@ -356,7 +376,7 @@ public final class Gate {
   }
 
   private long historyNanos() {
-    long nanos = 0;
+    long nanos = historyFloorNanos;
     for (Limit limit : active()) {
       nanos = Math.max(nanos, limit.historyNanos());
     }

@@ -1,5 +1,6 @@
 package dev.sluice.service.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateHolderStore;
@@ -11,9 +12,11 @@ import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.RepeatedFailureLog;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.control.Operator;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,12 +27,15 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * This process as one node of several sharing a store: keeps its hold on the gate and tells the
  * dispatcher when it takes the gate over or loses it, sends a heartbeat every second, and follows
- * the shared pause flag (an operator may pause through any node; the holder must stop).
+ * the shared pause flag, limits and capacity schedule (an operator may change them through any
+ * node; the holder must apply them).
  */
 public final class ClusterNode implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
@@ -120,7 +126,20 @@ public final class ClusterNode implements AutoCloseable {
     RepeatedFailureLog failures =
         new RepeatedFailureLog("node heartbeat", time, Duration.ofMinutes(1));
     PauseFollower pause = new PauseFollower(control, dispatcher);
-    LimitsFollower limits = new LimitsFollower(control, dispatcher);
+    SettingFollower<Limits> limits =
+        new SettingFollower<>(
+            control,
+            Operator.SHARED_LIMITS,
+            LimitsDocument::read,
+            dispatcher::limits,
+            dispatcher::setLimits);
+    SettingFollower<CapacitySchedule> schedule =
+        new SettingFollower<>(
+            control,
+            Operator.SHARED_SCHEDULE,
+            ScheduleDocument::read,
+            dispatcher::schedule,
+            dispatcher::setSchedule);
     Instant startedAt = time.now();
     String host = hostName();
     long pid = ProcessHandle.current().pid();
@@ -131,6 +150,7 @@ public final class ClusterNode implements AutoCloseable {
                 new NodeHeartbeat(nodeId, host, pid, httpAddress.get(), startedAt, time.now()));
             pause.follow();
             limits.follow();
+            schedule.follow();
             failures.succeeded();
           } catch (RuntimeException e) {
             failures.failed(e);
@@ -172,39 +192,50 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * The limits an operator set at runtime are shared: stored by the node whose API took the change,
-   * followed by every node (the holder counts them). A node that joins takes the stored limits over
-   * its config file's, so all nodes count the same ones.
+   * A setting an operator changes at runtime and several nodes share (the limits, the capacity
+   * schedule): stored by the node whose API took the change, followed by every node (the holder
+   * applies it). A node that joins takes the stored value over its config file's, so all nodes
+   * count the same limits.
    */
-  private static final class LimitsFollower {
+  private static final class SettingFollower<T> {
     private final ControlStore control;
-    private final Dispatcher dispatcher;
+    private final String name;
+    private final Function<JsonNode, T> read;
+    private final Supplier<T> current;
+    private final Consumer<T> apply;
     private final ObjectMapper json = new ObjectMapper();
     private String lastStored;
 
-    LimitsFollower(ControlStore control, Dispatcher dispatcher) {
+    SettingFollower(
+        ControlStore control,
+        String name,
+        Function<JsonNode, T> read,
+        Supplier<T> current,
+        Consumer<T> apply) {
       this.control = control;
-      this.dispatcher = dispatcher;
-      this.lastStored = null;
+      this.name = name;
+      this.read = read;
+      this.current = current;
+      this.apply = apply;
       follow();
     }
 
     void follow() {
-      String stored = control.setting(Operator.SHARED_LIMITS).orElse(null);
+      String stored = control.setting(name).orElse(null);
       if (stored == null || stored.equals(lastStored)) {
         return;
       }
       lastStored = stored;
       try {
-        Limits limits = LimitsDocument.read(json.readTree(stored));
-        if (!limits.equals(dispatcher.limits())) {
-          dispatcher.setLimits(limits);
-          LOG.log(System.Logger.Level.INFO, "limits changed on another node: " + stored);
+        T value = read.apply(json.readTree(stored));
+        if (!value.equals(current.get())) {
+          apply.accept(value);
+          LOG.log(System.Logger.Level.INFO, name + " changed on another node: " + stored);
         }
       } catch (IOException | RuntimeException e) {
         LOG.log(
             System.Logger.Level.WARNING,
-            "stored limits unreadable, kept as they were: " + stored,
+            "stored " + name + " unreadable, kept as it was: " + stored,
             e);
       }
     }

@@ -3,6 +3,7 @@ package dev.sluice.service.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
@@ -49,7 +50,8 @@ final class ConfigReader {
         "target",
         "store",
         "sources",
-        "retention");
+        "retention",
+        "schedule");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -68,10 +70,22 @@ final class ConfigReader {
         root.section("sources").map(ConfigReader::sources).orElse(defaults.sources());
     RetentionConfig retention =
         root.section("retention").map(ConfigReader::retention).orElse(defaults.retention());
+    CapacitySchedule schedule =
+        root.section("schedule").map(ScheduleDocument::read).orElse(defaults.schedule());
     return root.build(
         () ->
             new SluiceConfig(
-                dataDir, http, s3, limits, retry, dispatcher, target, store, sources, retention));
+                dataDir,
+                http,
+                s3,
+                limits,
+                retry,
+                dispatcher,
+                target,
+                store,
+                sources,
+                retention,
+                schedule));
   }
 
   private static RetentionConfig retention(YamlSection s) {
@@ -177,10 +191,11 @@ final class ConfigReader {
   }
 
   /** A limits section replaces the default window: only what it names is limited. */
-  private static Limits limits(YamlSection s) {
+  static Limits limits(YamlSection s) {
     s.allowOnly("window", "rate", "concurrency");
-    Limits.Window window = s.section("window").map(ConfigReader::window).orElse(null);
-    Limits.Rate rate = s.section("rate").map(ConfigReader::rate).orElse(null);
+    String at = s.path();
+    Limits.Window window = s.section("window").map(w -> window(w, at)).orElse(null);
+    Limits.Rate rate = s.section("rate").map(r -> rate(r, at)).orElse(null);
     Integer maxInFlight =
         s.section("concurrency")
             .map(c -> c.allowOnly("max-in-flight").integer("max-in-flight", DEFAULT_MAX_IN_FLIGHT))
@@ -188,20 +203,20 @@ final class ConfigReader {
     return s.build(() -> new Limits(window, rate, maxInFlight));
   }
 
-  private static Limits.Window window(YamlSection w) {
+  private static Limits.Window window(YamlSection w, String limitsPath) {
     w.allowOnly("limit", "every", "aligned");
     int limit = w.integer("limit", DEFAULT_WINDOW.limit());
     Duration every = w.duration("every", DEFAULT_WINDOW.every());
     boolean aligned = w.bool("aligned", DEFAULT_WINDOW.aligned());
-    // Limits' own messages start with "window.", so they are qualified from "limits", not here.
-    return YamlSection.buildAt(LIMITS, () -> new Limits.Window(limit, every, aligned));
+    // Limits' own messages start with "window.", so they are qualified from the limits section.
+    return YamlSection.buildAt(limitsPath, () -> new Limits.Window(limit, every, aligned));
   }
 
-  private static Limits.Rate rate(YamlSection r) {
+  private static Limits.Rate rate(YamlSection r, String limitsPath) {
     r.allowOnly("per-second", "burst");
     double perSecond = r.number("per-second", DEFAULT_RATE.perSecond());
     int burst = r.integer("burst", DEFAULT_RATE.burst());
-    return YamlSection.buildAt(LIMITS, () -> new Limits.Rate(perSecond, burst));
+    return YamlSection.buildAt(limitsPath, () -> new Limits.Rate(perSecond, burst));
   }
 
   private static RetryPolicy retry(YamlSection s) {

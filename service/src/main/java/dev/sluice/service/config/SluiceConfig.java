@@ -2,7 +2,7 @@ package dev.sluice.service.config;
 
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
-import dev.sluice.core.gate.Gate;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param retention how long settled events and releases are kept ({@code retention}); neither
  *     horizon may be shorter than the span of the release log the dispatcher reads to restore the
  *     gate after a restart (the longest limit window or refill time, plus the lease)
+ * @param schedule limits by time of day and blackouts over {@code limits} ({@code schedule:});
+ *     {@link CapacitySchedule#NONE}: {@code limits} always
  */
 public record SluiceConfig(
     Path dataDir,
@@ -37,7 +39,8 @@ public record SluiceConfig(
     TargetConfig target,
     StoreConfig store,
     SourcesConfig sources,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    CapacitySchedule schedule) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -59,7 +62,8 @@ public record SluiceConfig(
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(retention, "retention");
-    Duration needed = releaseLogNeeded(limits, dispatcher);
+    Objects.requireNonNull(schedule, "schedule");
+    Duration needed = releaseLogNeeded(limits, schedule, dispatcher);
     atLeast("retention.releases", retention.releases(), needed);
     atLeast("retention.dedup", retention.dedup(), needed);
     if (s3Endpoint.enabled()
@@ -69,6 +73,32 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration without a capacity schedule. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryPolicy retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store,
+      SourcesConfig sources,
+      RetentionConfig retention) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        CapacitySchedule.NONE);
   }
 
   /** A configuration with the default retention. */
@@ -97,11 +127,24 @@ public record SluiceConfig(
 
   /**
    * How far back the dispatcher reads the release log when it restores the gate at a start: the
-   * gate's history (the longest window, or the time a rate takes to refill) plus the lease, within
-   * which a released job may still reach the target.
+   * gate's history (the longest window, or the time a rate takes to refill, of the limits and of
+   * every rule of the schedule) plus the lease, within which a released job may still reach the
+   * target.
    */
+  public static Duration releaseLogNeeded(
+      Limits limits, CapacitySchedule schedule, DispatcherConfig dispatcher) {
+    return schedule.historyNeeded(limits).plus(dispatcher.lease());
+  }
+
+  /** As {@link #releaseLogNeeded(Limits, CapacitySchedule, DispatcherConfig)} with no schedule. */
   public static Duration releaseLogNeeded(Limits limits, DispatcherConfig dispatcher) {
-    return new Gate(limits).historyNeeded().plus(dispatcher.lease());
+    return releaseLogNeeded(limits, CapacitySchedule.NONE, dispatcher);
+  }
+
+  /** This configuration with another capacity schedule. */
+  public SluiceConfig withSchedule(CapacitySchedule s) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, retention, s);
   }
 
   private static void atLeast(String key, Duration horizon, Duration needed) {
@@ -121,7 +164,7 @@ public record SluiceConfig(
   /** This configuration with another retention section. */
   public SluiceConfig withRetention(RetentionConfig r) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, r);
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, r, schedule);
   }
 
   /** A configuration with the default sources. */
@@ -159,31 +202,71 @@ public record SluiceConfig(
   /** This configuration with other sources. */
   public SluiceConfig withSources(SourcesConfig s) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, s, retention);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        s,
+        retention,
+        schedule);
   }
 
   /** This configuration with another HTTP API section. */
   public SluiceConfig withHttp(HttpConfig h) {
     return new SluiceConfig(
-        dataDir, h, s3Endpoint, limits, retry, dispatcher, target, store, sources, retention);
+        dataDir,
+        h,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule);
   }
 
   /** This configuration with another S3 endpoint section. */
   public SluiceConfig withS3Endpoint(S3EndpointConfig s) {
     return new SluiceConfig(
-        dataDir, http, s, limits, retry, dispatcher, target, store, sources, retention);
+        dataDir, http, s, limits, retry, dispatcher, target, store, sources, retention, schedule);
   }
 
   /** This configuration with another store section. */
   public SluiceConfig withStore(StoreConfig s) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, s, sources, retention);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        s,
+        sources,
+        retention,
+        schedule);
   }
 
   /** This configuration with other limits. */
   public SluiceConfig withLimits(Limits l) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, l, retry, dispatcher, target, store, sources, retention);
+        dataDir,
+        http,
+        s3Endpoint,
+        l,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule);
   }
 
   /** The SQS source ({@code sources.sqs}). */

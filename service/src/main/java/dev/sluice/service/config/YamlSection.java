@@ -37,6 +37,11 @@ final class YamlSection {
     return new YamlSection(path, node);
   }
 
+  /** The full key of this section: {@code limits.window}; empty at the top level. */
+  String path() {
+    return path;
+  }
+
   /** The full key of {@code key} in this section: {@code limits.window.limit}. */
   String keyPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
@@ -71,6 +76,27 @@ final class YamlSection {
       throw error(key, "expected a mapping, got " + describe(value));
     }
     return Optional.of(new YamlSection(keyPath(key), value));
+  }
+
+  /** A list of mappings, each read at {@code key[i]}; empty when the key is absent or null. */
+  List<YamlSection> sections(String key) {
+    JsonNode value = value(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw error(key, "expected a list of mappings, got " + describe(value));
+    }
+    List<YamlSection> items = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      String itemKey = key + "[" + i + "]";
+      if (!item.isObject()) {
+        throw error(itemKey, "expected a mapping, got " + describe(item));
+      }
+      items.add(new YamlSection(keyPath(itemKey), item));
+    }
+    return items;
   }
 
   String string(String key, String fallback) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.control.ControlStore;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.ScheduleDocument;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +27,9 @@ public final class Operator {
   /** The setting under which nodes sharing a store keep the limits an operator set. */
   public static final String SHARED_LIMITS = "limits";
 
+  /** The setting under which nodes sharing a store keep the capacity schedule an operator set. */
+  public static final String SHARED_SCHEDULE = "schedule";
+
   private final Sluice sluice;
   private final ControlStore store;
   private final ObjectMapper json = new ObjectMapper();
@@ -34,6 +39,9 @@ public final class Operator {
 
   /** The state of the limits before and after a change, and its audit entry. */
   public record LimitsChange(Limits before, Limits after, AuditEntry entry) {}
+
+  /** The capacity schedule before and after a change, and its audit entry. */
+  public record ScheduleChange(CapacitySchedule before, CapacitySchedule after, AuditEntry entry) {}
 
   /** How many dead letters an action moved, and its audit entry. */
   public record DeadLettersChange(int count, AuditEntry entry) {}
@@ -100,6 +108,28 @@ public final class Operator {
               : store.record(audited);
       sluice.dispatcher().setLimits(after);
       return new LimitsChange(before, after, entry);
+    }
+  }
+
+  /**
+   * Changes the capacity schedule with {@code change}, applied to the schedule in force at this
+   * moment; audited as {@code schedule} with the schedule before and after. Its limits apply at
+   * once, counting the releases already made. An exception from {@code change} leaves the schedule
+   * as it was and records nothing.
+   */
+  public ScheduleChange changeSchedule(UnaryOperator<CapacitySchedule> change, Caller caller) {
+    synchronized (lock) {
+      CapacitySchedule before = sluice.schedule();
+      CapacitySchedule after = Objects.requireNonNull(change.apply(before), "new schedule");
+      AuditEntry audited = entry("schedule", caller, scheduleJson(before), scheduleJson(after));
+      // As the limits: several nodes share the schedule through the store, and the node holding
+      // the gate applies it.
+      AuditEntry entry =
+          sluice.cluster() != null
+              ? store.recordSetting(SHARED_SCHEDULE, scheduleJson(after), audited)
+              : store.record(audited);
+      sluice.dispatcher().setSchedule(after);
+      return new ScheduleChange(before, after, entry);
     }
   }
 
@@ -189,6 +219,10 @@ public final class Operator {
 
   private String drainingJson(boolean d) {
     return json.createObjectNode().put("draining", d).toString();
+  }
+
+  private String scheduleJson(CapacitySchedule schedule) {
+    return ScheduleDocument.write(schedule, json).toString();
   }
 
   private String limitsJson(Limits limits) {

@@ -6,6 +6,7 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.core.forecast.ForecastBasis;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +44,18 @@ public record FlowReading(
 
   /** Reads the backlog and its release log at {@code now} under {@code limits}. */
   public static FlowReading of(Backlog backlog, Limits limits, Instant now) {
+    return of(backlog, limits, CapacitySchedule.NONE, now);
+  }
+
+  /**
+   * Reads the backlog and its release log at {@code now} under {@code limits} and the capacity
+   * {@code schedule} over them: the forecast follows the schedule's limits and blackouts.
+   */
+  public static FlowReading of(
+      Backlog backlog, Limits limits, CapacitySchedule schedule, Instant now) {
     BacklogStats stats = backlog.stats(now);
-    Duration history = historyNeeded(limits);
+    Limits inEffect = schedule.at(now, limits).limits();
+    Duration history = schedule.historyNeeded(limits);
     // A release counts from its start at the target; one released up to a window before may
     // have started inside it.
     List<Instant> recentStarts =
@@ -52,13 +63,13 @@ public record FlowReading(
     List<Instant> lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO);
     Samples samples = recentSamples(backlog, now);
     Duration latency = median(samples.answers());
-    Duration lag = lagUnderWindow(limits, lastMinute);
+    Duration lag = lagUnderWindow(inEffect, lastMinute);
     if (lag == null) {
       lag = mean(samples.handovers());
     }
     DrainForecast forecast =
         new DrainForecast(
-            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag));
+            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag, schedule));
     return new FlowReading(
         now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
   }

@@ -11,6 +11,7 @@ import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.control.AuditEntry;
+import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.ListingIntake;
@@ -18,6 +19,7 @@ import dev.sluice.service.Sluice;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
+import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.config.WebhookAuthConfig;
 import dev.sluice.service.control.Caller;
 import dev.sluice.service.control.Operator;
@@ -126,6 +128,9 @@ public final class HttpApi implements AutoCloseable {
                       view(ctx -> send(ctx, 200, LimitsDocument.write(sluice.limits(), json))));
                   c.routes.put("/v1/limits", action(this::putLimits));
                   c.routes.patch("/v1/limits", action(this::patchLimits));
+                  c.routes.get("/v1/schedule", view(ctx -> send(ctx, 200, schedule())));
+                  c.routes.put("/v1/schedule", action(this::putSchedule));
+                  c.routes.delete("/v1/schedule", action(this::deleteSchedule));
                   c.routes.get("/v1/dead", view(this::getDead));
                   c.routes.delete("/v1/dead", action(this::purge));
                   c.routes.post("/v1/dead/redrive", action(this::redrive));
@@ -355,6 +360,30 @@ public final class HttpApi implements AutoCloseable {
     send(ctx, 200, out);
   }
 
+  /**
+   * The capacity schedule, and what it gives now: {@code {"schedule": {"zone": ..., "rules":
+   * [...]}, "capacity": {"limits": ..., "blackout": false, "rules": [...], "nextChange": ...}}}.
+   */
+  private ObjectNode schedule() {
+    ObjectNode out = json.createObjectNode();
+    out.set("schedule", ScheduleDocument.write(sluice.schedule(), json));
+    out.set("capacity", ScheduleDocument.writeCapacity(sluice.capacity(), json));
+    return out;
+  }
+
+  /** Replaces the schedule; a document that breaks a rule is a ConfigException: 400. */
+  private void putSchedule(Context ctx) throws IOException {
+    JsonNode node = jsonBody(ctx);
+    operator.changeSchedule(current -> ScheduleDocument.read(node), caller(ctx));
+    send(ctx, 200, schedule());
+  }
+
+  /** Removes every rule: the base limits hold at all times. */
+  private void deleteSchedule(Context ctx) {
+    operator.changeSchedule(current -> CapacitySchedule.NONE, caller(ctx));
+    send(ctx, 200, schedule());
+  }
+
   /** A limits document that breaks a rule is a ConfigException: 400, by its class. */
   private Operator.LimitsChange changeLimits(Context ctx, UnaryOperator<Limits> change) {
     return operator.changeLimits(change, caller(ctx));
@@ -502,7 +531,8 @@ public final class HttpApi implements AutoCloseable {
     }
     // The forecast reads the release log: only worth it when an event still waits.
     boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
-    FlowReading reading = waits ? FlowReading.of(sluice.backlog(), sluice.limits(), now) : null;
+    FlowReading reading =
+        waits ? FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now) : null;
     send(
         ctx,
         200,

@@ -10,9 +10,11 @@ import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.dispatch.DispatcherStats;
 import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
+import dev.sluice.core.gate.Capacity;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.forecast.FlowReading;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,7 @@ final class StatusJson {
 
   static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
-    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), now);
+    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now);
     BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
@@ -48,8 +50,13 @@ final class StatusJson {
         b.oldestWaiting() == null ? 0.0 : seconds(Duration.between(b.oldestWaiting(), now)));
     Drain drain = reading.forecast().drain(b.waiting());
     o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
-    o.set("forecast", forecast(reading, drain, d.paused(), json));
+    Capacity capacity = sluice.capacity();
+    // A blackout that never ends is forecast as a pause is: as if lifted now.
+    boolean halted = d.paused() || (capacity.blackout() && capacity.nextChange() == null);
+    o.set("forecast", forecast(reading, drain, halted, json));
     o.set("limits", LimitsDocument.write(sluice.limits(), json));
+    // What the capacity schedule makes of those limits now, and when that changes next.
+    o.set("capacity", ScheduleDocument.writeCapacity(capacity, json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());

@@ -8,6 +8,7 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.dispatch.DispatchObserver;
+import dev.sluice.core.gate.Capacity;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.IntakeObserver;
@@ -69,7 +70,8 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
 
   /**
    * @param backlog read for the backlog gauges
-   * @param limits the limits in force, read at each scrape
+   * @param limits the limits in force (under a capacity schedule, those in effect now), read at
+   *     each scrape
    */
   public SluiceMetrics(Backlog backlog, TimeSource time, Supplier<Limits> limits) {
     this.backlog = backlog;
@@ -175,6 +177,35 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
   public void pruned(Pruned pruned) {
     prunedEvents.increment(pruned.events());
     prunedReleases.increment(pruned.releases());
+  }
+
+  /**
+   * The capacity schedule: whether a blackout holds now, and when the limits in effect next change,
+   * read at each scrape ({@code sluice.limit.*} show the limits in effect when given them).
+   */
+  public void watchCapacity(Supplier<Capacity> capacity) {
+    Gauge.builder("sluice.schedule.blackout", capacity, c -> c.get().blackout() ? 1 : 0)
+        .description("1 while a blackout of the capacity schedule holds (nothing is released)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "sluice.schedule.next.change",
+            capacity,
+            c -> {
+              Instant next = c.get().nextChange();
+              return next == null ? Double.NaN : next.toEpochMilli() / 1e3;
+            })
+        .description(
+            "When the capacity schedule next changes the limits in effect (Unix time); NaN when"
+                + " it never does")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("sluice.schedule.rules.holding", capacity, c -> c.get().rules().size())
+        .description("Rules of the capacity schedule holding now (0: the base limits)")
+        .baseUnit("rules")
+        .strongReference(true)
+        .register(registry);
   }
 
   /**

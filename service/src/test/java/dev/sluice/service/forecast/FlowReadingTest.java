@@ -38,4 +38,32 @@ class FlowReadingTest {
     assertThat(FlowReading.lagUnderWindow(Limits.window(5, Duration.ofSeconds(1)), at(0, 1, 2)))
         .isNull();
   }
+
+  @Test
+  void of_underASchedule_forecastsNothingBeforeTheBlackoutEnds() {
+    dev.sluice.core.backlog.Backlog backlog = new dev.sluice.core.backlog.InMemoryBacklog();
+    List<dev.sluice.core.ObjectEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(dev.sluice.core.ObjectEvent.created("data", "k" + i, "test"));
+    }
+    backlog.append(events, T0);
+    // A blackout 10:00-11:00 UTC; then the base's 10 a minute.
+    dev.sluice.core.gate.CapacitySchedule backup =
+        new dev.sluice.core.gate.CapacitySchedule(
+            java.time.ZoneId.of("UTC"),
+            List.of(
+                dev.sluice.core.gate.ScheduleRule.blackout(
+                    "backup",
+                    java.util.EnumSet.allOf(java.time.DayOfWeek.class),
+                    java.time.LocalTime.of(10, 0),
+                    java.time.LocalTime.of(11, 0))));
+
+    FlowReading reading =
+        FlowReading.of(
+            backlog, Limits.window(10, Duration.ofMinutes(1)), backup, T0.plusSeconds(1800));
+
+    assertThat(reading.forecast().startOf(0)).isEqualTo(Instant.parse("2026-12-02T11:00:00Z"));
+    assertThat(reading.forecast().drain(30).lastStart())
+        .isEqualTo(Instant.parse("2026-12-02T11:02:00Z"));
+  }
 }
