@@ -99,13 +99,11 @@ public final class Operator {
     synchronized (lock) {
       Limits before = sluice.limits();
       Limits after = Objects.requireNonNull(change.apply(before), "new limits");
-      AuditEntry audited = entry("limits", caller, limitsJson(before), limitsJson(after));
-      // Several nodes share the limits: stored with the change, so every node follows them
-      // (and the node that holds the gate counts them); one node keeps its own in memory.
       AuditEntry entry =
-          sluice.cluster() != null
-              ? store.recordSetting(SHARED_LIMITS, limitsJson(after), audited)
-              : store.record(audited);
+          recordShared(
+              SHARED_LIMITS,
+              limitsJson(after),
+              entry("limits", caller, limitsJson(before), limitsJson(after)));
       sluice.dispatcher().setLimits(after);
       return new LimitsChange(before, after, entry);
     }
@@ -121,16 +119,25 @@ public final class Operator {
     synchronized (lock) {
       CapacitySchedule before = sluice.schedule();
       CapacitySchedule after = Objects.requireNonNull(change.apply(before), "new schedule");
-      AuditEntry audited = entry("schedule", caller, scheduleJson(before), scheduleJson(after));
-      // As the limits: several nodes share the schedule through the store, and the node holding
-      // the gate applies it.
       AuditEntry entry =
-          sluice.cluster() != null
-              ? store.recordSetting(SHARED_SCHEDULE, scheduleJson(after), audited)
-              : store.record(audited);
+          recordShared(
+              SHARED_SCHEDULE,
+              scheduleJson(after),
+              entry("schedule", caller, scheduleJson(before), scheduleJson(after)));
       sluice.dispatcher().setSchedule(after);
       return new ScheduleChange(before, after, entry);
     }
+  }
+
+  /**
+   * Records an audited change of a setting every node follows. Several nodes share it: stored with
+   * the change, so every node follows it (and the node that holds the gate applies it); one node
+   * keeps its own in memory and records the audit entry alone.
+   */
+  private AuditEntry recordShared(String setting, String value, AuditEntry audited) {
+    return sluice.cluster() != null
+        ? store.recordSetting(setting, value, audited)
+        : store.record(audited);
   }
 
   /** Moves dead letters back to the backlog: these ids, or all for an empty list. */
