@@ -108,6 +108,9 @@ public final class Dispatcher implements AutoCloseable {
 
   private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
 
+  /** Adapts the gate's in-flight ceiling to the target's answers (when enabled). */
+  private final AdaptiveLimiter adaptive;
+
   /** Released and not yet settled. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -227,6 +230,13 @@ public final class Dispatcher implements AutoCloseable {
     this.settleFailures = new RepeatedFailureLog("settling outcomes", time, FAILURE_LOG_QUIET);
     restoreGateFromReleaseLog();
     target.watchCompletions(this::endReported);
+    this.adaptive = new AdaptiveLimiter(gate, time, config.workers(), config.adaptive());
+    observers.add(adaptive);
+  }
+
+  /** The adapted concurrency: its settings (changeable at runtime) and its current limit. */
+  public AdaptiveLimiter adaptive() {
+    return adaptive;
   }
 
   /**

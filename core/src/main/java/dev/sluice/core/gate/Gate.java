@@ -41,6 +41,11 @@ public final class Gate {
   private long latestNanos;
   private boolean seenTime;
 
+  /** The adapted ceiling on jobs in flight ({@link #setAdaptiveLimit}); MAX_VALUE when none. */
+  private int adaptiveMaxInFlight = NO_ADAPTIVE_LIMIT;
+
+  private static final int NO_ADAPTIVE_LIMIT = Integer.MAX_VALUE;
+
   /** A gate whose aligned windows tick at multiples of their length from monotonic time 0. */
   public Gate(Limits limits) {
     this(limits, 0L);
@@ -72,6 +77,13 @@ public final class Gate {
       permits = Math.min(permits, a.permits());
       if (!a.admits()) {
         retryAt = Math.max(retryAt, a.retryAtNanos());
+      }
+    }
+    if (adaptiveMaxInFlight != NO_ADAPTIVE_LIMIT) {
+      int free = adaptiveMaxInFlight - inFlight;
+      permits = Math.min(permits, Math.max(0, free));
+      if (free <= 0) {
+        retryAt = Admission.ON_COMPLETION;
       }
     }
     return permits > 0 ? Admission.admit(permits) : Admission.waitUntil(retryAt);
@@ -313,6 +325,32 @@ public final class Gate {
 
   public synchronized Limits limits() {
     return limits;
+  }
+
+  /**
+   * Sets a ceiling on jobs in flight that admission respects besides the configured limits: the
+   * concurrency learned from the target (see {@link AdaptiveConcurrency}). Jobs already in flight
+   * stay in flight; lowering it below them only holds new releases back until enough complete.
+   *
+   * @throws IllegalArgumentException if {@code maxInFlight} is below 1
+   */
+  public synchronized void setAdaptiveLimit(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("adaptive limit must be >= 1, got " + maxInFlight);
+    }
+    adaptiveMaxInFlight = maxInFlight;
+  }
+
+  /** Removes the adapted ceiling: only the configured limits hold. */
+  public synchronized void clearAdaptiveLimit() {
+    adaptiveMaxInFlight = NO_ADAPTIVE_LIMIT;
+  }
+
+  /** The adapted ceiling on jobs in flight, if one is set. */
+  public synchronized java.util.OptionalInt adaptiveLimit() {
+    return adaptiveMaxInFlight == NO_ADAPTIVE_LIMIT
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(adaptiveMaxInFlight);
   }
 
   /** Jobs released and not yet reported started by {@link #onStart}. */
