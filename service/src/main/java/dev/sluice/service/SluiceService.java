@@ -175,6 +175,7 @@ public final class SluiceService implements AutoCloseable {
       }
       SluiceMetrics metrics = new SluiceMetrics(backlog, time, dispatcher::limits);
       dispatcher.addObserver(metrics);
+      metrics.watch(dispatcher.adaptive());
       if (cluster != null) {
         metrics.watch(cluster);
       }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.control.ControlStore;
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +36,9 @@ public final class Operator {
 
   /** The state of the limits before and after a change, and its audit entry. */
   public record LimitsChange(Limits before, Limits after, AuditEntry entry) {}
+
+  /** The adaptive concurrency settings before and after a change, and its audit entry. */
+  public record AdaptiveChange(AdaptiveSettings before, AdaptiveSettings after, AuditEntry entry) {}
 
   /** How many dead letters an action moved, and its audit entry. */
   public record DeadLettersChange(int count, AuditEntry entry) {}
@@ -100,6 +105,24 @@ public final class Operator {
               : store.record(audited);
       sluice.dispatcher().setLimits(after);
       return new LimitsChange(before, after, entry);
+    }
+  }
+
+  /**
+   * Changes the adaptive concurrency settings (switches it on or off, its floor, backoff and
+   * latency bound) with {@code change}, applied to the settings in force. Audited as {@code
+   * adaptive}; the adapted limit's own moves are not audited one by one (there are many a minute),
+   * its last change and reason show in status. Applies to this node.
+   */
+  public AdaptiveChange changeAdaptive(UnaryOperator<AdaptiveSettings> change, Caller caller) {
+    synchronized (lock) {
+      AdaptiveSettings before = sluice.dispatcher().adaptive().settings();
+      AdaptiveSettings after = Objects.requireNonNull(change.apply(before), "new settings");
+      AuditEntry entry =
+          store.record(entry("adaptive", caller, adaptiveJson(before), adaptiveJson(after)));
+      sluice.dispatcher().adaptive().setSettings(after);
+      sluice.dispatcher().wake();
+      return new AdaptiveChange(before, after, entry);
     }
   }
 
@@ -193,6 +216,10 @@ public final class Operator {
 
   private String limitsJson(Limits limits) {
     return LimitsDocument.write(limits, json).toString();
+  }
+
+  private String adaptiveJson(AdaptiveSettings a) {
+    return AdaptiveDocument.write(a, json).toString();
   }
 
   /** The dead-letter count, and for the state after an action what it moved and which ids. */

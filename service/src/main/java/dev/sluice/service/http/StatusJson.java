@@ -12,6 +12,7 @@ import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.cluster.ClusterNode;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.forecast.FlowReading;
 import java.time.Duration;
@@ -50,6 +51,7 @@ final class StatusJson {
     o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
     o.set("forecast", forecast(reading, drain, d.paused(), json));
     o.set("limits", LimitsDocument.write(sluice.limits(), json));
+    o.set("adaptive", AdaptiveDocument.state(sluice.dispatcher().adaptive().state(), json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());
