@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PauseCommand.class,
       ResumeCommand.class,
       LimitsCommand.class,
+      AdaptiveCommand.class,
       DeadCommand.class,
       ReleasesCommand.class,
       DrainCommand.class,

@@ -51,6 +51,9 @@ final class StatusText {
     }
     cluster(s.path("cluster"), b);
     b.append(String.format("limits       %s%n", LimitsText.render(s.path("limits"))));
+    if (s.path("adaptive").isObject()) {
+      b.append(String.format("adaptive     %s%n", AdaptiveText.render(s.path("adaptive"))));
+    }
     JsonNode f = s.path("forecast");
     if (f.isObject()) {
       b.append(String.format("forecast     %s%n", forecast(f)));

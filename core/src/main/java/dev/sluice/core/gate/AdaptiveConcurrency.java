@@ -139,12 +139,18 @@ public final class AdaptiveConcurrency {
   public boolean setSettings(AdaptiveSettings newSettings, long nowNanos) {
     Objects.requireNonNull(newSettings, "settings");
     int before = limit();
-    if (newSettings.enabled() && !settings.enabled()) {
+    boolean switchedOn = newSettings.enabled() && !settings.enabled();
+    if (switchedOn) {
       estimate = ceiling;
       decreased = false;
     }
     settings = newSettings;
     estimate = Math.max(estimate, Math.min(ceiling, settings.min()));
+    if (switchedOn) {
+      // Adapting begins again here, even at the same value: that is what the last change says.
+      lastChange = new Change(nowNanos, before, limit(), Reason.SETTINGS);
+      return limit() != before;
+    }
     return changed(before, nowNanos, Reason.SETTINGS);
   }
 
