@@ -87,7 +87,7 @@ public final class AdaptiveLimiter implements DispatchObserver {
     if (outcome instanceof Outcome.Throttled) {
       policy.onThrottled(start, now);
     } else if (outcome instanceof Outcome.Completed) {
-      policy.onAnswered(start, now, gate.inFlight());
+      policy.onAnswered(start, now, gate.atTarget());
     } else {
       return;
     }

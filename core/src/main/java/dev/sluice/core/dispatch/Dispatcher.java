@@ -494,6 +494,11 @@ public final class Dispatcher implements AutoCloseable {
     if (arrived >= 0) {
       gate.onStart(arrived, 1);
     }
+    if (!(outcome instanceof Outcome.Started)) {
+      // The target is done with the job: an adapted limit counts it no longer, though its slot
+      // under max-in-flight is held until its outcome is committed.
+      gate.onAnswered(1);
+    }
     Finished done = new Finished(job, outcome, reached, answered, false);
     if (outcome instanceof Outcome.Started) {
       synchronized (startedLock) {
@@ -805,6 +810,10 @@ public final class Dispatcher implements AutoCloseable {
         freed++;
       }
     }
+    int answersSettled = answersSettled(outcomes);
+    if (answersSettled > 0) {
+      gate.onAnswersSettled(answersSettled);
+    }
     if (freed > 0) {
       inFlight.addAndGet(-freed);
       gate.onCompletion(outcomes.nanos(), freed);
@@ -822,6 +831,25 @@ public final class Dispatcher implements AutoCloseable {
       List<Settlement> committed = List.copyOf(settlements);
       report(o -> o.settled(committed, at));
     }
+  }
+
+  /**
+   * How many of the settled outcomes are answers the gate was told of by {@link Gate#onAnswered}:
+   * not a started job (it holds its slot), not the end of one, not a job that never reached the
+   * target.
+   */
+  private static int answersSettled(PendingOutcomes outcomes) {
+    int n = 0;
+    List<Finished> batch = outcomes.batch();
+    for (int i = 0; i < batch.size(); i++) {
+      Finished f = batch.get(i);
+      if (!f.end()
+          && f.outcome() != NOT_STARTED_GATE_LOST
+          && outcomes.settlements().get(i).kind() != Settlement.Kind.STARTED) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

@@ -41,10 +41,13 @@ public final class Gate {
   private long latestNanos;
   private boolean seenTime;
 
-  /** The adapted ceiling on jobs in flight ({@link #setAdaptiveLimit}); MAX_VALUE when none. */
+  /** The adapted ceiling on jobs at the target ({@link #setAdaptiveLimit}); MAX_VALUE if none. */
   private int adaptiveMaxInFlight = NO_ADAPTIVE_LIMIT;
 
   private static final int NO_ADAPTIVE_LIMIT = Integer.MAX_VALUE;
+
+  /** Jobs in flight the target has answered whose outcomes are not yet settled. */
+  private int answeredNotSettled;
 
   /** A gate whose aligned windows tick at multiples of their length from monotonic time 0. */
   public Gate(Limits limits) {
@@ -80,7 +83,7 @@ public final class Gate {
       }
     }
     if (adaptiveMaxInFlight != NO_ADAPTIVE_LIMIT) {
-      int free = adaptiveMaxInFlight - inFlight;
+      int free = adaptiveMaxInFlight - atTarget();
       permits = Math.min(permits, Math.max(0, free));
       if (free <= 0) {
         retryAt = Admission.ON_COMPLETION;
@@ -328,9 +331,11 @@ public final class Gate {
   }
 
   /**
-   * Sets a ceiling on jobs in flight that admission respects besides the configured limits: the
-   * concurrency learned from the target (see {@link AdaptiveConcurrency}). Jobs already in flight
-   * stay in flight; lowering it below them only holds new releases back until enough complete.
+   * Sets a ceiling on jobs at the target ({@link #atTarget}) that admission respects besides the
+   * configured limits: the concurrency learned from the target (see {@link AdaptiveConcurrency}).
+   * It counts what the target sees, so a job whose answer waits to be committed does not hold the
+   * target's capacity. Jobs already in flight stay in flight; lowering it below them only holds new
+   * releases back until enough are answered.
    *
    * @throws IllegalArgumentException if {@code maxInFlight} is below 1
    */
@@ -339,6 +344,41 @@ public final class Gate {
       throw new IllegalArgumentException("adaptive limit must be >= 1, got " + maxInFlight);
     }
     adaptiveMaxInFlight = maxInFlight;
+  }
+
+  /**
+   * Records that the target answered {@code count} jobs in flight: until their outcomes are settled
+   * ({@link #onAnswersSettled}, before {@link #onCompletion}) they keep their slots under
+   * max-in-flight, but are no longer at the target, which is what the adapted limit counts.
+   */
+  public synchronized void onAnswered(int count) {
+    if (count < 1 || count > atTarget()) {
+      throw new IllegalArgumentException(
+          "answered " + count + " jobs but " + atTarget() + " are at the target");
+    }
+    answeredNotSettled += count;
+  }
+
+  /**
+   * Records that the outcomes of {@code count} answered jobs are settled; call before their {@link
+   * #onCompletion}.
+   *
+   * @throws IllegalStateException if fewer than {@code count} answered jobs wait to be settled
+   */
+  public synchronized void onAnswersSettled(int count) {
+    if (count < 1 || count > answeredNotSettled) {
+      throw new IllegalStateException(
+          "settled " + count + " answers but " + answeredNotSettled + " wait to be settled");
+    }
+    answeredNotSettled -= count;
+  }
+
+  /**
+   * Jobs in flight the target has not answered yet: on their way, in a call, or started work not
+   * ended. What the adapted limit ({@link #setAdaptiveLimit}) holds down.
+   */
+  public synchronized int atTarget() {
+    return inFlight - answeredNotSettled;
   }
 
   /** Removes the adapted ceiling: only the configured limits hold. */
