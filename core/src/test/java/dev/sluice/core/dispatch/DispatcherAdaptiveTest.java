@@ -162,6 +162,11 @@ class DispatcherAdaptiveTest {
     for (int capacity : new int[] {50, 10, 40}) {
       phases.add(run(d, target, capacity, gate));
     }
+    // The figures docs/adaptive.md quotes.
+    phases.forEach(
+        p ->
+            System.out.printf(
+                "adaptive in virtual time: %s, throttled share %.4f%n", p, p.throttledShare()));
 
     for (Phase p : phases) {
       assertThat(p.throttledShare())
