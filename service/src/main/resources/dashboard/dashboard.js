@@ -346,6 +346,7 @@
       el("fig-backlog").textContent = s.backlog;
       el("fig-due").textContent = s.due + " due now";
       el("fig-inflight").textContent = s.inFlight;
+      renderAdaptive(s);
       el("fig-running").textContent = s.running + " running at the target";
       el("fig-drain").textContent = s.timeToDrainSeconds === null ? "no limit" : duration(s.timeToDrainSeconds);
       el("fig-drain").dataset.seconds = s.timeToDrainSeconds === null ? "" : s.timeToDrainSeconds;
@@ -678,6 +679,34 @@
     });
   }
 
+  // ---- adaptive concurrency ---------------------------------------------------------------------
+
+  // The adapted in-flight limit, its ceiling and its last change (each change is not audited: only
+  // switching it on or off is); a button switches it.
+  function renderAdaptive(s) {
+    const a = s.adaptive;
+    if (!a) {
+      return;
+    }
+    el("fig-adaptive").textContent = a.enabled ? a.limit + " / " + a.ceiling : "off";
+    el("fig-adaptive-last").textContent = a.enabled
+      ? "last: " + a.lastChange.reason + " " + a.lastChange.from + " → " + a.lastChange.to +
+        " at " + clock(instantMs(a.lastChange.at)) + "; " + a.decreases + " down, " + a.increases + " up"
+      : "max in flight is the configured ceiling (" + a.ceiling + ")";
+    el("adaptive-settings").textContent = "min " + a.min + ", backoff " + a.backoff +
+      (a["latency-above"] ? ", slow above " + a["latency-above"] : "");
+    el("adaptive-toggle").textContent = a.enabled ? "Switch off" : "Switch on";
+    el("adaptive-toggle").dataset.enabled = a.enabled ? "true" : "false";
+  }
+
+  function wireAdaptive() {
+    el("adaptive-toggle").addEventListener("click", () => {
+      const on = el("adaptive-toggle").dataset.enabled !== "true";
+      act("adaptive " + (on ? "on" : "off"), () => callJson("PATCH", "/v1/adaptive", { enabled: on }));
+    });
+  }
+
   wire();
+  wireAdaptive();
   poll();
 })();

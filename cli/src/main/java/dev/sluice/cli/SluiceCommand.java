@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ResumeCommand.class,
       LimitsCommand.class,
       ScheduleCommand.class,
+      AdaptiveCommand.class,
       DeadCommand.class,
       ReleasesCommand.class,
       DrainCommand.class,

@@ -55,6 +55,9 @@ final class StatusText {
     if (capacity.path("rules").size() > 0 || capacity.path("nextChange").isTextual()) {
       b.append(String.format("schedule     %s%n", ScheduleText.capacity(capacity)));
     }
+    if (s.path("adaptive").isObject()) {
+      b.append(String.format("adaptive     %s%n", AdaptiveText.render(s.path("adaptive"))));
+    }
     JsonNode f = s.path("forecast");
     if (f.isObject()) {
       b.append(String.format("forecast     %s%n", forecast(f)));

@@ -186,6 +186,7 @@ public final class SluiceService implements AutoCloseable {
           new SluiceMetrics(backlog, time, () -> dispatcher.capacity().limits());
       metrics.watchCapacity(dispatcher::capacity);
       dispatcher.addObserver(metrics);
+      metrics.watch(dispatcher.adaptive());
       if (cluster != null) {
         metrics.watch(cluster);
       }

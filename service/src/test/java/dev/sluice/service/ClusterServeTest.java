@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Job;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.config.PostgresStoreConfig;
 import dev.sluice.service.config.StoreConfig;
@@ -182,6 +183,8 @@ class ClusterServeTest {
 
     b.api.put("/v1/limits", "{\"window\": {\"limit\": 3, \"every\": \"1h\"}}").ok();
     b.api.post("/v1/pause", "").ok();
+    b.api.call("PATCH", "/v1/adaptive", "{\"enabled\": true, \"min\": 2}", java.util.Map.of()).ok();
+    AdaptiveSettings adaptive = AdaptiveSettings.on().withMin(2);
 
     Limits expected = Limits.window(3, Duration.ofHours(1));
     await()
@@ -189,13 +192,17 @@ class ClusterServeTest {
         .until(
             () ->
                 a.service.sluice().limits().equals(expected)
-                    && a.status().path("paused").asBoolean());
+                    && a.status().path("paused").asBoolean()
+                    && a.service.sluice().dispatcher().adaptive().settings().equals(adaptive));
     // A node that joins later counts the limits in force, not its own file's.
     RecordingTarget tc = RecordingTarget.completing();
     RunningSluice c = node("node-c", url, tc, Limits.window(100, Duration.ofSeconds(1)));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> c.service.sluice().limits().equals(expected));
+        .until(
+            () ->
+                c.service.sluice().limits().equals(expected)
+                    && c.service.sluice().dispatcher().adaptive().settings().equals(adaptive));
 
     b.api.post("/v1/resume", "").ok();
     await().atMost(Duration.ofSeconds(30)).until(() -> !a.status().path("paused").asBoolean());

@@ -117,6 +117,9 @@ public final class Dispatcher implements AutoCloseable {
 
   private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
 
+  /** Adapts the gate's in-flight ceiling to the target's answers (when enabled). */
+  private final AdaptiveLimiter adaptive;
+
   /** Released and not yet settled. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -251,6 +254,13 @@ public final class Dispatcher implements AutoCloseable {
     this.baseLimits = gate.limits();
     restoreGateFromReleaseLog();
     target.watchCompletions(this::endReported);
+    this.adaptive = new AdaptiveLimiter(gate, time, config.workers(), config.adaptive());
+    observers.add(adaptive);
+  }
+
+  /** The adapted concurrency: its settings (changeable at runtime) and its current limit. */
+  public AdaptiveLimiter adaptive() {
+    return adaptive;
   }
 
   /**
@@ -533,6 +543,11 @@ public final class Dispatcher implements AutoCloseable {
     long arrived = calls.end(call, answered);
     if (arrived >= 0) {
       gate.onStart(arrived, 1);
+    }
+    if (!(outcome instanceof Outcome.Started)) {
+      // The target is done with the job: an adapted limit counts it no longer, though its slot
+      // under max-in-flight is held until its outcome is committed.
+      gate.onAnswered(1);
     }
     Finished done = new Finished(job, outcome, reached, answered, false);
     if (outcome instanceof Outcome.Started) {
@@ -845,6 +860,10 @@ public final class Dispatcher implements AutoCloseable {
         freed++;
       }
     }
+    int answersSettled = answersSettled(outcomes);
+    if (answersSettled > 0) {
+      gate.onAnswersSettled(answersSettled);
+    }
     if (freed > 0) {
       inFlight.addAndGet(-freed);
       gate.onCompletion(outcomes.nanos(), freed);
@@ -862,6 +881,25 @@ public final class Dispatcher implements AutoCloseable {
       List<Settlement> committed = List.copyOf(settlements);
       report(o -> o.settled(committed, at));
     }
+  }
+
+  /**
+   * How many of the settled outcomes are answers the gate was told of by {@link Gate#onAnswered}:
+   * not a started job (it holds its slot), not the end of one, not a job that never reached the
+   * target.
+   */
+  private static int answersSettled(PendingOutcomes outcomes) {
+    int n = 0;
+    List<Finished> batch = outcomes.batch();
+    for (int i = 0; i < batch.size(); i++) {
+      Finished f = batch.get(i);
+      if (!f.end()
+          && f.outcome() != NOT_STARTED_GATE_LOST
+          && outcomes.settlements().get(i).kind() != Settlement.Kind.STARTED) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.core.dispatch;
 
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.time.DurationFormat;
 import java.time.Duration;
 
@@ -21,9 +22,17 @@ import java.time.Duration;
  *     {@link #MAX_LEAD}; each waits in its worker until the instant it was granted, so the claim's
  *     transaction and the hand-over do not delay its arrival at the target. Zero claims only what
  *     is free now.
+ * @param adaptive whether and how the concurrency adapts to the target ({@code adaptive:}); see
+ *     {@link AdaptiveLimiter}
  */
 public record DispatcherConfig(
-    Duration lease, int workers, int batch, Duration idlePoll, RetryPolicy retry, Duration lead) {
+    Duration lease,
+    int workers,
+    int batch,
+    Duration idlePoll,
+    RetryPolicy retry,
+    Duration lead,
+    AdaptiveSettings adaptive) {
 
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
   public static final int DEFAULT_WORKERS = 64;
@@ -59,6 +68,15 @@ public record DispatcherConfig(
               + ", got "
               + DurationFormat.format(lead));
     }
+    if (adaptive == null) {
+      throw new IllegalArgumentException("adaptive must be set");
+    }
+  }
+
+  /** A config that does not adapt the concurrency. */
+  public DispatcherConfig(
+      Duration lease, int workers, int batch, Duration idlePoll, RetryPolicy retry, Duration lead) {
+    this(lease, workers, batch, idlePoll, retry, lead, AdaptiveSettings.off());
   }
 
   /** A config that claims only what is free now (no lead). */
@@ -86,26 +104,30 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig withRetry(RetryPolicy r) {
-    return new DispatcherConfig(lease, workers, batch, idlePoll, r, lead);
+    return new DispatcherConfig(lease, workers, batch, idlePoll, r, lead, adaptive);
   }
 
   public DispatcherConfig withWorkers(int w) {
-    return new DispatcherConfig(lease, w, batch, idlePoll, retry, lead);
+    return new DispatcherConfig(lease, w, batch, idlePoll, retry, lead, adaptive);
   }
 
   public DispatcherConfig withLease(Duration l) {
-    return new DispatcherConfig(l, workers, batch, idlePoll, retry, lead);
+    return new DispatcherConfig(l, workers, batch, idlePoll, retry, lead, adaptive);
   }
 
   public DispatcherConfig withBatch(int b) {
-    return new DispatcherConfig(lease, workers, b, idlePoll, retry, lead);
+    return new DispatcherConfig(lease, workers, b, idlePoll, retry, lead, adaptive);
   }
 
   public DispatcherConfig withIdlePoll(Duration p) {
-    return new DispatcherConfig(lease, workers, batch, p, retry, lead);
+    return new DispatcherConfig(lease, workers, batch, p, retry, lead, adaptive);
   }
 
   public DispatcherConfig withLead(Duration l) {
-    return new DispatcherConfig(lease, workers, batch, idlePoll, retry, l);
+    return new DispatcherConfig(lease, workers, batch, idlePoll, retry, l, adaptive);
+  }
+
+  public DispatcherConfig withAdaptive(AdaptiveSettings a) {
+    return new DispatcherConfig(lease, workers, batch, idlePoll, retry, lead, a);
   }
 }

@@ -42,6 +42,14 @@ public final class Gate {
   private boolean seenTime;
   private long historyFloorNanos;
 
+  /** The adapted ceiling on jobs at the target ({@link #setAdaptiveLimit}); MAX_VALUE if none. */
+  private int adaptiveMaxInFlight = NO_ADAPTIVE_LIMIT;
+
+  private static final int NO_ADAPTIVE_LIMIT = Integer.MAX_VALUE;
+
+  /** Jobs in flight the target has answered whose outcomes are not yet settled. */
+  private int answeredNotSettled;
+
   /** A gate whose aligned windows tick at multiples of their length from monotonic time 0. */
   public Gate(Limits limits) {
     this(limits, 0L);
@@ -73,6 +81,13 @@ public final class Gate {
       permits = Math.min(permits, a.permits());
       if (!a.admits()) {
         retryAt = Math.max(retryAt, a.retryAtNanos());
+      }
+    }
+    if (adaptiveMaxInFlight != NO_ADAPTIVE_LIMIT) {
+      int free = adaptiveMaxInFlight - atTarget();
+      permits = Math.min(permits, Math.max(0, free));
+      if (free <= 0) {
+        retryAt = Admission.ON_COMPLETION;
       }
     }
     return permits > 0 ? Admission.admit(permits) : Admission.waitUntil(retryAt);
@@ -333,6 +348,69 @@ public final class Gate {
 
   public synchronized Limits limits() {
     return limits;
+  }
+
+  /**
+   * Sets a ceiling on jobs at the target ({@link #atTarget}) that admission respects besides the
+   * configured limits: the concurrency learned from the target (see {@link AdaptiveConcurrency}).
+   * It counts what the target sees, so a job whose answer waits to be committed does not hold the
+   * target's capacity. Jobs already in flight stay in flight; lowering it below them only holds new
+   * releases back until enough are answered.
+   *
+   * @throws IllegalArgumentException if {@code maxInFlight} is below 1
+   */
+  public synchronized void setAdaptiveLimit(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("adaptive limit must be >= 1, got " + maxInFlight);
+    }
+    adaptiveMaxInFlight = maxInFlight;
+  }
+
+  /**
+   * Records that the target answered {@code count} jobs in flight: until their outcomes are settled
+   * ({@link #onAnswersSettled}, before {@link #onCompletion}) they keep their slots under
+   * max-in-flight, but are no longer at the target, which is what the adapted limit counts.
+   */
+  public synchronized void onAnswered(int count) {
+    if (count < 1 || count > atTarget()) {
+      throw new IllegalArgumentException(
+          "answered " + count + " jobs but " + atTarget() + " are at the target");
+    }
+    answeredNotSettled += count;
+  }
+
+  /**
+   * Records that the outcomes of {@code count} answered jobs are settled; call before their {@link
+   * #onCompletion}.
+   *
+   * @throws IllegalStateException if fewer than {@code count} answered jobs wait to be settled
+   */
+  public synchronized void onAnswersSettled(int count) {
+    if (count < 1 || count > answeredNotSettled) {
+      throw new IllegalStateException(
+          "settled " + count + " answers but " + answeredNotSettled + " wait to be settled");
+    }
+    answeredNotSettled -= count;
+  }
+
+  /**
+   * Jobs in flight the target has not answered yet: on their way, in a call, or started work not
+   * ended. What the adapted limit ({@link #setAdaptiveLimit}) holds down.
+   */
+  public synchronized int atTarget() {
+    return inFlight - answeredNotSettled;
+  }
+
+  /** Removes the adapted ceiling: only the configured limits hold. */
+  public synchronized void clearAdaptiveLimit() {
+    adaptiveMaxInFlight = NO_ADAPTIVE_LIMIT;
+  }
+
+  /** The adapted ceiling on jobs in flight, if one is set. */
+  public synchronized java.util.OptionalInt adaptiveLimit() {
+    return adaptiveMaxInFlight == NO_ADAPTIVE_LIMIT
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(adaptiveMaxInFlight);
   }
 
   /** Jobs released and not yet reported started by {@link #onStart}. */

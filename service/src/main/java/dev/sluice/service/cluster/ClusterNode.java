@@ -12,9 +12,11 @@ import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.RepeatedFailureLog;
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.control.Operator;
@@ -140,6 +142,16 @@ public final class ClusterNode implements AutoCloseable {
             ScheduleDocument::read,
             dispatcher::schedule,
             dispatcher::setSchedule);
+    SettingFollower<AdaptiveSettings> adaptive =
+        new SettingFollower<>(
+            control,
+            Operator.SHARED_ADAPTIVE,
+            AdaptiveDocument::read,
+            () -> dispatcher.adaptive().settings(),
+            settings -> {
+              dispatcher.adaptive().setSettings(settings);
+              dispatcher.wake();
+            });
     Instant startedAt = time.now();
     String host = hostName();
     long pid = ProcessHandle.current().pid();
@@ -151,6 +163,7 @@ public final class ClusterNode implements AutoCloseable {
             pause.follow();
             limits.follow();
             schedule.follow();
+            adaptive.follow();
             failures.succeeded();
           } catch (RuntimeException e) {
             failures.failed(e);

@@ -3,6 +3,7 @@ package dev.sluice.service.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.intake.KeyEncoding;
@@ -229,15 +230,17 @@ final class ConfigReader {
   }
 
   private static DispatcherConfig dispatcher(YamlSection s, RetryPolicy retry) {
-    s.allowOnly("lease", "workers", "batch", "lead");
+    s.allowOnly("lease", "workers", "batch", "lead", "adaptive");
     Duration lease = s.duration("lease", DispatcherConfig.DEFAULT_LEASE);
     int workers = s.integer("workers", DispatcherConfig.DEFAULT_WORKERS);
     int batch = s.integer("batch", DispatcherConfig.DEFAULT_BATCH);
     Duration lead = s.duration("lead", DispatcherConfig.DEFAULT_LEAD);
+    AdaptiveSettings adaptive =
+        s.section("adaptive").map(AdaptiveDocument::read).orElse(AdaptiveSettings.off());
     return s.build(
         () ->
             new DispatcherConfig(
-                lease, workers, batch, DispatcherConfig.DEFAULT_IDLE_POLL, retry, lead));
+                lease, workers, batch, DispatcherConfig.DEFAULT_IDLE_POLL, retry, lead, adaptive));
   }
 
   private static TargetConfig target(YamlSection s) {

@@ -167,6 +167,18 @@ public record SluiceConfig(
         dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, r, schedule);
   }
 
+  /** This configuration with another dispatcher section (the retry section is kept). */
+  public SluiceConfig withDispatcher(DispatcherConfig d) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, d, target, store, sources, retention);
+  }
+
+  /** This configuration with another target. */
+  public SluiceConfig withTarget(TargetConfig t) {
+    return new SluiceConfig(
+        dataDir, http, s3Endpoint, limits, retry, dispatcher, t, store, sources, retention);
+  }
+
   /** A configuration with the default sources. */
   public SluiceConfig(
       Path dataDir,

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.control.ControlStore;
+import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import java.util.List;
@@ -30,6 +32,9 @@ public final class Operator {
   /** The setting under which nodes sharing a store keep the capacity schedule an operator set. */
   public static final String SHARED_SCHEDULE = "schedule";
 
+  /** The control setting several nodes share the adaptive concurrency settings through. */
+  public static final String SHARED_ADAPTIVE = "adaptive";
+
   private final Sluice sluice;
   private final ControlStore store;
   private final ObjectMapper json = new ObjectMapper();
@@ -42,6 +47,9 @@ public final class Operator {
 
   /** The capacity schedule before and after a change, and its audit entry. */
   public record ScheduleChange(CapacitySchedule before, CapacitySchedule after, AuditEntry entry) {}
+
+  /** The adaptive concurrency settings before and after a change, and its audit entry. */
+  public record AdaptiveChange(AdaptiveSettings before, AdaptiveSettings after, AuditEntry entry) {}
 
   /** How many dead letters an action moved, and its audit entry. */
   public record DeadLettersChange(int count, AuditEntry entry) {}
@@ -140,6 +148,28 @@ public final class Operator {
         : store.record(audited);
   }
 
+  /**
+   * Changes the adaptive concurrency settings (switches it on or off, its floor, backoff and
+   * latency bound) with {@code change}, applied to the settings in force. Audited as {@code
+   * adaptive}; the adapted limit's own moves are not audited one by one (there are many a minute),
+   * its last change and reason show in status. Several nodes share the settings as they share the
+   * limits; each node adapts its own limit from its own answers, and the holder's is what counts.
+   */
+  public AdaptiveChange changeAdaptive(UnaryOperator<AdaptiveSettings> change, Caller caller) {
+    synchronized (lock) {
+      AdaptiveSettings before = sluice.dispatcher().adaptive().settings();
+      AdaptiveSettings after = Objects.requireNonNull(change.apply(before), "new settings");
+      AuditEntry entry =
+          recordShared(
+              SHARED_ADAPTIVE,
+              adaptiveJson(after),
+              entry("adaptive", caller, adaptiveJson(before), adaptiveJson(after)));
+      sluice.dispatcher().adaptive().setSettings(after);
+      sluice.dispatcher().wake();
+      return new AdaptiveChange(before, after, entry);
+    }
+  }
+
   /** Moves dead letters back to the backlog: these ids, or all for an empty list. */
   public DeadLettersChange redrive(List<Long> eventIds, Caller caller) {
     synchronized (lock) {
@@ -234,6 +264,10 @@ public final class Operator {
 
   private String limitsJson(Limits limits) {
     return LimitsDocument.write(limits, json).toString();
+  }
+
+  private String adaptiveJson(AdaptiveSettings a) {
+    return AdaptiveDocument.write(a, json).toString();
   }
 
   /** The dead-letter count, and for the state after an action what it moved and which ids. */

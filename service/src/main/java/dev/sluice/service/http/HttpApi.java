@@ -16,6 +16,7 @@ import dev.sluice.core.gate.Limits;
 import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.ListingIntake;
 import dev.sluice.service.Sluice;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
@@ -131,6 +132,8 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.get("/v1/schedule", view(ctx -> send(ctx, 200, schedule())));
                   c.routes.put("/v1/schedule", action(this::putSchedule));
                   c.routes.delete("/v1/schedule", action(this::deleteSchedule));
+                  c.routes.get("/v1/adaptive", view(ctx -> send(ctx, 200, adaptiveState())));
+                  c.routes.patch("/v1/adaptive", action(this::patchAdaptive));
                   c.routes.get("/v1/dead", view(this::getDead));
                   c.routes.delete("/v1/dead", action(this::purge));
                   c.routes.post("/v1/dead/redrive", action(this::redrive));
@@ -382,6 +385,25 @@ public final class HttpApi implements AutoCloseable {
   private void deleteSchedule(Context ctx) {
     operator.changeSchedule(current -> CapacitySchedule.NONE, caller(ctx));
     send(ctx, 200, schedule());
+  }
+
+  /**
+   * Changes the adaptive concurrency settings named and keeps the rest ({@code {"enabled": false}}
+   * switches it off); answers the settings before and after, and the adapted limit now.
+   */
+  private void patchAdaptive(Context ctx) throws IOException {
+    JsonNode node = jsonBody(ctx);
+    Operator.AdaptiveChange change =
+        operator.changeAdaptive(current -> AdaptiveDocument.patch(current, node), caller(ctx));
+    ObjectNode out = json.createObjectNode();
+    out.set("before", AdaptiveDocument.write(change.before(), json));
+    out.set("after", AdaptiveDocument.write(change.after(), json));
+    out.set("state", adaptiveState());
+    send(ctx, 200, out);
+  }
+
+  private ObjectNode adaptiveState() {
+    return AdaptiveDocument.state(sluice.dispatcher().adaptive().state(), json);
   }
 
   /** A limits document that breaks a rule is a ConfigException: 400, by its class. */

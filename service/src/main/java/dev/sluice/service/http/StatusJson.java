@@ -13,6 +13,7 @@ import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.core.gate.Capacity;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.cluster.ClusterNode;
+import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.forecast.FlowReading;
@@ -57,6 +58,7 @@ final class StatusJson {
     o.set("limits", LimitsDocument.write(sluice.limits(), json));
     // What the capacity schedule makes of those limits now, and when that changes next.
     o.set("capacity", ScheduleDocument.writeCapacity(capacity, json));
+    o.set("adaptive", AdaptiveDocument.state(sluice.dispatcher().adaptive().state(), json));
     o.put("target", sluice.target().describe());
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());

@@ -7,6 +7,7 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.dispatch.AdaptiveLimiter;
 import dev.sluice.core.dispatch.DispatchObserver;
 import dev.sluice.core.gate.Capacity;
 import dev.sluice.core.gate.Limits;
@@ -222,6 +223,31 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
             "Epoch of the gate term this node holds (goes up at every change of holder), 0 when"
                 + " it holds none")
         .register(registry);
+  }
+
+  /** The adapted concurrency: its limit now (NaN while off) and its moves, read at each scrape. */
+  public void watch(AdaptiveLimiter adaptive) {
+    Gauge.builder("sluice.adaptive.limit", adaptive, a -> adaptiveLimit(a.state()))
+        .description(
+            "Releases in flight the adaptive limit allows now (lowered when the target throttles,"
+                + " raised as it recovers, never above the configured ceiling); NaN when off")
+        .baseUnit("releases")
+        .register(registry);
+    Gauge.builder("sluice.adaptive.ceiling", adaptive, a -> a.state().ceiling())
+        .description(
+            "Ceiling the adaptive limit moves under: max-in-flight if set, else the workers")
+        .baseUnit("releases")
+        .register(registry);
+    FunctionCounter.builder("sluice.adaptive.decreases", adaptive, a -> a.state().decreases())
+        .description("Times the adaptive limit was lowered (a throttle or a slow answer)")
+        .register(registry);
+    FunctionCounter.builder("sluice.adaptive.increases", adaptive, a -> a.state().increases())
+        .description("Times the adaptive limit was raised by one as the target kept up")
+        .register(registry);
+  }
+
+  private static double adaptiveLimit(AdaptiveLimiter.State s) {
+    return s.enabled() ? s.limit() : Double.NaN;
   }
 
   public void watch(SqsSource source) {
