@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * restarted against it finds its data), or in a temporary directory when null.
    */
   public static EmbeddedPostgresServer start(Path dataDirectory) {
+    return start(dataDirectory, Map.of());
+  }
+
+  /**
+   * Starts a server on a free port of 127.0.0.1 with these server settings besides (names as in
+   * {@code postgresql.conf}; e.g. {@code shared_preload_libraries} for a test that reads {@code
+   * pg_stat_statements}).
+   */
+  public static EmbeddedPostgresServer startWith(Map<String, String> settings) {
+    return start(null, settings);
+  }
+
+  private static EmbeddedPostgresServer start(Path dataDirectory, Map<String, String> settings) {
     try {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
@@ -52,6 +66,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setServerConfig("listen_addresses", "127.0.0.1")
               // Several nodes, each with a pool, plus the tests' own connections.
               .setServerConfig("max_connections", "200");
+      settings.forEach(builder::setServerConfig);
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }

@@ -27,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,6 +140,18 @@ public final class PostgresBacklog implements Backlog {
           + " SELECT c.state, c.id, r.id, r.attempt, r.released_at, "
           + EventColumns.prefixed("c")
           + " FROM chosen c JOIN released r ON r.event_id = c.id ORDER BY c.ord";
+
+  /**
+   * Before each claim: walk {@code events_open_due} in order and stop at the claim's size. A queue
+   * table's statistics are stale most of the time (it fills and drains faster than autovacuum
+   * analyzes it), and on an estimate of a few hundred due rows the planner prefers a bitmap scan of
+   * every due row, the per-key check on each, and a sort, then the first few hundred: a claim that
+   * costs as much as the whole backlog (224 ms against 11 ms for a claim of 500 among 70,000 due
+   * events). Without a bitmap or sequential scan to choose, the ordered index scan under the LIMIT
+   * is the plan. {@code SET LOCAL}: for this transaction only.
+   */
+  private static final String CLAIM_PLAN =
+      "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
 
   /** Counts this claim on the holder's row, under the term this node holds; see the class doc. */
   private static final String FENCE =
@@ -531,6 +544,9 @@ public final class PostgresBacklog implements Backlog {
       Connection c, List<Instant> releaseTimes, Duration lease, Instant now, CountChanges counts)
       throws SQLException {
     List<Job> jobs = new ArrayList<>(releaseTimes.size());
+    try (Statement plan = c.createStatement()) {
+      plan.execute(CLAIM_PLAN);
+    }
     try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
       Timestamps.set(claim, 1, now);
       claim.setInt(2, releaseTimes.size());
