@@ -239,6 +239,9 @@ public final class ClusterBenchmark {
       } else {
         endToEnd(nodes, s, cpu, report);
       }
+      if (report) {
+        printAutovacuum(url);
+      }
       if (s.statements() && report) {
         printStatements(url, s.events());
       }
@@ -540,6 +543,34 @@ public final class ClusterBenchmark {
    * Where the server's time went, statement by statement. A commit's WAL flush happens after its
    * COMMIT statement has run, so it is in no statement's time.
    */
+  /**
+   * Autovacuum and checkpoints run when their thresholds say, not when the benchmark does: a run
+   * during which the events table was vacuumed, or a checkpoint made every page's next change log a
+   * full page image, pays for it (more Postgres CPU per event). Read after the run.
+   */
+  private static void printAutovacuum(String url) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, null);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT relname, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables"
+                    + " WHERE relname IN ('events', 'releases') ORDER BY relname")) {
+      StringBuilder line = new StringBuilder("  autovacuum during the run:");
+      while (rs.next()) {
+        line.append(
+            String.format(
+                " %s %d vacuum(s), %d analyze(s);", rs.getString(1), rs.getLong(2), rs.getLong(3)));
+      }
+      try (ResultSet cp =
+          st.executeQuery("SELECT num_timed + num_requested FROM pg_stat_checkpointer")) {
+        cp.next();
+        // server-wide, since the server started (the warm-up's database included)
+        line.append(" checkpoints since the server started: ").append(cp.getLong(1));
+      }
+      System.out.println(line);
+    }
+  }
+
   private static void printStatements(String url, long events) throws SQLException {
     String query =
         "SELECT calls, rows, total_exec_time, mean_exec_time,"

@@ -80,6 +80,14 @@ class ListedObjectsApiTest {
                   .api
                   .post(
                       "/v1/events/listed",
+                      "{\"objects\":[{\"bucket\":\"b\",\"key\":\"a\\u0000b\"}]}")
+                  .error(400))
+          .isEqualTo("objects[0].key contains a NUL character (U+0000)");
+      assertThat(
+              sluice
+                  .api
+                  .post(
+                      "/v1/events/listed",
                       "{\"objects\":[{\"bucket\":\"b\",\"key\":\"k\",\"size\":-1}]}")
                   .error(400))
           .contains("objects[0].size");

@@ -80,6 +80,10 @@ final class ListedObjectsJson {
     if (!v.isTextual()) {
       throw new ApiError(400, at + "." + field + " must be a string, got " + v);
     }
+    if (v.asText().indexOf('\u0000') >= 0) {
+      // as the intakes refuse it: no object store name holds one, a Postgres backlog cannot
+      throw new ApiError(400, at + "." + field + " contains a NUL character (U+0000)");
+    }
     return v.asText();
   }
 
