@@ -8,7 +8,9 @@ cd "$here"
 main="$1"
 shift
 ./mvnw -q -pl bench -am package -DskipTests
-opts="${BENCH_JAVA_OPTS:--Xms64m -Xmx512m}"
+# sun.net.httpserver.nodelay: the benchmarks' own endpoints are JDK HttpServers, which leave Nagle's
+# algorithm on, so an answer's body would wait for the client's delayed ACK (~40 ms) of its headers.
+opts="${BENCH_JAVA_OPTS:--Xms64m -Xmx512m -Dsun.net.httpserver.nodelay=true}"
 echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java: $(java -version 2>&1 | head -1); flags: $opts"
