@@ -258,6 +258,28 @@ public final class Dispatcher implements AutoCloseable {
     observers.add(adaptive);
   }
 
+  /**
+   * Divides each step's releases between partitions when the backlog is partitioned; null when it
+   * is not (every event in one partition, released oldest first as ever).
+   */
+  private volatile PartitionSharing partitions;
+
+  /**
+   * Releases under fair share between partitions ({@code partitions} in the config): each step
+   * divides the releases the gate granted between the partitions that have due events, by {@code
+   * sharing}'s weights and caps, and claims at most each partition's part. Call before {@link
+   * #start()} or the first {@link #tick()}.
+   */
+  public void sharePartitions(PartitionSharing sharing) {
+    this.partitions = Objects.requireNonNull(sharing, "sharing");
+    observers.add(sharing);
+  }
+
+  /** The fair share between partitions, or null when the backlog is not partitioned. */
+  public PartitionSharing partitions() {
+    return partitions;
+  }
+
   /** The adapted concurrency: its settings (changeable at runtime) and its current limit. */
   public AdaptiveLimiter adaptive() {
     return adaptive;

@@ -214,6 +214,32 @@ final class YamlSection {
     return entries;
   }
 
+  /** A mapping of string keys to integers, in file order; a key set to null maps to null. */
+  Map<String, Integer> integerMap(String key, Map<String, Integer> fallback) {
+    JsonNode value = value(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isObject()) {
+      throw error(key, "expected a mapping, got " + describe(value));
+    }
+    Map<String, Integer> entries = new LinkedHashMap<>();
+    var fields = value.fields();
+    while (fields.hasNext()) {
+      var field = fields.next();
+      JsonNode v = field.getValue();
+      if (v.isNull()) {
+        entries.put(field.getKey(), null);
+      } else if (v.isIntegralNumber() && v.canConvertToInt()) {
+        entries.put(field.getKey(), v.intValue());
+      } else {
+        throw error(
+            key + ".'" + field.getKey() + "'", "expected an integer, got " + describe(v));
+      }
+    }
+    return entries;
+  }
+
   /** One of an enum's constants, written in lower case with '-' for '_'. */
   <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
     JsonNode value = value(key);

@@ -1,0 +1,253 @@
+package dev.sluice.core.dispatch;
+
+import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.partition.FairShare;
+import dev.sluice.core.partition.PartitionDemand;
+import dev.sluice.core.partition.PartitionShares;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/**
+ * Divides each release step's permits between the busy partitions with {@link FairShare}, and keeps
+ * what that needs and what an operator sees: each partition's events in flight (what a cap counts),
+ * its releases in the last minute, and the step's grants. It learns of releases and settlements as
+ * a {@link DispatchObserver}, so the counts are the dispatcher's own.
+ *
+ * <p>A cap counts the events this dispatcher released and has not settled. On one node that is
+ * exact. After a restart, or when another node takes the gate over, the events the previous process
+ * left in flight are not counted until they come back (their lease ends): a partition may briefly
+ * hold more than its cap then, never more than cap plus what was left in flight.
+ *
+ * <p>Thread-safe: the releasing loop asks for quotas, the settling loop and the releasing loop
+ * report, an operator reads and changes the shares.
+ */
+public final class PartitionSharing implements DispatchObserver {
+  /** How far back {@link View#releasedLastMinute()} counts. */
+  public static final Duration RECENT = Duration.ofMinutes(1);
+
+  private final BiFunction<String, String, String> partitionOf;
+  private PartitionShares shares;
+  private FairShare.Credit credit = FairShare.Credit.NONE;
+
+  /** Events in flight by partition; a partition with none is removed. */
+  private final Map<String, Integer> inFlight = new HashMap<>();
+
+  /** Release instants (epoch second) by partition within {@link #RECENT}. */
+  private final Map<String, ReleaseCounts> recent = new HashMap<>();
+
+  /** The last step that had busy partitions: its due counts and grants. */
+  private Step lastStep = new Step(Instant.EPOCH, Map.of(), null);
+
+  /**
+   * What a release step saw and gave.
+   *
+   * @param at when the step ran
+   * @param due each busy partition's due events, counted up to the step's permits
+   * @param allocation what the step gave, or null before the first
+   */
+  private record Step(Instant at, Map<String, Integer> due, FairShare.Allocation allocation) {}
+
+  /**
+   * One partition as an operator sees it.
+   *
+   * @param partition its name
+   * @param weight its weight
+   * @param cap its cap on events in flight, or null for none
+   * @param due its due events at the last step that found work (counted up to that step's permits),
+   *     0 when it was not busy then
+   * @param inFlight its events released and not yet settled
+   * @param releasedLastMinute its releases within {@link #RECENT}
+   * @param lastGranted what the last step that found work gave it
+   * @param share its weight over the weights of the partitions busy at that step (0 to 1): the part
+   *     of a full limit it is entitled to while all of them want more
+   */
+  public record View(
+      String partition,
+      int weight,
+      Integer cap,
+      int due,
+      int inFlight,
+      long releasedLastMinute,
+      int lastGranted,
+      double share) {}
+
+  /**
+   * @param partitionOf the partition of an event's bucket and decoded key (the rule the store works
+   *     the partitions out by)
+   */
+  public PartitionSharing(BiFunction<String, String, String> partitionOf, PartitionShares shares) {
+    this.partitionOf = Objects.requireNonNull(partitionOf, "partitionOf");
+    this.shares = Objects.requireNonNull(shares, "shares");
+  }
+
+  /** The partition {@code job}'s event is in. */
+  public String partitionOf(Job job) {
+    ObjectEvent e = job.event();
+    return partitionOf.apply(e.bucket(), e.key());
+  }
+
+  public synchronized PartitionShares shares() {
+    return shares;
+  }
+
+  /** Changes weights and caps; the next step divides by them. */
+  public synchronized void setShares(PartitionShares s) {
+    this.shares = Objects.requireNonNull(s, "shares");
+  }
+
+  /**
+   * The step's grants: {@code permits} divided between the partitions of {@code due} (name to due
+   * events), each within its cap. Carries the credit to the next step.
+   */
+  public synchronized FairShare.Allocation allocate(
+      int permits, Map<String, Integer> due, Instant at) {
+    List<PartitionDemand> demands = new ArrayList<>(due.size());
+    due.forEach((p, n) -> demands.add(new PartitionDemand(p, n, inFlight.getOrDefault(p, 0))));
+    FairShare.Allocation a = FairShare.allocate(permits, demands, shares, credit);
+    credit = a.credit();
+    if (!due.isEmpty()) {
+      lastStep = new Step(at, new TreeMap<>(due), a);
+    }
+    return a;
+  }
+
+  /**
+   * Grants for permits a step has left after its claims took less than granted (events that wait
+   * for an earlier change of their key are counted due but not claimed): divided between the
+   * partitions that still have events, with no credit kept, since they are a loan of what the
+   * others could not use.
+   */
+  public synchronized FairShare.Allocation lend(int permits, Map<String, Integer> stillDue) {
+    List<PartitionDemand> demands = new ArrayList<>(stillDue.size());
+    stillDue.forEach((p, n) -> demands.add(new PartitionDemand(p, n, inFlight.getOrDefault(p, 0))));
+    return FairShare.allocate(permits, demands, shares, FairShare.Credit.NONE);
+  }
+
+  @Override
+  public void released(List<Job> jobs, Instant at, Duration heldByGate) {
+    List<String> parts = new ArrayList<>(jobs.size());
+    for (Job j : jobs) {
+      parts.add(partitionOf(j));
+    }
+    synchronized (this) {
+      for (int i = 0; i < parts.size(); i++) {
+        String p = parts.get(i);
+        inFlight.merge(p, 1, Integer::sum);
+        // Counted at the instant the gate granted it, which may be just after the claim.
+        recent
+            .computeIfAbsent(p, k -> new ReleaseCounts())
+            .add(jobs.get(i).releasedAt().getEpochSecond());
+      }
+    }
+  }
+
+  @Override
+  public void settled(List<Settlement> settlements, Instant at) {
+    List<String> closed = new ArrayList<>();
+    for (Settlement s : settlements) {
+      if (s.closesRelease()) {
+        closed.add(partitionOf(s.job()));
+      }
+    }
+    synchronized (this) {
+      for (String p : closed) {
+        inFlight.computeIfPresent(p, (k, n) -> n > 1 ? n - 1 : null);
+      }
+    }
+  }
+
+  /** Events of {@code partition} in flight now. */
+  public synchronized int inFlight(String partition) {
+    return inFlight.getOrDefault(partition, 0);
+  }
+
+  /**
+   * What an operator sees at {@code now}: every partition busy at the last step that found work,
+   * with events in flight, released within the last minute, or named in the weights or caps; at
+   * most {@code most}, the busiest (most due, then most in flight) first and then by name.
+   */
+  public synchronized List<View> view(Instant now, int most) {
+    long fromSecond = now.minus(RECENT).getEpochSecond();
+    recent.values().forEach(c -> c.dropBefore(fromSecond));
+    recent.values().removeIf(ReleaseCounts::isEmpty);
+    TreeMap<String, View> views = new TreeMap<>();
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    names.addAll(lastStep.due().keySet());
+    names.addAll(inFlight.keySet());
+    names.addAll(recent.keySet());
+    names.addAll(shares.weights().keySet());
+    names.addAll(shares.caps().keySet());
+    long busyWeight = 0;
+    for (String p : lastStep.due().keySet()) {
+      busyWeight += shares.weightOf(p);
+    }
+    for (String p : names) {
+      int due = lastStep.due().getOrDefault(p, 0);
+      int weight = shares.weightOf(p);
+      int cap = shares.capOf(p);
+      ReleaseCounts counts = recent.get(p);
+      views.put(
+          p,
+          new View(
+              p,
+              weight,
+              cap == Integer.MAX_VALUE ? null : cap,
+              due,
+              inFlight.getOrDefault(p, 0),
+              counts == null ? 0 : counts.total(),
+              lastStep.allocation() == null ? 0 : lastStep.allocation().of(p),
+              due > 0 && busyWeight > 0 ? (double) weight / busyWeight : 0.0));
+    }
+    List<View> out = new ArrayList<>(views.values());
+    out.sort(
+        java.util.Comparator.comparingInt((View v) -> -v.due())
+            .thenComparingInt(v -> -v.inFlight())
+            .thenComparing(View::partition));
+    return out.size() > most ? List.copyOf(out.subList(0, most)) : List.copyOf(out);
+  }
+
+  /** When the last step that found work ran. */
+  public synchronized Instant lastStepAt() {
+    return lastStep.at();
+  }
+
+  /** Releases per second over the last minute, oldest first. */
+  private static final class ReleaseCounts {
+    private final java.util.ArrayDeque<long[]> seconds = new java.util.ArrayDeque<>();
+    private long total;
+
+    void add(long second) {
+      long[] last = seconds.peekLast();
+      if (last != null && last[0] == second) {
+        last[1]++;
+      } else {
+        seconds.addLast(new long[] {second, 1});
+      }
+      total++;
+    }
+
+    void dropBefore(long second) {
+      for (long[] first; (first = seconds.peekFirst()) != null && first[0] < second; ) {
+        seconds.pollFirst();
+        total -= first[1];
+      }
+    }
+
+    boolean isEmpty() {
+      return seconds.isEmpty();
+    }
+
+    long total() {
+      return total;
+    }
+  }
+}
