@@ -34,6 +34,7 @@ public final class PartitionSharing implements DispatchObserver {
   /** How far back {@link View#releasedLastMinute()} counts. */
   public static final Duration RECENT = Duration.ofMinutes(1);
 
+  private final String rule;
   private final BiFunction<String, String, String> partitionOf;
   private PartitionShares shares;
   private FairShare.Credit credit = FairShare.Credit.NONE;
@@ -81,12 +82,20 @@ public final class PartitionSharing implements DispatchObserver {
       double share) {}
 
   /**
+   * @param rule how the partitions are formed, as an operator reads it ({@code prefix depth 1})
    * @param partitionOf the partition of an event's bucket and decoded key (the rule the store works
    *     the partitions out by)
    */
-  public PartitionSharing(BiFunction<String, String, String> partitionOf, PartitionShares shares) {
+  public PartitionSharing(
+      String rule, BiFunction<String, String, String> partitionOf, PartitionShares shares) {
+    this.rule = Objects.requireNonNull(rule, "rule");
     this.partitionOf = Objects.requireNonNull(partitionOf, "partitionOf");
     this.shares = Objects.requireNonNull(shares, "shares");
+  }
+
+  /** How the partitions are formed, as an operator reads it. */
+  public String rule() {
+    return rule;
   }
 
   /** The partition {@code job}'s event is in. */

@@ -30,7 +30,9 @@ class PartitionSharingTest {
   void cap_countsReleasesUntilTheirSettlementClosesThem() {
     PartitionSharing sharing =
         new PartitionSharing(
-            PartitionSharingTest::firstSegment, PartitionShares.EQUAL.withCaps(Map.of("a/", 3)));
+            "prefix depth 1",
+            PartitionSharingTest::firstSegment,
+            PartitionShares.EQUAL.withCaps(Map.of("a/", 3)));
     Job a1 = job(1, "a/1", T0);
     Job a2 = job(2, "a/2", T0);
     Job b1 = job(3, "b/1", T0);
@@ -53,6 +55,7 @@ class PartitionSharingTest {
   void view_showsBusyPartitionsWithTheirCountsAndShares() {
     PartitionSharing sharing =
         new PartitionSharing(
+            "prefix depth 1",
             PartitionSharingTest::firstSegment,
             PartitionShares.EQUAL.withWeights(Map.of("a/", 3, "idle/", 5)));
     sharing.allocate(8, Map.of("a/", 100, "b/", 100), T0);

@@ -18,6 +18,7 @@ import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.PartitionsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.control.Operator;
 import java.io.IOException;
@@ -152,6 +153,19 @@ public final class ClusterNode implements AutoCloseable {
               dispatcher.adaptive().setSettings(settings);
               dispatcher.wake();
             });
+    // Weights and caps, when the backlog is partitioned (the rule itself is the config file's).
+    SettingFollower<?> partitions =
+        dispatcher.partitions() == null
+            ? null
+            : new SettingFollower<>(
+                control,
+                Operator.SHARED_PARTITIONS,
+                PartitionsDocument::read,
+                () -> dispatcher.partitions().shares(),
+                shares -> {
+                  dispatcher.partitions().setShares(shares);
+                  dispatcher.wake();
+                });
     Instant startedAt = time.now();
     String host = hostName();
     long pid = ProcessHandle.current().pid();
@@ -164,6 +178,9 @@ public final class ClusterNode implements AutoCloseable {
             limits.follow();
             schedule.follow();
             adaptive.follow();
+            if (partitions != null) {
+              partitions.follow();
+            }
             failures.succeeded();
           } catch (RuntimeException e) {
             failures.failed(e);

@@ -27,8 +27,8 @@ public final class PartitionsDocument {
 
   /**
    * {@code current} changed by {@code patch}: {@code weights} and {@code caps} are merged entry by
-   * entry (an entry set to null is removed, so that partition takes the default weight or loses
-   * its cap), {@code default-weight} replaced when given.
+   * entry (an entry set to null is removed, so that partition takes the default weight or loses its
+   * cap), {@code default-weight} replaced when given.
    *
    * @throws ConfigException naming the key and the problem
    */

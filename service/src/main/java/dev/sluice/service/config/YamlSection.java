@@ -233,8 +233,7 @@ final class YamlSection {
       } else if (v.isIntegralNumber() && v.canConvertToInt()) {
         entries.put(field.getKey(), v.intValue());
       } else {
-        throw error(
-            key + ".'" + field.getKey() + "'", "expected an integer, got " + describe(v));
+        throw error(key + ".'" + field.getKey() + "'", "expected an integer, got " + describe(v));
       }
     }
     return entries;

@@ -7,9 +7,12 @@ import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.AdaptiveDocument;
+import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.LimitsDocument;
+import dev.sluice.service.config.PartitionsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +38,9 @@ public final class Operator {
   /** The control setting several nodes share the adaptive concurrency settings through. */
   public static final String SHARED_ADAPTIVE = "adaptive";
 
+  /** The control setting several nodes share the partitions' weights and caps through. */
+  public static final String SHARED_PARTITIONS = "partitions";
+
   private final Sluice sluice;
   private final ControlStore store;
   private final ObjectMapper json = new ObjectMapper();
@@ -50,6 +56,9 @@ public final class Operator {
 
   /** The adaptive concurrency settings before and after a change, and its audit entry. */
   public record AdaptiveChange(AdaptiveSettings before, AdaptiveSettings after, AuditEntry entry) {}
+
+  /** The partitions' weights and caps before and after a change, and its audit entry. */
+  public record PartitionsChange(PartitionShares before, PartitionShares after, AuditEntry entry) {}
 
   /** How many dead letters an action moved, and its audit entry. */
   public record DeadLettersChange(int count, AuditEntry entry) {}
@@ -170,6 +179,35 @@ public final class Operator {
     }
   }
 
+  /**
+   * Changes the partitions' weights and caps with {@code change}, applied to those in force;
+   * audited as {@code partitions}. The next release step divides by them. Several nodes share them
+   * as they share the limits. How events are put in partitions ({@code partitions.by}) is set in
+   * the config file only: a store works an event's partition out when it takes the event in.
+   *
+   * @throws ConfigException when the backlog is not partitioned ({@code partitions.by: none})
+   */
+  public PartitionsChange changePartitions(UnaryOperator<PartitionShares> change, Caller caller) {
+    synchronized (lock) {
+      var sharing = sluice.dispatcher().partitions();
+      if (sharing == null) {
+        throw new ConfigException(
+            "partitions: the backlog is not partitioned (partitions.by is none in the config"
+                + " file), so weights and caps have nothing to divide");
+      }
+      PartitionShares before = sharing.shares();
+      PartitionShares after = Objects.requireNonNull(change.apply(before), "new shares");
+      AuditEntry entry =
+          recordShared(
+              SHARED_PARTITIONS,
+              partitionsJson(after),
+              entry("partitions", caller, partitionsJson(before), partitionsJson(after)));
+      sharing.setShares(after);
+      sluice.dispatcher().wake();
+      return new PartitionsChange(before, after, entry);
+    }
+  }
+
   /** Moves dead letters back to the backlog: these ids, or all for an empty list. */
   public DeadLettersChange redrive(List<Long> eventIds, Caller caller) {
     synchronized (lock) {
@@ -264,6 +302,10 @@ public final class Operator {
 
   private String limitsJson(Limits limits) {
     return LimitsDocument.write(limits, json).toString();
+  }
+
+  private String partitionsJson(PartitionShares p) {
+    return PartitionsDocument.write(p, json).toString();
   }
 
   private String adaptiveJson(AdaptiveSettings a) {

@@ -20,6 +20,7 @@ import dev.sluice.service.config.AdaptiveDocument;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
+import dev.sluice.service.config.PartitionsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.config.WebhookAuthConfig;
 import dev.sluice.service.control.Caller;
@@ -134,6 +135,8 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.delete("/v1/schedule", action(this::deleteSchedule));
                   c.routes.get("/v1/adaptive", view(ctx -> send(ctx, 200, adaptiveState())));
                   c.routes.patch("/v1/adaptive", action(this::patchAdaptive));
+                  c.routes.get("/v1/partitions", view(ctx -> send(ctx, 200, partitions())));
+                  c.routes.patch("/v1/partitions", action(this::patchPartitions));
                   c.routes.get("/v1/dead", view(this::getDead));
                   c.routes.delete("/v1/dead", action(this::purge));
                   c.routes.post("/v1/dead/redrive", action(this::redrive));
@@ -399,6 +402,26 @@ public final class HttpApi implements AutoCloseable {
     out.set("before", AdaptiveDocument.write(change.before(), json));
     out.set("after", AdaptiveDocument.write(change.after(), json));
     out.set("state", adaptiveState());
+    send(ctx, 200, out);
+  }
+
+  /** The partitions: how they are formed, their weights and caps, and the busy ones now. */
+  private ObjectNode partitions() {
+    return PartitionsJson.of(sluice.dispatcher().partitions(), sluice.time().now(), json);
+  }
+
+  /**
+   * Changes the weights and caps named ({@code {"weights": {"a/": 3, "b/": null}}}: set a's, remove
+   * b's) and keeps the rest; answers the settings before and after, and the partitions now.
+   */
+  private void patchPartitions(Context ctx) throws IOException {
+    JsonNode node = jsonBody(ctx);
+    Operator.PartitionsChange change =
+        operator.changePartitions(current -> PartitionsDocument.patch(current, node), caller(ctx));
+    ObjectNode out = json.createObjectNode();
+    out.set("before", PartitionsDocument.write(change.before(), json));
+    out.set("after", PartitionsDocument.write(change.after(), json));
+    out.set("state", partitions());
     send(ctx, 200, out);
   }
 

@@ -9,6 +9,7 @@ import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.dispatch.AdaptiveLimiter;
 import dev.sluice.core.dispatch.DispatchObserver;
+import dev.sluice.core.dispatch.PartitionSharing;
 import dev.sluice.core.gate.Capacity;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
@@ -21,11 +22,14 @@ import dev.sluice.sources.sqs.SqsSourceStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -171,7 +175,99 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
 
   /** Every meter in the Prometheus text format. */
   public String scrape() {
+    refreshPartitions();
     return registry.scrape();
+  }
+
+  /**
+   * Partitions shown at most: the busiest (most due, then most in flight), and those named in the
+   * weights or caps. A prefix rule over many tenants can make thousands busy; a series each would
+   * swamp the metrics store.
+   */
+  static final int PARTITIONS_SHOWN = 50;
+
+  private volatile PartitionSharing partitions;
+  private MultiGauge partitionDue;
+  private MultiGauge partitionInFlight;
+  private MultiGauge partitionReleased;
+  private MultiGauge partitionWeight;
+  private MultiGauge partitionShare;
+  private MultiGauge partitionCap;
+
+  /**
+   * The fair share between partitions, per partition (label {@code partition}), read at each
+   * scrape: at most {@link #PARTITIONS_SHOWN} partitions, so the series stay bounded.
+   */
+  public void watch(PartitionSharing sharing) {
+    partitionDue =
+        multiGauge(
+            "sluice.partition.due",
+            "Due events of the partition at the last release step that found work (counted up to"
+                + " that step's permits)",
+            "events");
+    partitionInFlight =
+        multiGauge(
+            "sluice.partition.in.flight",
+            "Events of the partition released and not yet settled (what its cap counts)",
+            "events");
+    partitionReleased =
+        multiGauge(
+            "sluice.partition.released.last.minute",
+            "Events of the partition released within the last minute",
+            "events");
+    partitionWeight = multiGauge("sluice.partition.weight", "Weight of the partition", null);
+    partitionShare =
+        multiGauge(
+            "sluice.partition.share",
+            "The partition's weight over the weights of the busy partitions (0 to 1): its part of"
+                + " a full limit while all want more",
+            null);
+    partitionCap =
+        multiGauge(
+            "sluice.partition.cap",
+            "Most events of the partition in flight at once (only partitions with a cap)",
+            "events");
+    this.partitions = sharing;
+  }
+
+  private MultiGauge multiGauge(String name, String description, String unit) {
+    MultiGauge.Builder b = MultiGauge.builder(name).description(description);
+    if (unit != null) {
+      b = b.baseUnit(unit);
+    }
+    return b.register(registry);
+  }
+
+  private synchronized void refreshPartitions() {
+    PartitionSharing sharing = partitions;
+    if (sharing == null) {
+      return;
+    }
+    List<PartitionSharing.View> views = sharing.view(time.now(), PARTITIONS_SHOWN);
+    List<MultiGauge.Row<?>> due = new ArrayList<>();
+    List<MultiGauge.Row<?>> inFlightRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> releasedRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> weights = new ArrayList<>();
+    List<MultiGauge.Row<?>> shares = new ArrayList<>();
+    List<MultiGauge.Row<?>> caps = new ArrayList<>();
+    for (PartitionSharing.View v : views) {
+      Tags tags = Tags.of("partition", v.partition());
+      due.add(MultiGauge.Row.of(tags, v.due()));
+      inFlightRows.add(MultiGauge.Row.of(tags, v.inFlight()));
+      releasedRows.add(MultiGauge.Row.of(tags, v.releasedLastMinute()));
+      weights.add(MultiGauge.Row.of(tags, v.weight()));
+      shares.add(MultiGauge.Row.of(tags, v.share()));
+      if (v.cap() != null) {
+        caps.add(MultiGauge.Row.of(tags, v.cap()));
+      }
+    }
+    // Overwrite: a partition that is no longer shown loses its series.
+    partitionDue.register(due, true);
+    partitionInFlight.register(inFlightRows, true);
+    partitionReleased.register(releasedRows, true);
+    partitionWeight.register(weights, true);
+    partitionShare.register(shares, true);
+    partitionCap.register(caps, true);
   }
 
   /** Counts what the SQS source did, read from its own counts at each scrape. */
