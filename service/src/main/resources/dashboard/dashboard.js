@@ -265,6 +265,7 @@
       applyStatus(status);
       await pollReleases();
       state.dead = (await callJson("GET", "/v1/dead?limit=200")).dead;
+      state.partitions = await callJson("GET", "/v1/partitions");
       state.unreachableSince = null;
       state.unreachableReason = null;
       state.polls++;
@@ -377,6 +378,7 @@
       el("updated").textContent = "updated " + clock(state.lastPollAt);
     }
     renderNodesTable();
+    renderPartitionsTable();
     renderReleasesTable();
     renderDeadTable();
     renderCharts();
@@ -408,6 +410,38 @@
       cell(row, Math.round(n.heartbeatAgeSeconds) + " s ago");
       cell(row, n.holdsGate ? "holds the gate" : "", n.holdsGate ? "outcome-completed" : "");
       cell(row, n.leased);
+      body.appendChild(row);
+    }
+  }
+
+  // Fair share between partitions: each busy partition's weight, cap, due events, in flight,
+  // releases in the last minute and share of a full limit. Hidden when the backlog is not
+  // partitioned.
+  function renderPartitionsTable() {
+    const p = state.partitions;
+    el("partitions-card").hidden = !p || p.by === "none";
+    if (!p || p.by === "none") {
+      return;
+    }
+    el("partitions-caption").textContent =
+      "(by " + p.by + "; default weight " + p["default-weight"] + (p.partitions.length ? "" : "; none busy") + ")";
+    const rows = p.partitions.map((v) => [v.partition, v.weight, v.cap, v.due, v.inFlight, v.releasedLastMinute, v.share, v.lastGranted]);
+    if (!changed("partitions", rows)) {
+      return;
+    }
+    const body = document.querySelector("#partitions tbody");
+    body.replaceChildren();
+    for (const v of p.partitions) {
+      const row = document.createElement("tr");
+      row.dataset.partition = v.partition;
+      cell(row, v.partition === "" ? "(none)" : v.partition);
+      cell(row, v.weight);
+      cell(row, v.cap === null ? "–" : v.cap);
+      cell(row, v.due);
+      cell(row, v.inFlight);
+      cell(row, v.releasedLastMinute);
+      cell(row, (v.share * 100).toFixed(1) + " %");
+      cell(row, v.lastGranted);
       body.appendChild(row);
     }
   }
