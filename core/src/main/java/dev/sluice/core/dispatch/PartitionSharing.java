@@ -132,12 +132,20 @@ public final class PartitionSharing implements DispatchObserver {
   /**
    * Grants for permits a step has left after its claims took less than granted (events that wait
    * for an earlier change of their key are counted due but not claimed): divided between the
-   * partitions that still have events, with no credit kept, since they are a loan of what the
+   * partitions that may still have events, with no credit kept, since they are a loan of what the
    * others could not use.
+   *
+   * @param stillDue events each partition may still have due
+   * @param claimedNow events of each partition this step claimed already (not yet in flight here)
    */
-  public synchronized FairShare.Allocation lend(int permits, Map<String, Integer> stillDue) {
+  public synchronized FairShare.Allocation lend(
+      int permits, Map<String, Integer> stillDue, Map<String, Integer> claimedNow) {
     List<PartitionDemand> demands = new ArrayList<>(stillDue.size());
-    stillDue.forEach((p, n) -> demands.add(new PartitionDemand(p, n, inFlight.getOrDefault(p, 0))));
+    stillDue.forEach(
+        (p, n) ->
+            demands.add(
+                new PartitionDemand(
+                    p, n, inFlight.getOrDefault(p, 0) + claimedNow.getOrDefault(p, 0))));
     return FairShare.allocate(permits, demands, shares, FairShare.Credit.NONE);
   }
 
