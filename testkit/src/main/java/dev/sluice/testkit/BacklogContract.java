@@ -1837,6 +1837,17 @@ public abstract class BacklogContract {
   }
 
   @Test
+  void duePartitions_sortsByJavasOrderOfStrings() {
+    partitionBy(PartitionRule.prefix(1));
+    // U+FF21 sorts after U+1F600 in UTF-8 bytes and code points, before it in UTF-16 units
+    backlog.append(List.of(at("\uFF21/x"), at("\uD83D\uDE00/x"), at("b/x"), at("B/x")), T0);
+
+    assertThat(backlog.duePartitions(T0, 100))
+        .extracting(PartitionDue::partition)
+        .containsExactly("B/", "b/", "\uD83D\uDE00/", "\uFF21/");
+  }
+
+  @Test
   void duePartitions_whenBucketRule_isOnePartitionPerBucket() {
     partitionBy(PartitionRule.bucket());
     backlog.append(List.of(at("bucket-b", "k/1"), at("bucket-a", "k/1"), at("bucket-a", "j")), T0);

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ final class SqliteBacklogReads {
           + ") FROM events INDEXED BY events_open_partition_due"
           + " WHERE state IN (0, 1) AND partition = p)"
           + " FROM parts WHERE p IS NOT NULL)"
-          + " SELECT p, n, oldest FROM due WHERE n > 0 AND oldest <= ? ORDER BY p";
+          + " SELECT p, n, oldest FROM due WHERE n > 0 AND oldest <= ?";
 
   private static final String COUNT_OPEN =
       "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1)";
@@ -142,6 +143,8 @@ final class SqliteBacklogReads {
         due.add(new PartitionDue(rs.getString(1), rs.getInt(2), Micros.toInstant(rs.getLong(3))));
       }
     }
+    // Java's order of strings, as every store gives it (SQLite compares UTF-8 bytes)
+    due.sort(Comparator.comparing(PartitionDue::partition));
     return due;
   }
 
