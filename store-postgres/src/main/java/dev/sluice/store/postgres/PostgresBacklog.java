@@ -63,6 +63,11 @@ import javax.sql.DataSource;
  * full disk (SQLSTATE 53100) throws it with {@code full}. Nothing of the failed call was committed.
  * {@link #writeStatus()} shows the failure until a commit adds rows again.
  *
+ * <p>Each event is kept with its partition, worked out at append by the {@link PartitionRule} this
+ * backlog was opened with; a claim with {@link PartitionQuotas} walks each named partition in claim
+ * order through {@code events_open_partition_due}, and a claim without walks {@code
+ * events_open_due} as before.
+ *
  * <p>Instants are stored as {@code timestamptz}: finer parts than microseconds are truncated.
  */
 public final class PostgresBacklog implements Backlog {
@@ -633,8 +638,12 @@ public final class PostgresBacklog implements Backlog {
         List<Map.Entry<String, Integer>> named = List.copyOf(quotas.asMap().entrySet());
         claim.setArray(
             p++, c.createArrayOf("text", named.stream().map(Map.Entry::getKey).toArray()));
+        // a partition's walk locks what it reads: never more than the claim can take
+        int max = releaseTimes.size();
         claim.setArray(
-            p++, c.createArrayOf("integer", named.stream().map(Map.Entry::getValue).toArray()));
+            p++,
+            c.createArrayOf(
+                "integer", named.stream().map(e -> Math.min(max, e.getValue())).toArray()));
       }
       Timestamps.set(claim, p++, now);
       claim.setInt(p++, releaseTimes.size());

@@ -46,7 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>SQLite has one writer, so every write goes through one connection, one transaction per call,
  * behind a lock; stats and listings use a second, read-only connection and never wait for a write.
  * Claims read a page of due rows through partial indexes, so a backlog of millions stays on disk.
- * Instants are stored as epoch microseconds: finer parts are truncated.
+ * Instants are stored as epoch microseconds: finer parts are truncated. Each event is kept with its
+ * partition, worked out at append by {@link SqliteOptions#partitionRule}; a claim with {@link
+ * PartitionQuotas} reads a page per named partition through {@code events_open_partition_due}.
  *
  * <p>A lease belongs to the release that took it: a settlement applies only while the event is
  * leased and its last release is the job's. Reclaiming an expired lease closes the lost release as
