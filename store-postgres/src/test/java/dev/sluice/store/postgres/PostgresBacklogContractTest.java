@@ -1,6 +1,7 @@
 package dev.sluice.store.postgres;
 
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.testkit.BacklogContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,12 @@ class PostgresBacklogContractTest extends BacklogContract {
     return PostgresBacklog.open(options, "node-a", null);
   }
 
+  @Override
+  protected Backlog newBacklog(PartitionRule rule) {
+    options = TestDatabases.fresh(server, "contract");
+    return PostgresBacklog.open(options, "node-a", null, rule);
+  }
+
   /**
    * Opens the database again before the old instance is closed, as a restarted node (same node id)
    * would find it after a crash: what the new instance sees was committed.
@@ -38,6 +45,13 @@ class PostgresBacklogContractTest extends BacklogContract {
   @Override
   protected Backlog reopen(Backlog backlog) {
     Backlog reopened = PostgresBacklog.open(options, "node-a", null);
+    backlog.close();
+    return reopened;
+  }
+
+  @Override
+  protected Backlog reopen(Backlog backlog, PartitionRule rule) {
+    Backlog reopened = PostgresBacklog.open(options, "node-a", null, rule);
     backlog.close();
     return reopened;
   }
