@@ -66,6 +66,29 @@ final class InProcessSluice implements AutoCloseable {
             config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
   }
 
+  /** As {@link #start} with no limits, its backlog partitioned by {@code partitions}. */
+  static InProcessSluice startPartitioned(
+      Path dataDir,
+      Target target,
+      dev.sluice.service.config.PartitionsConfig partitions,
+      boolean paused) {
+    SluiceConfig config =
+        new SluiceConfig(
+                dataDir,
+                new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+                new S3EndpointConfig(
+                    false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+                Limits.none(),
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
+                DispatcherConfig.defaults().withWorkers(8).withBatch(100),
+                TargetConfig.log(),
+                StoreConfig.defaults())
+            .withPartitions(partitions);
+    return new InProcessSluice(
+        SluiceService.start(
+            config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
+  }
+
   /**
    * As {@link #start}, with the embedded S3 endpoint on (anonymous, any free port) holding {@code
    * bucket}: its objects live under {@link #objectsDir}.

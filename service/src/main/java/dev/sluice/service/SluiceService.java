@@ -9,8 +9,10 @@ import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
+import dev.sluice.core.dispatch.PartitionSharing;
 import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.EventIntake;
 import dev.sluice.ingest.SqsIntake;
@@ -179,6 +181,11 @@ public final class SluiceService implements AutoCloseable {
               config.schedule());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
+      if (config.partitions().rule().by() != PartitionRule.By.NONE) {
+        // Each release step divides what the limits allow between the partitions with due events.
+        dispatcher.sharePartitions(
+            new PartitionSharing(config.partitions().rule(), config.partitions().shares()));
+      }
       if (cluster != null) {
         cluster.attach(dispatcher, controlStore, this::apiAddressIfServing);
         // Events another node took in wake this node's dispatcher when they commit.
@@ -190,6 +197,9 @@ public final class SluiceService implements AutoCloseable {
       metrics.watchCapacity(dispatcher::capacity);
       dispatcher.addObserver(metrics);
       metrics.watch(dispatcher.adaptive());
+      if (dispatcher.partitions() != null) {
+        metrics.watch(dispatcher.partitions());
+      }
       if (cluster != null) {
         metrics.watch(cluster);
       }

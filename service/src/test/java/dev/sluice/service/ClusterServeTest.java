@@ -8,6 +8,9 @@ import dev.sluice.core.Job;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
+import dev.sluice.service.config.PartitionsConfig;
 import dev.sluice.service.config.PostgresStoreConfig;
 import dev.sluice.service.config.StoreConfig;
 import dev.sluice.store.postgres.EmbeddedPostgresServer;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -244,5 +248,55 @@ class ClusterServeTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> b.service.sluice().schedule().rules().isEmpty());
+  }
+
+  @Test
+  void partitionWeights_setThroughAnyNode_areFollowedByEveryNode() {
+    String url = freshDatabase();
+    RecordingTarget ta = RecordingTarget.completing();
+    RecordingTarget tb = RecordingTarget.completing();
+    PartitionsConfig partitions = new PartitionsConfig(PartitionRule.prefix(1));
+    RunningSluice a = partitionedNode("node-a", url, ta, partitions);
+    RunningSluice b = partitionedNode("node-b", url, tb, partitions);
+
+    b.api
+        .call(
+            "PATCH",
+            "/v1/partitions",
+            "{\"weights\": {\"t1/\": 3}, \"caps\": {\"t2/\": 4}}",
+            java.util.Map.of())
+        .ok();
+    PartitionShares expected = new PartitionShares(Map.of("t1/", 3), Map.of("t2/", 4), 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> a.service.sluice().dispatcher().partitions().shares().equals(expected));
+    // A node that joins later takes the stored weights over its file's.
+    RecordingTarget tc = RecordingTarget.completing();
+    RunningSluice c = partitionedNode("node-c", url, tc, partitions);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> c.service.sluice().dispatcher().partitions().shares().equals(expected));
+
+    post(c, "t1/x", 10);
+    post(a, "t2/x", 10);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ta.count() + tb.count() + tc.count() == 20);
+    assertThat(keys(ta, tb, tc)).hasSize(20);
+  }
+
+  private RunningSluice partitionedNode(
+      String id, String url, RecordingTarget target, PartitionsConfig partitions) {
+    PostgresStoreConfig shared =
+        new PostgresStoreConfig(
+            PostgresOptions.of(url, EmbeddedPostgresServer.USER, null), id, TERM);
+    RunningSluice node =
+        RunningSluice.startWith(
+            dir.resolve(id),
+            target,
+            c ->
+                c.withLimits(Limits.window(100, Duration.ofSeconds(1)))
+                    .withStore(StoreConfig.postgres(shared))
+                    .withPartitions(partitions));
+    nodes.add(node);
+    return node;
   }
 }

@@ -429,6 +429,11 @@ public final class Dispatcher implements AutoCloseable {
     claiming = true;
     boolean settling = settleLock.tryLock();
     try {
+      PartitionSharing sharing = partitions;
+      // Partitioned: each claim takes at most each partition's share of the step's permits.
+      // Asked before outcomes are taken, so a backlog that fails here loses none of them.
+      PartitionStep shares =
+          sharing == null ? null : PartitionStep.begin(sharing, backlog, releaseTimes.size(), at);
       PendingOutcomes outcomes =
           settling ? takeOutcomes(now, Math.min(config.batch(), releaseTimes.size())) : null;
       while (jobs.size() < releaseTimes.size()) {
@@ -441,14 +446,21 @@ public final class Dispatcher implements AutoCloseable {
         List<Job> claimed;
         if (outcomes == null) {
           try {
-            claimed = backlog.claim(times, config.lease(), at);
+            claimed =
+                shares == null
+                    ? backlog.claim(times, config.lease(), at)
+                    : backlog.claim(times, config.lease(), at, shares.quotas());
           } catch (NotGateHolderException e) {
             gateRefusedClaim(e, term);
             break;
           }
         } else {
           try {
-            claimed = backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at);
+            claimed =
+                shares == null
+                    ? backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at)
+                    : backlog.settleAndClaim(
+                        outcomes.settlements(), times, config.lease(), at, shares.quotas());
           } catch (NotGateHolderException e) {
             putBack(outcomes);
             gateRefusedClaim(e, term);
@@ -461,8 +473,12 @@ public final class Dispatcher implements AutoCloseable {
           outcomes = null;
         }
         jobs.addAll(claimed);
-        if (claimed.size() < to - from) {
-          break; // nothing more is due
+        if (shares != null) {
+          shares.took(claimed);
+        }
+        if (claimed.size() < to - from
+            && (shares == null || !shares.lendLeftover(releaseTimes.size() - jobs.size()))) {
+          break; // nothing more is due (or, partitioned, none of the partitions has more)
         }
       }
     } finally {

@@ -5,16 +5,19 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.partition.FairShare;
 import dev.sluice.core.partition.PartitionDemand;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.partition.PartitionShares;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
+import java.util.TreeSet;
 
 /**
  * Divides each release step's permits between the busy partitions with {@link FairShare}, and keeps
@@ -34,8 +37,7 @@ public final class PartitionSharing implements DispatchObserver {
   /** How far back {@link View#releasedLastMinute()} counts. */
   public static final Duration RECENT = Duration.ofMinutes(1);
 
-  private final String rule;
-  private final BiFunction<String, String, String> partitionOf;
+  private final PartitionRule rule;
   private PartitionShares shares;
   private FairShare.Credit credit = FairShare.Credit.NONE;
 
@@ -82,26 +84,22 @@ public final class PartitionSharing implements DispatchObserver {
       double share) {}
 
   /**
-   * @param rule how the partitions are formed, as an operator reads it ({@code prefix depth 1})
-   * @param partitionOf the partition of an event's bucket and decoded key (the rule the store works
-   *     the partitions out by)
+   * @param rule how the store works each event's partition out (the rule it was opened with)
    */
-  public PartitionSharing(
-      String rule, BiFunction<String, String, String> partitionOf, PartitionShares shares) {
+  public PartitionSharing(PartitionRule rule, PartitionShares shares) {
     this.rule = Objects.requireNonNull(rule, "rule");
-    this.partitionOf = Objects.requireNonNull(partitionOf, "partitionOf");
     this.shares = Objects.requireNonNull(shares, "shares");
   }
 
-  /** How the partitions are formed, as an operator reads it. */
-  public String rule() {
+  /** How the partitions are formed. */
+  public PartitionRule rule() {
     return rule;
   }
 
   /** The partition {@code job}'s event is in. */
   public String partitionOf(Job job) {
     ObjectEvent e = job.event();
-    return partitionOf.apply(e.bucket(), e.key());
+    return rule.partitionOf(e.bucket(), e.key());
   }
 
   public synchronized PartitionShares shares() {
@@ -156,6 +154,7 @@ public final class PartitionSharing implements DispatchObserver {
       parts.add(partitionOf(j));
     }
     synchronized (this) {
+      forgetOlderThanAMinute(at);
       for (int i = 0; i < parts.size(); i++) {
         String p = parts.get(i);
         inFlight.merge(p, 1, Integer::sum);
@@ -165,6 +164,23 @@ public final class PartitionSharing implements DispatchObserver {
             .add(jobs.get(i).releasedAt().getEpochSecond());
       }
     }
+  }
+
+  /** The second up to which release counts were last dropped. */
+  private long forgottenUpTo = Long.MIN_VALUE;
+
+  /**
+   * Drops release counts older than a minute before {@code now}, once a second at most, so a
+   * partition that stops being busy leaves no trace, whether or not anyone looks.
+   */
+  private void forgetOlderThanAMinute(Instant now) {
+    long fromSecond = now.minus(RECENT).getEpochSecond();
+    if (fromSecond <= forgottenUpTo) {
+      return;
+    }
+    forgottenUpTo = fromSecond;
+    recent.values().forEach(c -> c.dropBefore(fromSecond));
+    recent.values().removeIf(ReleaseCounts::isEmpty);
   }
 
   @Override
@@ -188,45 +204,54 @@ public final class PartitionSharing implements DispatchObserver {
   }
 
   /**
-   * What an operator sees at {@code now}: every partition busy at the last step that found work,
-   * with events in flight, released within the last minute, or named in the weights or caps; at
-   * most {@code most}, the busiest (most due, then most in flight) first and then by name.
+   * What an operator sees at {@code now}, with the due events of the last step that found work: see
+   * {@link #view(Instant, int, Map)}.
    */
   public synchronized List<View> view(Instant now, int most) {
+    return view(now, most, lastStep.due());
+  }
+
+  /**
+   * What an operator sees at {@code now}: every partition with due events in {@code due}, with
+   * events in flight, released within the last minute, or named in the weights or caps; at most
+   * {@code most}, the busiest (most due, then most in flight) first and then by name.
+   *
+   * @param due each busy partition's due events, as the caller counted them (shares are worked out
+   *     over these partitions)
+   */
+  public synchronized List<View> view(Instant now, int most, Map<String, Integer> due) {
     long fromSecond = now.minus(RECENT).getEpochSecond();
     recent.values().forEach(c -> c.dropBefore(fromSecond));
     recent.values().removeIf(ReleaseCounts::isEmpty);
-    TreeMap<String, View> views = new TreeMap<>();
-    java.util.Set<String> names = new java.util.TreeSet<>();
-    names.addAll(lastStep.due().keySet());
+    Set<String> names = new TreeSet<>();
+    names.addAll(due.keySet());
     names.addAll(inFlight.keySet());
     names.addAll(recent.keySet());
     names.addAll(shares.weights().keySet());
     names.addAll(shares.caps().keySet());
     long busyWeight = 0;
-    for (String p : lastStep.due().keySet()) {
+    for (String p : due.keySet()) {
       busyWeight += shares.weightOf(p);
     }
+    List<View> out = new ArrayList<>();
     for (String p : names) {
-      int due = lastStep.due().getOrDefault(p, 0);
+      int dueNow = due.getOrDefault(p, 0);
       int weight = shares.weightOf(p);
       int cap = shares.capOf(p);
       ReleaseCounts counts = recent.get(p);
-      views.put(
-          p,
+      out.add(
           new View(
               p,
               weight,
               cap == Integer.MAX_VALUE ? null : cap,
-              due,
+              dueNow,
               inFlight.getOrDefault(p, 0),
               counts == null ? 0 : counts.total(),
               lastStep.allocation() == null ? 0 : lastStep.allocation().of(p),
-              due > 0 && busyWeight > 0 ? (double) weight / busyWeight : 0.0));
+              dueNow > 0 && busyWeight > 0 ? (double) weight / busyWeight : 0.0));
     }
-    List<View> out = new ArrayList<>(views.values());
     out.sort(
-        java.util.Comparator.comparingInt((View v) -> -v.due())
+        Comparator.comparingInt((View v) -> -v.due())
             .thenComparingInt(v -> -v.inFlight())
             .thenComparing(View::partition));
     return out.size() > most ? List.copyOf(out.subList(0, most)) : List.copyOf(out);

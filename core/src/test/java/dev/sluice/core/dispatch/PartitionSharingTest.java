@@ -6,6 +6,7 @@ import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.partition.FairShare;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.partition.PartitionShares;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +17,6 @@ import org.junit.jupiter.api.Test;
 class PartitionSharingTest {
   private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
-  /** Partition = the key's first segment with its '/'. */
-  private static String firstSegment(String bucket, String key) {
-    int slash = key.indexOf('/');
-    return slash < 0 ? "" : key.substring(0, slash + 1);
-  }
-
   private static Job job(long id, String key, Instant at) {
     return new Job(id, id, 1, at, ObjectEvent.created("b", key, "test"));
   }
@@ -30,9 +25,7 @@ class PartitionSharingTest {
   void cap_countsReleasesUntilTheirSettlementClosesThem() {
     PartitionSharing sharing =
         new PartitionSharing(
-            "prefix depth 1",
-            PartitionSharingTest::firstSegment,
-            PartitionShares.EQUAL.withCaps(Map.of("a/", 3)));
+            PartitionRule.prefix(1), PartitionShares.EQUAL.withCaps(Map.of("a/", 3)));
     Job a1 = job(1, "a/1", T0);
     Job a2 = job(2, "a/2", T0);
     Job b1 = job(3, "b/1", T0);
@@ -55,8 +48,7 @@ class PartitionSharingTest {
   void view_showsBusyPartitionsWithTheirCountsAndShares() {
     PartitionSharing sharing =
         new PartitionSharing(
-            "prefix depth 1",
-            PartitionSharingTest::firstSegment,
+            PartitionRule.prefix(1),
             PartitionShares.EQUAL.withWeights(Map.of("a/", 3, "idle/", 5)));
     sharing.allocate(8, Map.of("a/", 100, "b/", 100), T0);
     sharing.released(

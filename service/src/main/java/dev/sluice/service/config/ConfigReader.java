@@ -7,6 +7,7 @@ import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
 import dev.sluice.store.postgres.PostgresOptions;
@@ -95,7 +96,7 @@ final class ConfigReader {
   }
 
   private static PartitionsConfig partitions(YamlSection s) {
-    s.allowOnly("by", "depth");
+    s.allowOnly("by", "depth", "weights", "caps", "default-weight");
     PartitionRule.By by = s.choice("by", PartitionRule.By.class, PartitionRule.By.NONE);
     if (by != PartitionRule.By.PREFIX && s.has("depth")) {
       throw s.error(
@@ -113,7 +114,18 @@ final class ConfigReader {
           case BUCKET -> PartitionRule.bucket();
           case PREFIX -> PartitionRule.prefix(depth);
         };
-    return s.build(() -> new PartitionsConfig(rule));
+    PartitionShares shares = PartitionsDocument.readShares(s);
+    if (by == PartitionRule.By.NONE) {
+      for (String key : PartitionsDocument.SHARE_KEYS) {
+        if (s.has(key)) {
+          throw s.error(
+              key,
+              "divides a limit between partitions, so it needs partitions.by: bucket or prefix"
+                  + " (got none)");
+        }
+      }
+    }
+    return s.build(() -> new PartitionsConfig(rule, shares));
   }
 
   private static RetentionConfig retention(YamlSection s) {

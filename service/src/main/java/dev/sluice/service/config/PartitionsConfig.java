@@ -1,6 +1,7 @@
 package dev.sluice.service.config;
 
 import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,19 @@ import java.util.Objects;
  *
  * @param rule how an event's partition is worked out from its bucket and key ({@code by}, {@code
  *     depth}); {@link PartitionRule#NONE} by default: one partition, today's release order
+ * @param shares how a shared limit is divided between busy partitions ({@code weights}, {@code
+ *     caps}, {@code default-weight}); equal shares by default
  */
-public record PartitionsConfig(PartitionRule rule) {
+public record PartitionsConfig(PartitionRule rule, PartitionShares shares) {
 
   public PartitionsConfig {
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(shares, "shares");
+  }
+
+  /** Partitions by {@code rule}, each busy one with an equal share. */
+  public PartitionsConfig(PartitionRule rule) {
+    this(rule, PartitionShares.EQUAL);
   }
 
   /** No partitions. */

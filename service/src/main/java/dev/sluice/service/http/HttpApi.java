@@ -407,7 +407,8 @@ public final class HttpApi implements AutoCloseable {
 
   /** The partitions: how they are formed, their weights and caps, and the busy ones now. */
   private ObjectNode partitions() {
-    return PartitionsJson.of(sluice.dispatcher().partitions(), sluice.time().now(), json);
+    return PartitionsJson.of(
+        sluice.dispatcher().partitions(), sluice.backlog(), sluice.time().now(), json);
   }
 
   /**
