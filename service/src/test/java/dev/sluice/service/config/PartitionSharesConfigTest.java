@@ -100,4 +100,29 @@ class PartitionSharesConfigTest {
     assertThat(PartitionsDocument.read(PartitionsDocument.write(PartitionShares.EQUAL, JSON)))
         .isEqualTo(PartitionShares.EQUAL);
   }
+
+  @Test
+  void exampleFile_itsPartitionsSectionUncommented_parses() throws Exception {
+    // Surefire runs in the module directory; the example lives at the repository root.
+    String example =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "sluice.example.yaml"));
+    StringBuilder section = new StringBuilder();
+    boolean in = false;
+    for (String line : example.split("\n")) {
+      if (line.startsWith("# partitions:")) {
+        in = true;
+      } else if (in && !line.startsWith("#")) {
+        break;
+      }
+      if (in) {
+        section.append(line.substring(Math.min(2, line.length()))).append('\n');
+      }
+    }
+
+    PartitionsConfig p = ConfigLoader.parse(section.toString()).partitions();
+
+    assertThat(p.rule()).isEqualTo(dev.sluice.core.partition.PartitionRule.prefix(1));
+    assertThat(p.shares())
+        .isEqualTo(new PartitionShares(Map.of("tenant-a/", 3), Map.of("tenant-b/", 20), 1));
+  }
 }
