@@ -15,6 +15,7 @@ import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Grant;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionQuotas;
 import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -441,6 +442,10 @@ public final class Dispatcher implements AutoCloseable {
         if (term != null && !holds(term)) {
           break; // the term ran out between two claims
         }
+        PartitionQuotas quotas = shares == null ? PartitionQuotas.ANY : shares.quotas();
+        if (outcomes == null && !quotas.isAny() && quotas.asMap().isEmpty()) {
+          break; // no partition may give any (none due, or every one at its cap)
+        }
         int to = Math.min(releaseTimes.size(), from + config.batch());
         List<Instant> times = releaseTimes.subList(from, to);
         List<Job> claimed;
@@ -449,7 +454,7 @@ public final class Dispatcher implements AutoCloseable {
             claimed =
                 shares == null
                     ? backlog.claim(times, config.lease(), at)
-                    : backlog.claim(times, config.lease(), at, shares.quotas());
+                    : backlog.claim(times, config.lease(), at, quotas);
           } catch (NotGateHolderException e) {
             gateRefusedClaim(e, term);
             break;
@@ -460,7 +465,7 @@ public final class Dispatcher implements AutoCloseable {
                 shares == null
                     ? backlog.settleAndClaim(outcomes.settlements(), times, config.lease(), at)
                     : backlog.settleAndClaim(
-                        outcomes.settlements(), times, config.lease(), at, shares.quotas());
+                        outcomes.settlements(), times, config.lease(), at, quotas);
           } catch (NotGateHolderException e) {
             putBack(outcomes);
             gateRefusedClaim(e, term);
