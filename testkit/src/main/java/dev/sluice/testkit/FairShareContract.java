@@ -177,6 +177,34 @@ public abstract class FairShareContract {
     assertWindowKept(log);
   }
 
+  /**
+   * b/ arrives halfway through a window a/ has used up: the next two windows split 50/50, so b/'s
+   * last object starts 1.5 s after it arrived.
+   */
+  @Test
+  void latecomer_arrivingMidWindow_isServedByTheNextTwoWindows() {
+    Run run = new Run(PartitionShares.EQUAL, new CompletingTarget());
+    run.append("a", 3_000);
+    Instant bArrives = T0.plusMillis(10_500);
+    run.runUntil(bArrives);
+    run.append("b", 100);
+    run.runUntil(T0.plusSeconds(15));
+
+    List<ReleaseRecord> log = run.releaseLog();
+    List<Instant> bStarts =
+        log.stream().filter(r -> partitionOf(r).equals("b/")).map(r -> r.releasedAt()).toList();
+    assertThat(bStarts).hasSize(100);
+    assertThat(bStarts).allMatch(t -> !t.isBefore(T0.plusSeconds(11)));
+    assertThat(bStarts).allMatch(t -> !t.isAfter(T0.plusSeconds(12)));
+    int[] a = perSecond(log, "a/", 15);
+    int[] all = perSecond(log, null, 15);
+    assertThat(a[10]).isEqualTo(100);
+    assertThat(a[11]).isEqualTo(50);
+    assertThat(a[12]).isEqualTo(50);
+    assertThat(all).containsOnly(100);
+    assertWindowKept(log);
+  }
+
   /** Weights 3:1, both busy: a/ gets 75 of every 100 and b/ 25. */
   @Test
   void weights_threeToOne_splitEveryWindow() {
