@@ -22,11 +22,12 @@ import java.util.TreeMap;
  * takes everything the others leave but never more than its share while they want theirs.
  *
  * <p>Shares are fractions and releases are whole. The fraction a partition was owed and not given
- * (or was given ahead) is carried to the next step as {@link Credit}, so over many steps each busy
- * partition is served within two events of its exact share, and a partition of weight 1 among
- * partitions of weight 100 gets its event within {@code ceil(total weight / (weight * permits))}
- * steps instead of losing to rounding forever. The credit stays between -1 and 1; a partition that
- * is not busy in a step, or whose every want was met, carries none.
+ * (or was given ahead) is carried to the next step as {@link Credit}, so over many steps in which
+ * they all want more than their share, each partition is served within two events of its exact
+ * share, and a partition of weight 1 among partitions of weight 100 gets its event after about
+ * {@code total weight / (weight * permits)} steps instead of losing to rounding forever. The credit
+ * stays between -1 and 1; a partition that is not busy in a step, or whose every want was met,
+ * carries none.
  */
 public final class FairShare {
   /** Absorbs the error of summed fractions, so 20 steps of 0.05 count as 1. */
