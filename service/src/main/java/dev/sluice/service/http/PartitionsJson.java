@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * The fair share between partitions as {@code GET /v1/partitions} answers it: {@code {"by": "prefix
  * depth 1", "weights": {...}, "caps": {...}, "default-weight": 1, "partitions": [{"partition":
- * "a/", "weight": 1, "cap": null, "due": 4000, "inFlight": 3, "releasedLastMinute": 5940,
+ * "a/", "weight": 1, "cap": null, "due": 1000, "inFlight": 3, "releasedLastMinute": 5940,
  * "lastGranted": 50, "share": 0.5}]}}: the busiest partitions first, at most {@link #MOST}; due
  * events counted now, up to {@link #DUE_COUNTED_UP_TO}.
  */
@@ -26,8 +26,11 @@ final class PartitionsJson {
 
   private PartitionsJson() {}
 
-  /** Each partition's due events are counted up to this many (a count stops there). */
-  static final int DUE_COUNTED_UP_TO = 10_000;
+  /**
+   * Each partition's due events are counted up to this many (a count stops there): the dashboard
+   * asks every few seconds, and a hot partition's 10,000 due need not be walked to say it is hot.
+   */
+  static final int DUE_COUNTED_UP_TO = 1_000;
 
   /**
    * @param sharing the dispatcher's fair share, or null when the backlog is not partitioned
@@ -62,6 +65,7 @@ final class PartitionsJson {
       o.put("lastGranted", v.lastGranted());
       o.put("share", Math.round(v.share() * 10_000) / 10_000.0);
     }
+    out.put("dueCountedUpTo", DUE_COUNTED_UP_TO);
     out.put("lastStepAt", sharing.lastStepAt().toString());
     return out;
   }
