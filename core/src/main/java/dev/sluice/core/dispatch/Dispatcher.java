@@ -714,6 +714,12 @@ public final class Dispatcher implements AutoCloseable {
     int heldNotStarted = 0;
     long after = 0;
     final int page = 1000;
+    // Caps on a partition's events in flight count the previous holder's open releases, as the gate
+    // does.
+    PartitionSharing sharing = partitions;
+    if (sharing != null) {
+      sharing.forgetHeldElsewhere();
+    }
     while (true) {
       List<ReleaseRecord> records = backlog.releases(at.minus(back), after, page);
       for (ReleaseRecord r : records) {
@@ -728,6 +734,9 @@ public final class Dispatcher implements AutoCloseable {
         } else {
           held++;
           heldChanges.add(new HeldChange(time.nanoTimeAt(heldUntil(r)), 1, false));
+          if (sharing != null) {
+            sharing.heldElsewhere(r.bucket(), r.key(), heldUntil(r));
+          }
           if (r.answeredAt() != null) {
             starts.add(time.nanoTimeAt(r.answeredAt()));
           } else {
@@ -749,6 +758,9 @@ public final class Dispatcher implements AutoCloseable {
         if (!own.contains(r.releaseId())) {
           held++;
           heldChanges.add(new HeldChange(time.nanoTimeAt(heldUntil(r)), 1, false));
+          if (sharing != null) {
+            sharing.heldElsewhere(r.bucket(), r.key(), heldUntil(r));
+          }
         }
       }
       if (records.size() < page) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,10 +26,10 @@ import java.util.TreeSet;
  * its releases in the last minute, and the step's grants. It learns of releases and settlements as
  * a {@link DispatchObserver}, so the counts are the dispatcher's own.
  *
- * <p>A cap counts the events this dispatcher released and has not settled. On one node that is
- * exact. After a restart, or when another node takes the gate over, the events the previous process
- * left in flight are not counted until they come back (their lease ends): a partition may briefly
- * hold more than its cap then, never more than cap plus what was left in flight.
+ * <p>A cap counts the events this dispatcher released and has not settled, and, after it took the
+ * gate over from another node, that node's open releases until they can no longer be at the target
+ * ({@link #heldElsewhere}), as the gate counts them. After a restart of the one process on a file,
+ * the events it left in flight are released again (their outcome is unknown) and count from then.
  *
  * <p>Thread-safe: the releasing loop asks for quotas, the settling loop and the releasing loop
  * report, an operator reads and changes the shares.
@@ -46,6 +47,16 @@ public final class PartitionSharing implements DispatchObserver {
 
   /** Release instants (epoch second) by partition within {@link #RECENT}. */
   private final Map<String, ReleaseCounts> recent = new HashMap<>();
+
+  /** Other nodes' releases counted in flight until their instant, earliest first. */
+  private final PriorityQueue<Held> heldElsewhere =
+      new PriorityQueue<>(Comparator.comparing(Held::until));
+
+  /** How many of {@link #heldElsewhere} each partition has. */
+  private final Map<String, Integer> heldCounts = new HashMap<>();
+
+  /** An open release of another node, in flight in {@code partition} until {@code until}. */
+  private record Held(String partition, Instant until) {}
 
   /** The last step that had busy partitions: its due counts and grants. */
   private Step lastStep = new Step(Instant.EPOCH, Map.of(), null);
@@ -112,13 +123,47 @@ public final class PartitionSharing implements DispatchObserver {
   }
 
   /**
+   * Counts an open release of another node (the previous holder of the gate) in flight in its
+   * partition until {@code until}: its lease, or the hold of work its target began. The dispatcher
+   * tells each when it takes the gate over, after {@link #forgetHeldElsewhere}.
+   *
+   * @param bucket the event's bucket, or null when the event is gone (then it is not counted)
+   * @param key the event's key, or null when the event is gone
+   */
+  public synchronized void heldElsewhere(String bucket, String key, Instant until) {
+    if (bucket == null || key == null) {
+      return;
+    }
+    String p = rule.partitionOf(bucket, key);
+    heldElsewhere.add(new Held(p, until));
+    heldCounts.merge(p, 1, Integer::sum);
+  }
+
+  /** Drops every release counted by {@link #heldElsewhere}: a takeover counts them afresh. */
+  public synchronized void forgetHeldElsewhere() {
+    heldElsewhere.clear();
+    heldCounts.clear();
+  }
+
+  /**
+   * Events of {@code partition} in flight, this node's and those held elsewhere, at {@code now}.
+   */
+  private int inFlightAt(String partition, Instant now) {
+    for (Held h; (h = heldElsewhere.peek()) != null && !h.until().isAfter(now); ) {
+      heldElsewhere.poll();
+      heldCounts.computeIfPresent(h.partition(), (k, n) -> n > 1 ? n - 1 : null);
+    }
+    return inFlight.getOrDefault(partition, 0) + heldCounts.getOrDefault(partition, 0);
+  }
+
+  /**
    * The step's grants: {@code permits} divided between the partitions of {@code due} (name to due
    * events), each within its cap. Carries the credit to the next step.
    */
   public synchronized FairShare.Allocation allocate(
       int permits, Map<String, Integer> due, Instant at) {
     List<PartitionDemand> demands = new ArrayList<>(due.size());
-    due.forEach((p, n) -> demands.add(new PartitionDemand(p, n, inFlight.getOrDefault(p, 0))));
+    due.forEach((p, n) -> demands.add(new PartitionDemand(p, n, inFlightAt(p, at))));
     FairShare.Allocation a = FairShare.allocate(permits, demands, shares, credit);
     credit = a.credit();
     if (!due.isEmpty()) {
@@ -137,13 +182,12 @@ public final class PartitionSharing implements DispatchObserver {
    * @param claimedNow events of each partition this step claimed already (not yet in flight here)
    */
   public synchronized FairShare.Allocation lend(
-      int permits, Map<String, Integer> stillDue, Map<String, Integer> claimedNow) {
+      int permits, Map<String, Integer> stillDue, Map<String, Integer> claimedNow, Instant at) {
     List<PartitionDemand> demands = new ArrayList<>(stillDue.size());
     stillDue.forEach(
         (p, n) ->
             demands.add(
-                new PartitionDemand(
-                    p, n, inFlight.getOrDefault(p, 0) + claimedNow.getOrDefault(p, 0))));
+                new PartitionDemand(p, n, inFlightAt(p, at) + claimedNow.getOrDefault(p, 0))));
     return FairShare.allocate(permits, demands, shares, FairShare.Credit.NONE);
   }
 
@@ -198,7 +242,7 @@ public final class PartitionSharing implements DispatchObserver {
     }
   }
 
-  /** Events of {@code partition} in flight now. */
+  /** Events of {@code partition} this node released and has not settled. */
   public synchronized int inFlight(String partition) {
     return inFlight.getOrDefault(partition, 0);
   }
@@ -226,6 +270,7 @@ public final class PartitionSharing implements DispatchObserver {
     Set<String> names = new TreeSet<>();
     names.addAll(due.keySet());
     names.addAll(inFlight.keySet());
+    names.addAll(heldCounts.keySet());
     names.addAll(recent.keySet());
     names.addAll(shares.weights().keySet());
     names.addAll(shares.caps().keySet());
@@ -245,7 +290,7 @@ public final class PartitionSharing implements DispatchObserver {
               weight,
               cap == Integer.MAX_VALUE ? null : cap,
               dueNow,
-              inFlight.getOrDefault(p, 0),
+              inFlightAt(p, now),
               counts == null ? 0 : counts.total(),
               lastStep.allocation() == null ? 0 : lastStep.allocation().of(p),
               dueNow > 0 && busyWeight > 0 ? (double) weight / busyWeight : 0.0));

@@ -26,10 +26,12 @@ final class PartitionStep {
   private final Map<String, Integer> due = new TreeMap<>();
   private final Map<String, Integer> granted = new HashMap<>();
   private final Map<String, Integer> claimed = new HashMap<>();
+  private final Instant now;
   private boolean lent;
 
-  private PartitionStep(PartitionSharing sharing) {
+  private PartitionStep(PartitionSharing sharing, Instant now) {
     this.sharing = sharing;
+    this.now = now;
   }
 
   /**
@@ -37,7 +39,7 @@ final class PartitionStep {
    * divides {@code permits} between them.
    */
   static PartitionStep begin(PartitionSharing sharing, Backlog backlog, int permits, Instant now) {
-    PartitionStep step = new PartitionStep(sharing);
+    PartitionStep step = new PartitionStep(sharing, now);
     for (PartitionDue d : backlog.duePartitions(now, permits)) {
       step.due.put(d.partition(), d.due());
     }
@@ -86,7 +88,7 @@ final class PartitionStep {
     if (stillDue.isEmpty()) {
       return false;
     }
-    FairShare.Allocation more = sharing.lend(leftover, stillDue, claimed);
+    FairShare.Allocation more = sharing.lend(leftover, stillDue, claimed, now);
     more.granted().forEach((p, g) -> granted.merge(p, g, Integer::sum));
     return more.total() > 0;
   }

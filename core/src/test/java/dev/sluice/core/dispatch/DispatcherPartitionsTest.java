@@ -103,4 +103,51 @@ class DispatcherPartitionsTest {
     assertThat(byPartition)
         .containsExactlyInAnyOrderEntriesOf(Map.of("a/", 40L, "b/", 10L, "c/", 10L));
   }
+
+  /** What a node's gate keeper would say: the term it holds now, if any. */
+  private static final class TermFence implements dev.sluice.core.cluster.GateFence {
+    volatile dev.sluice.core.cluster.GateTerm term;
+
+    @Override
+    public java.util.Optional<dev.sluice.core.cluster.GateTerm> heldTerm() {
+      return java.util.Optional.ofNullable(term);
+    }
+  }
+
+  @Test
+  void takeOver_countsThePreviousHoldersOpenReleasesUnderTheCaps() {
+    append("a", 20);
+    append("b", 20);
+    PartitionShares capped = PartitionShares.EQUAL.withCaps(Map.of("a/", 3));
+    // Every job is started work the target holds for an hour: it stays in flight.
+    ScriptedTarget targetA =
+        new ScriptedTarget(j -> dev.sluice.core.Outcome.started("x", Duration.ofHours(1)));
+    ScriptedTarget targetB =
+        new ScriptedTarget(j -> dev.sluice.core.Outcome.started("y", Duration.ofHours(1)));
+    Dispatcher nodeA = dispatcher(10, capped, targetA);
+    Dispatcher nodeB = dispatcher(10, capped, targetB);
+    TermFence fenceA = new TermFence();
+    TermFence fenceB = new TermFence();
+    nodeA.shareGate(fenceA);
+    nodeB.shareGate(fenceB);
+
+    var termA = new dev.sluice.core.cluster.GateTerm(1, "a", time.now().plusSeconds(5));
+    fenceA.term = termA;
+    nodeA.takeOver(termA);
+    assertThat(nodeA.tick()).isEqualTo(10);
+    nodeA.applyOutcomes();
+    assertThat(targetA.received.stream().filter(j -> j.event().key().startsWith("a/"))).hasSize(3);
+
+    // a loses the gate; b takes it over two windows later: a's three of a/ are still at the
+    // target, so b releases none of a/ and ten of b/.
+    fenceA.term = null;
+    nodeA.gateLost(termA);
+    time.advance(Duration.ofSeconds(2));
+    var termB = new dev.sluice.core.cluster.GateTerm(2, "b", time.now().plusSeconds(5));
+    fenceB.term = termB;
+    nodeB.takeOver(termB);
+    assertThat(nodeB.tick()).isEqualTo(10);
+    assertThat(targetB.received.stream().filter(j -> j.event().key().startsWith("a/"))).isEmpty();
+    assertThat(nodeB.partitions().view(time.now(), 10).get(0).inFlight()).isGreaterThanOrEqualTo(3);
+  }
 }
