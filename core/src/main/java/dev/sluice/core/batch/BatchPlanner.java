@@ -1,0 +1,183 @@
+package dev.sluice.core.batch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Decides, at one release step, how many due events to take from each partition so that they leave
+ * as batches: a pure function of what is due, the permits the gate granted and the time.
+ *
+ * <ul>
+ *   <li>A partition is ready when it has at least K events due, or its oldest due event has waited
+ *       {@link BatchSettings#maxWait()}.
+ *   <li>It asks for whole batches (multiples of K); the partial remainder only once the wait has
+ *       passed.
+ *   <li>In {@link LimitCount#JOBS} mode a permit is a batch; in {@link LimitCount#OBJECTS} mode a
+ *       permit is an event and a batch goes when all its members' permits are granted. A partition
+ *       whose oldest event has waited takes what the permits allow as a partial batch, so a limit
+ *       smaller than K (a window of 10 with batches of 20) delays batches, never starves them.
+ *   <li>Ready partitions take turns, a batch each, the one with the oldest due event first, until
+ *       the permits run out: a partition with a deep backlog cannot take every permit of a step.
+ * </ul>
+ *
+ * The due counts may be counted up to a cap ({@link #countUpTo}); the cap is a multiple of K, so a
+ * capped count never looks like a partial remainder.
+ */
+public final class BatchPlanner {
+
+  /**
+   * What one partition has due at the step.
+   *
+   * @param partition the partition's name
+   * @param due events due, counted up to {@link #countUpTo}
+   * @param oldestDue when the oldest of them became due
+   */
+  public record Due(String partition, int due, Instant oldestDue) {
+    public Due {
+      Objects.requireNonNull(partition, "partition");
+      Objects.requireNonNull(oldestDue, "oldestDue");
+      if (due < 0) {
+        throw new IllegalArgumentException("due must be >= 0, got " + due);
+      }
+    }
+  }
+
+  private final BatchSettings settings;
+  private final LimitCount count;
+
+  public BatchPlanner(BatchSettings settings, LimitCount count) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.count = Objects.requireNonNull(count, "count");
+  }
+
+  public BatchSettings settings() {
+    return settings;
+  }
+
+  public LimitCount count() {
+    return count;
+  }
+
+  /** How many permits to ask the gate for when {@code batches} batches could start. */
+  public int permitsFor(int batches) {
+    if (batches <= 0) {
+      return 0;
+    }
+    return count == LimitCount.JOBS
+        ? batches
+        : (int) Math.min(Integer.MAX_VALUE, (long) batches * settings.max());
+  }
+
+  /**
+   * How far to count each partition's due events for a step granted {@code permits}: enough for
+   * every permit to be used by one partition, rounded up to a multiple of K.
+   */
+  public int countUpTo(int permits) {
+    long k = settings.max();
+    long events = count == LimitCount.JOBS ? (long) permits * k : permits;
+    long rounded = Math.max(k, ((events + k - 1) / k) * k);
+    return (int) Math.min(rounded, (Integer.MAX_VALUE / k) * k);
+  }
+
+  /** The batches to release now from {@code dues} with {@code permits} granted. */
+  public BatchPlan plan(List<Due> dues, int permits, Instant now) {
+    Objects.requireNonNull(now, "now");
+    int k = settings.max();
+    List<Turns> ready = new ArrayList<>();
+    Instant nextReady = null;
+    for (Due d : dues) {
+      if (d.due() == 0) {
+        continue;
+      }
+      boolean waited = !now.isBefore(d.oldestDue().plus(settings.maxWait()));
+      int remainder = d.due() % k;
+      if (remainder > 0 && !waited) {
+        Instant at = d.oldestDue().plus(settings.maxWait());
+        nextReady = nextReady == null || at.isBefore(nextReady) ? at : nextReady;
+      }
+      int whole = d.due() / k;
+      if (whole > 0 || waited) {
+        ready.add(new Turns(d, whole, waited ? remainder : 0, waited));
+      }
+    }
+    ready.sort(
+        Comparator.comparing((Turns q) -> q.due.oldestDue()).thenComparing(q -> q.due.partition()));
+    Map<String, Integer> quotas = new LinkedHashMap<>();
+    List<Integer> sizes = new ArrayList<>();
+    int left = permits;
+    int partials = 0;
+    boolean progress = true;
+    while (left > 0 && progress) {
+      progress = false;
+      for (Turns q : ready) {
+        int size = q.next(k);
+        if (size == 0) {
+          continue;
+        }
+        int cost = count == LimitCount.JOBS ? 1 : size;
+        if (cost > left) {
+          if (!q.waited || count == LimitCount.JOBS) {
+            continue;
+          }
+          size = left; // waited long enough: as much of it as the permits allow
+          cost = left;
+        }
+        q.take(size, k);
+        quotas.merge(q.due.partition(), size, Integer::sum);
+        sizes.add(size);
+        if (size < k) {
+          partials++;
+        }
+        left -= cost;
+        progress = true;
+        if (left == 0) {
+          break;
+        }
+      }
+    }
+    return new BatchPlan(quotas, sizes, permits - left, partials, nextReady);
+  }
+
+  /** What remains to plan of one ready partition. */
+  private static final class Turns {
+    final Due due;
+    final boolean waited;
+    int whole;
+    int remainder;
+
+    Turns(Due due, int whole, int remainder, boolean waited) {
+      this.due = due;
+      this.whole = whole;
+      this.remainder = remainder;
+      this.waited = waited;
+    }
+
+    /** The size of the next batch, 0 when none is left. */
+    int next(int k) {
+      return whole > 0 ? k : remainder;
+    }
+
+    void take(int size, int k) {
+      if (whole > 0) {
+        if (size == k) {
+          whole--;
+        } else {
+          // A partial cut from a whole batch: the rest of it stays for a later step.
+          whole--;
+          remainder += k - size;
+          if (remainder >= k) {
+            whole++;
+            remainder -= k;
+          }
+        }
+      } else {
+        remainder -= size;
+      }
+    }
+  }
+}
