@@ -129,7 +129,8 @@ public final class SluiceService implements AutoCloseable {
             PostgresBacklog.open(
                 pg.options(),
                 nodeId,
-                () -> fence.get() == null ? Optional.empty() : fence.get().heldTerm());
+                () -> fence.get() == null ? Optional.empty() : fence.get().heldTerm(),
+                config.partitions().rule());
         closeInOrder.add(0, shared);
         cluster =
             new ClusterNode(
@@ -147,7 +148,9 @@ public final class SluiceService implements AutoCloseable {
         controlStore = shared.controlStore();
       } else {
         SqliteBacklog file =
-            SqliteBacklog.open(config.backlogFile(), config.store().sqliteOptions());
+            SqliteBacklog.open(
+                config.backlogFile(),
+                config.store().sqliteOptions().withPartitionRule(config.partitions().rule()));
         closeInOrder.add(0, file);
         // One process owns this data dir (the lock above): any lease in the file belongs to a
         // process that died, and its jobs' outcomes are unknown. Release them again.

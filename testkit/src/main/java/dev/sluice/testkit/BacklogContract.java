@@ -17,6 +17,9 @@ import dev.sluice.core.backlog.EventLocation.EventStatus;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +60,12 @@ public abstract class BacklogContract {
 
   /** A fresh, empty backlog. */
   protected abstract Backlog newBacklog();
+
+  /**
+   * A fresh, empty backlog that keeps each event's partition by {@code rule}. {@link #reopen} opens
+   * the store again with the default rule (none).
+   */
+  protected abstract Backlog newBacklog(PartitionRule rule);
 
   /**
    * Closes (or abandons, as a crash would) {@code backlog} and opens the same store again. The
@@ -1771,5 +1780,283 @@ public abstract class BacklogContract {
             new ObjectEvent("data", "k", 1L, "e2", null, null, "ObjectCreated:Put", T0, "test")),
         T0);
     assertThat(backlog.claim(10, LEASE, T0)).hasSize(2);
+  }
+
+  // --- partitions ---
+
+  /** Replaces the backlog under test with a fresh one keeping partitions by {@code rule}. */
+  private void partitionBy(PartitionRule rule) {
+    backlog.close();
+    backlog = null;
+    backlog = newBacklog(rule);
+  }
+
+  private static ObjectEvent at(String bucket, String key) {
+    return new ObjectEvent(bucket, key, 1L, null, null, null, "ObjectCreated:Put", T0, "test");
+  }
+
+  private static ObjectEvent at(String key) {
+    return at("landing", key);
+  }
+
+  private static List<Instant> times(int count) {
+    List<Instant> times = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      times.add(T0.plusSeconds(60).plusMillis(i));
+    }
+    return times;
+  }
+
+  @Test
+  void duePartitions_whenPrefixRule_listsEachPartitionByNameWithItsCountAndOldestDue() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("b/1"), at("a/x/1"), at("a/y/2"), at("top.csv")), T0);
+    backlog.append(List.of(at("c/1"), at("a/3")), T0.plusSeconds(1));
+
+    assertThat(backlog.duePartitions(T0.plusSeconds(1), 100))
+        .containsExactly(
+            new PartitionDue("", 1, T0),
+            new PartitionDue("a/", 3, T0),
+            new PartitionDue("b/", 1, T0),
+            new PartitionDue("c/", 1, T0.plusSeconds(1)));
+  }
+
+  @Test
+  void duePartitions_whenPrefixDepth2_groupsByTwoSegments() {
+    partitionBy(PartitionRule.prefix(2));
+    backlog.append(
+        List.of(at("t/2026/x"), at("t/2026/y"), at("t/2027/x"), at("t/x"), at("données/été/x")),
+        T0);
+
+    assertThat(backlog.duePartitions(T0, 100))
+        .containsExactly(
+            new PartitionDue("données/été/", 1, T0),
+            new PartitionDue("t/", 1, T0),
+            new PartitionDue("t/2026/", 2, T0),
+            new PartitionDue("t/2027/", 1, T0));
+  }
+
+  @Test
+  void duePartitions_sortsByJavasOrderOfStrings() {
+    partitionBy(PartitionRule.prefix(1));
+    // U+FF21 sorts after U+1F600 in UTF-8 bytes and code points, before it in UTF-16 units
+    backlog.append(List.of(at("\uFF21/x"), at("\uD83D\uDE00/x"), at("b/x"), at("B/x")), T0);
+
+    assertThat(backlog.duePartitions(T0, 100))
+        .extracting(PartitionDue::partition)
+        .containsExactly("B/", "b/", "\uD83D\uDE00/", "\uFF21/");
+  }
+
+  @Test
+  void duePartitions_whenBucketRule_isOnePartitionPerBucket() {
+    partitionBy(PartitionRule.bucket());
+    backlog.append(List.of(at("bucket-b", "k/1"), at("bucket-a", "k/1"), at("bucket-a", "j")), T0);
+
+    assertThat(backlog.duePartitions(T0, 100))
+        .containsExactly(new PartitionDue("bucket-a", 2, T0), new PartitionDue("bucket-b", 1, T0));
+  }
+
+  @Test
+  void duePartitions_whenNoRule_putsEveryEventInTheEmptyPartition() {
+    backlog.append(List.of(at("bucket-b", "k/1"), at("bucket-a", "j/1"), at("x")), T0);
+
+    assertThat(backlog.duePartitions(T0, 100)).containsExactly(new PartitionDue("", 3, T0));
+  }
+
+  @Test
+  void duePartitions_whenEmpty_isEmpty() {
+    assertThat(backlog.duePartitions(T0, 100)).isEmpty();
+  }
+
+  @Test
+  void duePartitions_countsUpToTheLimitOnly() {
+    partitionBy(PartitionRule.prefix(1));
+    List<ObjectEvent> events = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      events.add(at("a/" + i));
+    }
+    events.add(at("b/0"));
+    backlog.append(events, T0);
+
+    assertThat(backlog.duePartitions(T0, 3))
+        .containsExactly(new PartitionDue("a/", 3, T0), new PartitionDue("b/", 1, T0));
+  }
+
+  @Test
+  void duePartitions_whenCountUpToBelowOne_isRefused() {
+    assertThatThrownBy(() -> backlog.duePartitions(T0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void duePartitions_countsExpiredLeasesButNotLiveLeasesFutureRetriesOrSettledEvents() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("leased/1"), at("retry/1"), at("done/1")), T0);
+    List<Job> jobs = backlog.claim(10, LEASE, T0);
+    assertThat(jobs).hasSize(3);
+    Instant later = T0.plusSeconds(1);
+    for (Job job : jobs) {
+      switch (job.event().key()) {
+        case "retry/1" ->
+            backlog.settle(
+                List.of(Settlement.retry(job, "failed-retryable", "busy", T0.plusSeconds(10))),
+                later);
+        case "done/1" -> backlog.settle(List.of(Settlement.done(job)), later);
+        default -> {} // stays leased until T0 + LEASE
+      }
+    }
+    backlog.append(List.of(at("future/1")), T0.plusSeconds(20));
+
+    assertThat(backlog.duePartitions(T0.plusSeconds(5), 100)).isEmpty();
+    assertThat(backlog.duePartitions(T0.plusSeconds(10), 100))
+        .containsExactly(new PartitionDue("retry/", 1, T0.plusSeconds(10)));
+    assertThat(backlog.duePartitions(T0.plus(LEASE), 100))
+        .containsExactly(
+            new PartitionDue("future/", 1, T0.plusSeconds(20)),
+            new PartitionDue("leased/", 1, T0.plus(LEASE)),
+            new PartitionDue("retry/", 1, T0.plusSeconds(10)));
+  }
+
+  @Test
+  void claim_withQuotas_takesAtMostEachQuotaAndNothingFromPartitionsNotNamed() {
+    partitionBy(PartitionRule.prefix(1));
+    // Interleaved due times: the claim's order crosses partitions.
+    String[] keys = {"a/1", "b/1", "a/2", "c/1", "b/2", "a/3", "b/3", "a/4", "c/2"};
+    for (int i = 0; i < keys.length; i++) {
+      backlog.append(List.of(at(keys[i])), T0.plusMillis(i));
+    }
+    Instant now = T0.plusSeconds(1);
+    List<Instant> times = times(10);
+
+    List<Job> jobs =
+        backlog.claim(times, LEASE, now, PartitionQuotas.limits(Map.of("a/", 2, "b/", 1)));
+
+    assertThat(jobs).extracting(j -> j.event().key()).containsExactly("a/1", "b/1", "a/2");
+    assertThat(jobs).extracting(Job::releasedAt).containsExactlyElementsOf(times.subList(0, 3));
+    assertThat(backlog.duePartitions(now, 100))
+        .containsExactly(
+            new PartitionDue("a/", 2, T0.plusMillis(5)),
+            new PartitionDue("b/", 2, T0.plusMillis(4)),
+            new PartitionDue("c/", 2, T0.plusMillis(3)));
+  }
+
+  @Test
+  void claim_withQuotas_takesNoMoreThanTheReleaseTimesOldestFirst() {
+    partitionBy(PartitionRule.prefix(1));
+    String[] keys = {"a/1", "b/1", "a/2", "b/2", "a/3"};
+    for (int i = 0; i < keys.length; i++) {
+      backlog.append(List.of(at(keys[i])), T0.plusMillis(i));
+    }
+
+    List<Job> jobs =
+        backlog.claim(
+            times(3), LEASE, T0.plusSeconds(1), PartitionQuotas.limits(Map.of("a/", 5, "b/", 5)));
+
+    assertThat(jobs).extracting(j -> j.event().key()).containsExactly("a/1", "b/1", "a/2");
+  }
+
+  @Test
+  void claim_withEmptyQuotas_takesNothing() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/1"), at("b/1")), T0);
+
+    assertThat(backlog.claim(times(5), LEASE, T0, PartitionQuotas.limits(Map.of()))).isEmpty();
+    assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void claim_withQuotas_takesExpiredLeasesInTheirDueOrder() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/1")), T0);
+    Job lost = backlog.claim(10, LEASE, T0).get(0);
+    backlog.append(List.of(at("a/2"), at("b/1")), T0.plusSeconds(1));
+    Instant expired = T0.plus(LEASE);
+
+    List<Job> jobs =
+        backlog.claim(times(10), LEASE, expired, PartitionQuotas.limits(Map.of("a/", 1)));
+
+    // a/2 has been due since T0 + 1 s, the lost lease only since T0 + LEASE.
+    assertThat(jobs).extracting(j -> j.event().key()).containsExactly("a/2");
+    List<Job> next =
+        backlog.claim(times(10), LEASE, expired, PartitionQuotas.limits(Map.of("a/", 1)));
+    assertThat(next).extracting(Job::eventId).containsExactly(lost.eventId());
+    assertThat(next.get(0).attempt()).isEqualTo(2);
+    assertThat(backlog.releases(T0, 0, 10))
+        .filteredOn(r -> r.releaseId() == lost.releaseId())
+        .extracting(ReleaseRecord::outcome)
+        .containsExactly("expired");
+  }
+
+  @Test
+  void claim_withQuotas_keepsTheOrderOfChangesToOneKey() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(
+        List.of(
+            write("data/k", "0B"),
+            write("data/k", "0A"),
+            write("data/j", "0C"),
+            write("x/k", "0D")),
+        T0);
+    PartitionQuotas quotas = PartitionQuotas.limits(Map.of("data/", 3));
+
+    List<Job> first = backlog.claim(times(10), LEASE, T0, quotas);
+
+    // The later change of data/k waits and takes none of the quota; x/ is not named.
+    assertThat(first).extracting(j -> j.event().sequencer()).containsExactlyInAnyOrder("0A", "0C");
+    assertThat(backlog.claim(times(10), LEASE, T0, quotas)).isEmpty();
+    Job earlier =
+        first.stream().filter(j -> j.event().sequencer().equals("0A")).findFirst().orElseThrow();
+    backlog.settle(List.of(Settlement.done(earlier)), T0);
+    assertThat(backlog.claim(times(10), LEASE, T0, quotas))
+        .extracting(j -> j.event().sequencer())
+        .containsExactly("0B");
+  }
+
+  @Test
+  void settleAndClaim_withQuotas_settlesThenTakesAtMostTheQuotas() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/1"), at("a/2"), at("a/3"), at("b/1"), at("b/2")), T0);
+    Job first =
+        backlog.claim(List.of(T0), LEASE, T0, PartitionQuotas.limits(Map.of("b/", 1))).get(0);
+    assertThat(first.event().key()).isEqualTo("b/1");
+
+    List<Job> jobs =
+        backlog.settleAndClaim(
+            List.of(Settlement.done(first)),
+            times(10),
+            LEASE,
+            T0.plusSeconds(1),
+            PartitionQuotas.limits(Map.of("a/", 2, "b/", 2)));
+
+    assertThat(jobs).extracting(j -> j.event().key()).containsExactly("a/1", "a/2", "b/2");
+    assertThat(backlog.stats(T0.plusSeconds(1)).done()).isEqualTo(1);
+  }
+
+  @Test
+  void claim_withAnyQuotas_takesTheOldestDueAcrossPartitions() {
+    partitionBy(PartitionRule.prefix(1));
+    String[] keys = {"a/1", "b/1", "a/2", "c/1", "b/2"};
+    for (int i = 0; i < keys.length; i++) {
+      backlog.append(List.of(at(keys[i])), T0.plusMillis(i));
+    }
+
+    List<Job> jobs = backlog.claim(times(4), LEASE, T0.plusSeconds(1), PartitionQuotas.ANY);
+
+    assertThat(jobs).extracting(j -> j.event().key()).containsExactly("a/1", "b/1", "a/2", "c/1");
+    assertThat(backlog.claim(times(4), LEASE, T0.plusSeconds(1)))
+        .extracting(j -> j.event().key())
+        .containsExactly("b/2");
+  }
+
+  @Test
+  void duePartitions_afterReopenWithAnotherRule_eventsKeepThePartitionTheyWereAppendedWith() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/1")), T0);
+
+    backlog = reopen(backlog); // the default rule: none
+    backlog.append(List.of(at("b/1")), T0);
+
+    assertThat(backlog.duePartitions(T0, 100))
+        .containsExactly(new PartitionDue("", 1, T0), new PartitionDue("a/", 1, T0));
   }
 }

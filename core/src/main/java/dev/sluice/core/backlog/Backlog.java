@@ -3,6 +3,9 @@ package dev.sluice.core.backlog;
 import dev.sluice.core.Job;
 import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -20,6 +23,9 @@ import java.util.List;
  *       duplicate, not a second event.
  *   <li>{@link #claim} hands out due events oldest first, each under a lease, and records one
  *       release per job in the same transaction. An event whose lease expires is due again.
+ *   <li>Each event is kept with its partition, worked out at {@link #append} by the {@link
+ *       PartitionRule} the store was opened with ({@code ""} for every event by default). A claim
+ *       with {@link PartitionQuotas} takes at most each partition's quota.
  *   <li>{@link #settle} applies outcomes; a settlement for a job whose lease was lost to another
  *       claim is ignored, so a late answer cannot undo a newer release.
  *   <li>{@link #prune} deletes done and purged events after the dedup horizon and closed releases
@@ -50,7 +56,29 @@ public interface Backlog extends AutoCloseable {
    * window are claimed before it opens. The times are in ascending order. Leases run from {@code
    * now}.
    */
-  List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now);
+  default List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
+    return claim(releaseTimes, lease, now, PartitionQuotas.ANY);
+  }
+
+  /**
+   * Claims as {@link #claim(List, Duration, Instant)} does, but takes at most {@code quotas.of(p)}
+   * events from partition {@code p}: none from a partition that quotas other than {@link
+   * PartitionQuotas#ANY} do not name. The jobs are the oldest due events allowed, in claim order
+   * (due time, then arrival) across all partitions, and get the release times in that order;
+   * changes of one key keep their order as in any claim.
+   */
+  List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now, PartitionQuotas quotas);
+
+  /**
+   * The partitions that have due events (waiting with a due time at or before {@code now}, or
+   * leased with a lease ended by then), sorted by name, each with its due events counted up to
+   * {@code countUpTo} and the earliest due time among them. Cheap with few partitions and many
+   * events: a partition's count stops at {@code countUpTo}. The counts include events that wait for
+   * an earlier change of their key, which a claim skips.
+   *
+   * @throws IllegalArgumentException if {@code countUpTo < 1}
+   */
+  List<PartitionDue> duePartitions(Instant now, int countUpTo);
 
   /** Applies the outcomes of finished jobs in one transaction. */
   void settle(List<Settlement> settlements, Instant now);
@@ -65,8 +93,22 @@ public interface Backlog extends AutoCloseable {
    */
   default List<Job> settleAndClaim(
       List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+    return settleAndClaim(settlements, releaseTimes, lease, now, PartitionQuotas.ANY);
+  }
+
+  /**
+   * Settles and claims as {@link #settleAndClaim(List, List, Duration, Instant)} does, the claim
+   * taking at most each partition's quota as {@link #claim(List, Duration, Instant,
+   * PartitionQuotas)} does.
+   */
+  default List<Job> settleAndClaim(
+      List<Settlement> settlements,
+      List<Instant> releaseTimes,
+      Duration lease,
+      Instant now,
+      PartitionQuotas quotas) {
     settle(settlements, now);
-    return claim(releaseTimes, lease, now);
+    return claim(releaseTimes, lease, now, quotas);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.core.backlog;
 
+import dev.sluice.core.partition.PartitionQuotas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +38,21 @@ public final class BacklogArguments {
             "release times must be in ascending order, got " + t + " after " + previous);
       }
       previous = t;
+    }
+  }
+
+  /** Checks the arguments of a claim with quotas. */
+  public static void checkClaim(
+      List<Instant> releaseTimes, Duration lease, Instant now, PartitionQuotas quotas) {
+    Objects.requireNonNull(quotas, "quotas");
+    checkClaim(releaseTimes, lease, now);
+  }
+
+  /** Checks the arguments of {@link Backlog#duePartitions}. */
+  public static void checkDuePartitions(Instant now, int countUpTo) {
+    Objects.requireNonNull(now, "now");
+    if (countUpTo < 1) {
+      throw new IllegalArgumentException("countUpTo must be >= 1, got " + countUpTo);
     }
   }
 

@@ -4,6 +4,9 @@ import dev.sluice.core.EventIdentity;
 import dev.sluice.core.Job;
 import dev.sluice.core.ListedObject;
 import dev.sluice.core.ObjectEvent;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +52,7 @@ public final class InMemoryBacklog implements Backlog {
   private static final class Entry {
     final long id;
     final ObjectEvent event;
+    final String partition;
     final Instant acceptedAt;
     State state = State.WAITING;
     Instant dueAt;
@@ -59,9 +63,10 @@ public final class InMemoryBacklog implements Backlog {
     Instant deadAt;
     Instant settledAt;
 
-    Entry(long id, ObjectEvent event, Instant acceptedAt) {
+    Entry(long id, ObjectEvent event, String partition, Instant acceptedAt) {
       this.id = id;
       this.event = event;
+      this.partition = partition;
       this.acceptedAt = acceptedAt;
       this.dueAt = acceptedAt;
     }
@@ -132,6 +137,7 @@ public final class InMemoryBacklog implements Backlog {
     }
   }
 
+  private final PartitionRule partitionRule;
   private final Map<EventIdentity, Entry> byIdentity = new HashMap<>();
   private final Map<Long, Entry> byId = new HashMap<>();
   private final NavigableSet<DueKey> waiting = new TreeSet<>(DueKey.ORDER);
@@ -142,6 +148,16 @@ public final class InMemoryBacklog implements Backlog {
   private long nextEventId = 1;
   private long nextReleaseId = 1;
   private boolean closed;
+
+  /** A backlog with no partitions (every event in partition {@code ""}). */
+  public InMemoryBacklog() {
+    this(PartitionRule.NONE);
+  }
+
+  /** A backlog that keeps each event's partition by {@code partitionRule}. */
+  public InMemoryBacklog(PartitionRule partitionRule) {
+    this.partitionRule = Objects.requireNonNull(partitionRule, "partitionRule");
+  }
 
   @Override
   public synchronized AppendResult append(List<ObjectEvent> events, Instant now) {
@@ -155,7 +171,9 @@ public final class InMemoryBacklog implements Backlog {
       if (byIdentity.containsKey(identity)) {
         continue;
       }
-      Entry entry = new Entry(nextEventId++, event, now);
+      Entry entry =
+          new Entry(
+              nextEventId++, event, partitionRule.partitionOf(event.bucket(), event.key()), now);
       byIdentity.put(identity, entry);
       byId.put(entry.id, entry);
       waiting.add(new DueKey(now, entry.id));
@@ -166,10 +184,11 @@ public final class InMemoryBacklog implements Backlog {
   }
 
   @Override
-  public synchronized List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
-    BacklogArguments.checkClaim(releaseTimes, lease, now);
+  public synchronized List<Job> claim(
+      List<Instant> releaseTimes, Duration lease, Instant now, PartitionQuotas quotas) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now, quotas);
     open();
-    List<DueKey> chosen = oldestDue(releaseTimes.size(), now);
+    List<DueKey> chosen = oldestDue(releaseTimes.size(), now, quotas);
     Instant leaseUntil = now.plus(lease);
     List<Job> jobs = new ArrayList<>(chosen.size());
     for (DueKey key : chosen) {
@@ -193,8 +212,12 @@ public final class InMemoryBacklog implements Backlog {
     return jobs;
   }
 
-  /** Merges the heads of the waiting and the expired-lease queues, oldest due first. */
-  private List<DueKey> oldestDue(int max, Instant now) {
+  /**
+   * Merges the heads of the waiting and the expired-lease queues, oldest due first, taking no more
+   * from a partition than its quota.
+   */
+  private List<DueKey> oldestDue(int max, Instant now, PartitionQuotas quotas) {
+    Map<String, Integer> taken = new HashMap<>();
     DueKey bound = new DueKey(now, Long.MAX_VALUE);
     Iterator<DueKey> w = waiting.headSet(bound, true).iterator();
     Iterator<DueKey> l = leased.headSet(bound, true).iterator();
@@ -210,8 +233,13 @@ public final class InMemoryBacklog implements Backlog {
         next = nextL;
         nextL = l.hasNext() ? l.next() : null;
       }
-      if (keyOrder.mayStart(byId.get(next.eventId()).event)) {
+      Entry entry = byId.get(next.eventId());
+      if (!quotas.isAny() && taken.getOrDefault(entry.partition, 0) >= quotas.of(entry.partition)) {
+        continue;
+      }
+      if (keyOrder.mayStart(entry.event)) {
         chosen.add(next);
+        taken.merge(entry.partition, 1, Integer::sum);
       }
     }
     return chosen;
@@ -220,9 +248,33 @@ public final class InMemoryBacklog implements Backlog {
   /** Both under this backlog's monitor, so nothing comes between them. */
   @Override
   public synchronized List<Job> settleAndClaim(
-      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+      List<Settlement> settlements,
+      List<Instant> releaseTimes,
+      Duration lease,
+      Instant now,
+      PartitionQuotas quotas) {
     settle(settlements, now);
-    return claim(releaseTimes, lease, now);
+    return claim(releaseTimes, lease, now, quotas);
+  }
+
+  /** A test double: walks every due event. */
+  @Override
+  public synchronized List<PartitionDue> duePartitions(Instant now, int countUpTo) {
+    BacklogArguments.checkDuePartitions(now, countUpTo);
+    open();
+    DueKey bound = new DueKey(now, Long.MAX_VALUE);
+    Map<String, Integer> counts = new TreeMap<>();
+    Map<String, Instant> oldest = new HashMap<>();
+    for (NavigableSet<DueKey> queue : List.of(waiting, leased)) {
+      for (DueKey key : queue.headSet(bound, true)) {
+        String partition = byId.get(key.eventId()).partition;
+        counts.merge(partition, 1, (a, b) -> Math.min(countUpTo, a + b));
+        oldest.merge(partition, key.due(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    List<PartitionDue> due = new ArrayList<>(counts.size());
+    counts.forEach((p, n) -> due.add(new PartitionDue(p, n, oldest.get(p))));
+    return due;
   }
 
   @Override

@@ -155,8 +155,17 @@ class DispatcherSettleAndClaimTest {
     }
 
     @Override
-    public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
-      return inner.claim(releaseTimes, lease, now);
+    public List<Job> claim(
+        List<Instant> releaseTimes,
+        Duration lease,
+        Instant now,
+        dev.sluice.core.partition.PartitionQuotas quotas) {
+      return inner.claim(releaseTimes, lease, now, quotas);
+    }
+
+    @Override
+    public List<dev.sluice.core.partition.PartitionDue> duePartitions(Instant now, int countUpTo) {
+      return inner.duePartitions(now, countUpTo);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.intake.KeyEncoding;
 import dev.sluice.sources.sqs.SqsSourceSettings;
 import dev.sluice.store.postgres.PostgresOptions;
@@ -52,7 +53,8 @@ final class ConfigReader {
         "store",
         "sources",
         "retention",
-        "schedule");
+        "schedule",
+        "partitions");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
@@ -73,6 +75,8 @@ final class ConfigReader {
         root.section("retention").map(ConfigReader::retention).orElse(defaults.retention());
     CapacitySchedule schedule =
         root.section("schedule").map(ScheduleDocument::read).orElse(defaults.schedule());
+    PartitionsConfig partitions =
+        root.section("partitions").map(ConfigReader::partitions).orElse(defaults.partitions());
     return root.build(
         () ->
             new SluiceConfig(
@@ -86,7 +90,30 @@ final class ConfigReader {
                 store,
                 sources,
                 retention,
-                schedule));
+                schedule,
+                partitions));
+  }
+
+  private static PartitionsConfig partitions(YamlSection s) {
+    s.allowOnly("by", "depth");
+    PartitionRule.By by = s.choice("by", PartitionRule.By.class, PartitionRule.By.NONE);
+    if (by != PartitionRule.By.PREFIX && s.has("depth")) {
+      throw s.error(
+          "depth",
+          "applies to partitions.by: prefix only, got partitions.by: "
+              + YamlSection.configName(by));
+    }
+    int depth = s.integer("depth", PartitionRule.DEFAULT_DEPTH);
+    if (by == PartitionRule.By.PREFIX && depth < 1) {
+      throw s.error("depth", "must be >= 1 (key segments in a partition), got " + depth);
+    }
+    PartitionRule rule =
+        switch (by) {
+          case NONE -> PartitionRule.none();
+          case BUCKET -> PartitionRule.bucket();
+          case PREFIX -> PartitionRule.prefix(depth);
+        };
+    return s.build(() -> new PartitionsConfig(rule));
   }
 
   private static RetentionConfig retention(YamlSection s) {

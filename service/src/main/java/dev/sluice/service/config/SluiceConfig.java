@@ -28,6 +28,8 @@ import java.util.Objects;
  *     gate after a restart (the longest limit window or refill time, plus the lease)
  * @param schedule limits by time of day and blackouts over {@code limits} ({@code schedule:});
  *     {@link CapacitySchedule#NONE}: {@code limits} always
+ * @param partitions how events are grouped into partitions ({@code partitions:}); {@link
+ *     PartitionsConfig#defaults()}: none
  */
 public record SluiceConfig(
     Path dataDir,
@@ -40,7 +42,8 @@ public record SluiceConfig(
     StoreConfig store,
     SourcesConfig sources,
     RetentionConfig retention,
-    CapacitySchedule schedule) {
+    CapacitySchedule schedule,
+    PartitionsConfig partitions) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -63,6 +66,7 @@ public record SluiceConfig(
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(partitions, "partitions");
     Duration needed = releaseLogNeeded(limits, schedule, dispatcher);
     atLeast("retention.releases", retention.releases(), needed);
     atLeast("retention.dedup", retention.dedup(), needed);
@@ -73,6 +77,34 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration without partitions. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryPolicy retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store,
+      SourcesConfig sources,
+      RetentionConfig retention,
+      CapacitySchedule schedule) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        PartitionsConfig.defaults());
   }
 
   /** A configuration without a capacity schedule. */
@@ -144,7 +176,18 @@ public record SluiceConfig(
   /** This configuration with another capacity schedule. */
   public SluiceConfig withSchedule(CapacitySchedule s) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, retention, s);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        s,
+        partitions);
   }
 
   private static void atLeast(String key, Duration horizon, Duration needed) {
@@ -161,22 +204,72 @@ public record SluiceConfig(
     }
   }
 
+  /** This configuration with another partitions section. */
+  public SluiceConfig withPartitions(PartitionsConfig p) {
+    return new SluiceConfig(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        p);
+  }
+
   /** This configuration with another retention section. */
   public SluiceConfig withRetention(RetentionConfig r) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, target, store, sources, r, schedule);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        r,
+        schedule,
+        partitions);
   }
 
   /** This configuration with another dispatcher section (the retry section is kept). */
   public SluiceConfig withDispatcher(DispatcherConfig d) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, d, target, store, sources, retention);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        d,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        partitions);
   }
 
   /** This configuration with another target. */
   public SluiceConfig withTarget(TargetConfig t) {
     return new SluiceConfig(
-        dataDir, http, s3Endpoint, limits, retry, dispatcher, t, store, sources, retention);
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        t,
+        store,
+        sources,
+        retention,
+        schedule,
+        partitions);
   }
 
   /** A configuration with the default sources. */
@@ -224,7 +317,8 @@ public record SluiceConfig(
         store,
         s,
         retention,
-        schedule);
+        schedule,
+        partitions);
   }
 
   /** This configuration with another HTTP API section. */
@@ -240,13 +334,25 @@ public record SluiceConfig(
         store,
         sources,
         retention,
-        schedule);
+        schedule,
+        partitions);
   }
 
   /** This configuration with another S3 endpoint section. */
   public SluiceConfig withS3Endpoint(S3EndpointConfig s) {
     return new SluiceConfig(
-        dataDir, http, s, limits, retry, dispatcher, target, store, sources, retention, schedule);
+        dataDir,
+        http,
+        s,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        partitions);
   }
 
   /** This configuration with another store section. */
@@ -262,7 +368,8 @@ public record SluiceConfig(
         s,
         sources,
         retention,
-        schedule);
+        schedule,
+        partitions);
   }
 
   /** This configuration with other limits. */
@@ -278,7 +385,8 @@ public record SluiceConfig(
         store,
         sources,
         retention,
-        schedule);
+        schedule,
+        partitions);
   }
 
   /** The SQS source ({@code sources.sqs}). */

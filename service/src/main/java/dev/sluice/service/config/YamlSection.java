@@ -99,6 +99,11 @@ final class YamlSection {
     return items;
   }
 
+  /** Whether {@code key} is given a value (absent and null are not). */
+  boolean has(String key) {
+    return value(key) != null;
+  }
+
   String string(String key, String fallback) {
     JsonNode value = value(key);
     if (value == null) {

@@ -22,6 +22,9 @@ import dev.sluice.core.backlog.WriteStatus;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateTerm;
 import dev.sluice.core.cluster.NotGateHolderException;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -67,27 +71,58 @@ public final class PostgresBacklog implements Backlog {
    * Appends a batch in one statement: parallel arrays, one element per event, in the batch's order
    * (the event's columns in {@link EventColumns#LIST} order, then identity_version and
    * sequencer_order), then the instant of the append twice (accepted_at, due_at). Ids follow the
-   * batch's order ({@code ORDER BY ord}). A second delivery of an identity the table holds, or one
-   * that appears earlier in the same batch, inserts nothing: the first is the event.
+   * batch's order ({@code ORDER BY ord}), then each event's partition. A second delivery of an
+   * identity the table holds, or one that appears earlier in the same batch, inserts nothing: the
+   * first is the event.
    */
   private static final String INSERT_EVENTS =
       "INSERT INTO events ("
           + EventColumns.LIST
-          + ", identity_version, sequencer_order, accepted_at, due_at, state)"
+          + ", identity_version, sequencer_order, accepted_at, due_at, partition, state)"
           + " SELECT "
           + EventColumns.LIST
-          + ", identity_version, sequencer_order, ?, ?, 0"
+          + ", identity_version, sequencer_order, ?, ?, partition, 0"
           + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::text[]::timestamptz[], ?::text[], ?::text[], ?::text[])"
+          + " ?::text[], ?::text[]::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " WITH ORDINALITY AS u("
           + EventColumns.LIST
-          + ", identity_version, sequencer_order, ord)"
+          + ", identity_version, sequencer_order, partition, ord)"
           + " ORDER BY ord ON CONFLICT ON CONSTRAINT events_identity DO NOTHING";
 
   /** The channel an append notifies; {@link PostgresWakeups} listens on it. */
   static final String APPENDED_CHANNEL = "sluice_appended";
 
   private static final String NOTIFY_APPENDED = "NOTIFY " + APPENDED_CHANNEL;
+
+  /** The per-key check of a claim; see {@link #CLAIM}. */
+  private static final String NO_EARLIER_CHANGE_OPEN =
+      " AND (e.sequencer_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
+          + " WHERE p.bucket = e.bucket AND p.object_key = e.object_key"
+          + " AND p.state IN (0, 1) AND p.sequencer_order < e.sequencer_order))";
+
+  /** What a claim does with the events its {@code due} part chose; see {@link #CLAIM}. */
+  private static final String CLAIM_CHOSEN =
+      // FOR UPDATE takes no window function at its own level: the rows are numbered here
+      " chosen AS (SELECT due.*, row_number() OVER (ORDER BY due_at, id) AS ord FROM due),"
+          + " times AS (SELECT * FROM unnest(?::text[]::timestamptz[])"
+          + " WITH ORDINALITY AS t(released_at, ord)),"
+          + " released AS (INSERT INTO releases (event_id, attempt, released_at)"
+          + " SELECT c.id, c.attempts + 1,"
+          + " greatest(t.released_at, (SELECT max(released_at) FROM releases))"
+          + " FROM chosen c JOIN times t ON t.ord = c.ord ORDER BY c.ord"
+          + " RETURNING id, event_id, attempt, released_at),"
+          + " leased AS (UPDATE events e SET state = 1, attempts = r.attempt, due_at = ?,"
+          + " last_release_id = r.id, lease_owner = ? FROM released r WHERE e.id = r.event_id),"
+          + " expired AS (UPDATE releases SET outcome = '"
+          + BacklogArguments.EXPIRED
+          + "', finished_at = ?"
+          // an array, not IN (subquery): the lookup stays on the primary key however many
+          // releases the table holds, also when the claim took no expired lease
+          + " WHERE id = ANY (ARRAY(SELECT last_release_id FROM chosen WHERE state = 1))"
+          + " AND outcome IS NULL)"
+          + " SELECT c.state, c.id, r.id, r.attempt, r.released_at, "
+          + EventColumns.prefixed("c")
+          + " FROM chosen c JOIN released r ON r.event_id = c.id ORDER BY c.ord";
 
   /**
    * Claims in one statement: due waiting events and expired leases alike (due_at of a leased event
@@ -115,31 +150,27 @@ public final class PostgresBacklog implements Backlog {
       "WITH due AS (SELECT e.state, e.id, e.attempts, e.last_release_id, e.due_at, "
           + EventColumns.prefixed("e")
           + " FROM events e WHERE e.state IN (0, 1) AND e.due_at <= ?"
-          + " AND (e.sequencer_order IS NULL OR NOT EXISTS (SELECT 1 FROM events p"
-          + " WHERE p.bucket = e.bucket AND p.object_key = e.object_key"
-          + " AND p.state IN (0, 1) AND p.sequencer_order < e.sequencer_order))"
+          + NO_EARLIER_CHANGE_OPEN
           + " ORDER BY e.due_at, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED),"
-          // FOR UPDATE takes no window function at its own level: the rows are numbered here
-          + " chosen AS (SELECT due.*, row_number() OVER (ORDER BY due_at, id) AS ord FROM due),"
-          + " times AS (SELECT * FROM unnest(?::text[]::timestamptz[])"
-          + " WITH ORDINALITY AS t(released_at, ord)),"
-          + " released AS (INSERT INTO releases (event_id, attempt, released_at)"
-          + " SELECT c.id, c.attempts + 1,"
-          + " greatest(t.released_at, (SELECT max(released_at) FROM releases))"
-          + " FROM chosen c JOIN times t ON t.ord = c.ord ORDER BY c.ord"
-          + " RETURNING id, event_id, attempt, released_at),"
-          + " leased AS (UPDATE events e SET state = 1, attempts = r.attempt, due_at = ?,"
-          + " last_release_id = r.id, lease_owner = ? FROM released r WHERE e.id = r.event_id),"
-          + " expired AS (UPDATE releases SET outcome = '"
-          + BacklogArguments.EXPIRED
-          + "', finished_at = ?"
-          // an array, not IN (subquery): the lookup stays on the primary key however many
-          // releases the table holds, also when the claim took no expired lease
-          + " WHERE id = ANY (ARRAY(SELECT last_release_id FROM chosen WHERE state = 1))"
-          + " AND outcome IS NULL)"
-          + " SELECT c.state, c.id, r.id, r.attempt, r.released_at, "
-          + EventColumns.prefixed("c")
-          + " FROM chosen c JOIN released r ON r.event_id = c.id ORDER BY c.ord";
+          + CLAIM_CHOSEN;
+
+  /**
+   * Claims as {@link #CLAIM} does, taking from each partition named at most its quota: one ordered
+   * walk of {@code events_open_partition_due} per partition, under its quota, then the oldest of
+   * them all up to the claim's size. Arguments: the partitions and their quotas (two arrays), then
+   * those of {@link #CLAIM}. Rows a partition's walk locked beyond the claim's size stay locked
+   * (not leased) until the claim commits.
+   */
+  private static final String CLAIM_BY_QUOTA =
+      "WITH quotas AS (SELECT * FROM unnest(?::text[], ?::int[]) AS q(part, quota)),"
+          + " due AS (SELECT d.* FROM quotas q CROSS JOIN LATERAL"
+          + " (SELECT e.state, e.id, e.attempts, e.last_release_id, e.due_at, "
+          + EventColumns.prefixed("e")
+          + " FROM events e WHERE e.state IN (0, 1) AND e.partition = q.part AND e.due_at <= ?"
+          + NO_EARLIER_CHANGE_OPEN
+          + " ORDER BY e.due_at, e.id LIMIT q.quota FOR UPDATE OF e SKIP LOCKED) d"
+          + " ORDER BY d.due_at, d.id LIMIT ?),"
+          + CLAIM_CHOSEN;
 
   /**
    * Before each claim: walk {@code events_open_due} in order and stop at the claim's size. A queue
@@ -240,6 +271,13 @@ public final class PostgresBacklog implements Backlog {
   private final String description;
   private final String nodeId;
   private final GateFence fence;
+
+  /**
+   * Works out the partition of each event appended; see {@link #open(PostgresOptions, String,
+   * GateFence, PartitionRule)}.
+   */
+  private final PartitionRule partitionRule;
+
   private final WriteFailures writeFailures = new WriteFailures();
   private volatile boolean closed;
 
@@ -248,12 +286,14 @@ public final class PostgresBacklog implements Backlog {
       HikariDataSource ownPool,
       String description,
       String nodeId,
-      GateFence fence) {
+      GateFence fence,
+      PartitionRule partitionRule) {
     this.dataSource = dataSource;
     this.ownPool = ownPool;
     this.description = description;
     this.nodeId = nodeId;
     this.fence = fence;
+    this.partitionRule = partitionRule;
   }
 
   /**
@@ -267,7 +307,19 @@ public final class PostgresBacklog implements Backlog {
    * @throws SluiceException if the schema is newer than this code, or cannot be migrated
    */
   public static PostgresBacklog open(PostgresOptions options, String nodeId, GateFence fence) {
+    return open(options, nodeId, fence, PartitionRule.NONE);
+  }
+
+  /**
+   * Connects and brings the schema up to date as {@link #open(PostgresOptions, String, GateFence)}
+   * does, and keeps each event appended through this backlog in the partition {@code partitionRule}
+   * gives it. Events keep the partition they were appended with: a changed rule applies to events
+   * appended from then on. Every node on one database should use the same rule.
+   */
+  public static PostgresBacklog open(
+      PostgresOptions options, String nodeId, GateFence fence, PartitionRule partitionRule) {
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(partitionRule, "partitionRule");
     checkNodeId(nodeId);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(options.jdbcUrl());
@@ -296,7 +348,7 @@ public final class PostgresBacklog implements Backlog {
           e);
     }
     try {
-      return openOn(pool, pool, withoutParameters(options.jdbcUrl()), nodeId, fence);
+      return openOn(pool, pool, withoutParameters(options.jdbcUrl()), nodeId, fence, partitionRule);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -309,9 +361,19 @@ public final class PostgresBacklog implements Backlog {
    * data source open.
    */
   public static PostgresBacklog open(DataSource dataSource, String nodeId, GateFence fence) {
+    return open(dataSource, nodeId, fence, PartitionRule.NONE);
+  }
+
+  /**
+   * Opens the backlog on the caller's connections as {@link #open(DataSource, String, GateFence)}
+   * does, keeping events in partitions by {@code partitionRule}.
+   */
+  public static PostgresBacklog open(
+      DataSource dataSource, String nodeId, GateFence fence, PartitionRule partitionRule) {
     Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(partitionRule, "partitionRule");
     checkNodeId(nodeId);
-    return openOn(dataSource, null, "a caller's data source", nodeId, fence);
+    return openOn(dataSource, null, "a caller's data source", nodeId, fence, partitionRule);
   }
 
   private static PostgresBacklog openOn(
@@ -319,14 +381,15 @@ public final class PostgresBacklog implements Backlog {
       HikariDataSource ownPool,
       String description,
       String nodeId,
-      GateFence fence) {
+      GateFence fence,
+      PartitionRule partitionRule) {
     try (Connection c = dataSource.getConnection()) {
       PostgresSchemaMigrations.migrate(c);
     } catch (SQLException e) {
       throw PostgresFailures.translate(
           "cannot open the Postgres backlog at " + description + ": " + e.getMessage(), e);
     }
-    return new PostgresBacklog(dataSource, ownPool, description, nodeId, fence);
+    return new PostgresBacklog(dataSource, ownPool, description, nodeId, fence, partitionRule);
   }
 
   /** The URL as messages show it: its parameters may carry a password. */
@@ -380,6 +443,10 @@ public final class PostgresBacklog implements Backlog {
                 Timestamps.set(insert, 1, now);
                 Timestamps.set(insert, 2, now);
                 EventColumns.bindArrays(insert, 3, c, events);
+                insert.setArray(
+                    3 + EventColumns.COUNT + 2,
+                    SqlArrays.texts(
+                        c, events, e -> partitionRule.partitionOf(e.bucket(), e.key())));
                 inserted = insert.executeUpdate();
               }
               CountChanges counts = new CountChanges();
@@ -442,8 +509,9 @@ public final class PostgresBacklog implements Backlog {
    *     store's holder is another term; nothing was claimed
    */
   @Override
-  public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
-    BacklogArguments.checkClaim(releaseTimes, lease, now);
+  public List<Job> claim(
+      List<Instant> releaseTimes, Duration lease, Instant now, PartitionQuotas quotas) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now, quotas);
     if (releaseTimes.isEmpty()) {
       return List.of();
     }
@@ -455,7 +523,7 @@ public final class PostgresBacklog implements Backlog {
             c -> {
               fence(c, term);
               CountChanges counts = new CountChanges();
-              List<Job> claimed = claimIn(c, releaseTimes, lease, now, counts);
+              List<Job> claimed = claimIn(c, releaseTimes, lease, now, quotas, counts);
               counts.write(c);
               return claimed;
             });
@@ -473,9 +541,13 @@ public final class PostgresBacklog implements Backlog {
    */
   @Override
   public List<Job> settleAndClaim(
-      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+      List<Settlement> settlements,
+      List<Instant> releaseTimes,
+      Duration lease,
+      Instant now,
+      PartitionQuotas quotas) {
     Objects.requireNonNull(settlements, "settlements");
-    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    BacklogArguments.checkClaim(releaseTimes, lease, now, quotas);
     if (releaseTimes.isEmpty()) {
       settle(settlements, now);
       return List.of();
@@ -489,7 +561,7 @@ public final class PostgresBacklog implements Backlog {
               fence(c, term);
               CountChanges counts = new CountChanges();
               settleIn(c, settlements, now, counts);
-              List<Job> claimed = claimIn(c, releaseTimes, lease, now, counts);
+              List<Job> claimed = claimIn(c, releaseTimes, lease, now, quotas, counts);
               counts.write(c);
               return claimed;
             });
@@ -541,19 +613,35 @@ public final class PostgresBacklog implements Backlog {
   }
 
   private List<Job> claimIn(
-      Connection c, List<Instant> releaseTimes, Duration lease, Instant now, CountChanges counts)
+      Connection c,
+      List<Instant> releaseTimes,
+      Duration lease,
+      Instant now,
+      PartitionQuotas quotas,
+      CountChanges counts)
       throws SQLException {
     List<Job> jobs = new ArrayList<>(releaseTimes.size());
+    if (!quotas.isAny() && quotas.asMap().isEmpty()) {
+      return jobs; // no partition may give anything
+    }
     try (Statement plan = c.createStatement()) {
       plan.execute(CLAIM_PLAN);
     }
-    try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
-      Timestamps.set(claim, 1, now);
-      claim.setInt(2, releaseTimes.size());
-      claim.setArray(3, SqlArrays.instants(c, releaseTimes, at -> at));
-      Timestamps.set(claim, 4, now.plus(lease));
-      claim.setString(5, nodeId);
-      Timestamps.set(claim, 6, now);
+    try (PreparedStatement claim = c.prepareStatement(quotas.isAny() ? CLAIM : CLAIM_BY_QUOTA)) {
+      int p = 1;
+      if (!quotas.isAny()) {
+        List<Map.Entry<String, Integer>> named = List.copyOf(quotas.asMap().entrySet());
+        claim.setArray(
+            p++, c.createArrayOf("text", named.stream().map(Map.Entry::getKey).toArray()));
+        claim.setArray(
+            p++, c.createArrayOf("integer", named.stream().map(Map.Entry::getValue).toArray()));
+      }
+      Timestamps.set(claim, p++, now);
+      claim.setInt(p++, releaseTimes.size());
+      claim.setArray(p++, SqlArrays.instants(c, releaseTimes, at -> at));
+      Timestamps.set(claim, p++, now.plus(lease));
+      claim.setString(p++, nodeId);
+      Timestamps.set(claim, p, now);
       try (ResultSet rs = claim.executeQuery()) {
         while (rs.next()) {
           if (rs.getInt(1) != EventState.LEASED) {
@@ -795,6 +883,12 @@ public final class PostgresBacklog implements Backlog {
   public BacklogStats stats(Instant now) {
     Objects.requireNonNull(now, "now");
     return read("stats", c -> PostgresBacklogReads.stats(c, now));
+  }
+
+  @Override
+  public List<PartitionDue> duePartitions(Instant now, int countUpTo) {
+    BacklogArguments.checkDuePartitions(now, countUpTo);
+    return read("duePartitions", c -> PostgresBacklogReads.duePartitions(c, now, countUpTo));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.partition.PartitionDue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -90,6 +92,42 @@ final class PostgresBacklogReads {
       "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at <= ?";
 
   private PostgresBacklogReads() {}
+
+  /**
+   * The distinct partitions of open events, each found by one probe of {@code
+   * events_open_partition_due} after the previous one (a loose index scan), then per partition an
+   * ordered walk of its due events that stops at the limit.
+   */
+  private static final String DUE_PARTITIONS =
+      "WITH RECURSIVE parts(p) AS ("
+          + " (SELECT partition FROM events WHERE state IN (0, 1) ORDER BY partition LIMIT 1)"
+          + " UNION ALL SELECT (SELECT partition FROM events WHERE state IN (0, 1)"
+          + " AND partition > parts.p ORDER BY partition LIMIT 1) FROM parts WHERE parts.p IS NOT NULL)"
+          + " SELECT parts.p, d.n, d.oldest FROM parts CROSS JOIN LATERAL"
+          + " (SELECT count(*) AS n, min(due_at) AS oldest FROM (SELECT due_at FROM events"
+          + " WHERE state IN (0, 1) AND partition = parts.p AND due_at <= ?"
+          + " ORDER BY due_at LIMIT ?) due) d"
+          + " WHERE parts.p IS NOT NULL AND d.n > 0";
+
+  /**
+   * See {@link dev.sluice.core.backlog.Backlog#duePartitions}. Sorted here, by Java's order of
+   * strings, not the database's collation.
+   */
+  static List<PartitionDue> duePartitions(Connection c, Instant now, int countUpTo)
+      throws SQLException {
+    List<PartitionDue> due = new ArrayList<>();
+    try (PreparedStatement query = c.prepareStatement(DUE_PARTITIONS)) {
+      Timestamps.set(query, 1, now);
+      query.setInt(2, countUpTo);
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          due.add(new PartitionDue(rs.getString(1), rs.getInt(2), Timestamps.get(rs, 3)));
+        }
+      }
+    }
+    due.sort(Comparator.comparing(PartitionDue::partition));
+    return due;
+  }
 
   static BacklogStats stats(Connection c, Instant now) throws SQLException {
     long waiting;

@@ -1,6 +1,7 @@
 package dev.sluice.store.postgres;
 
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.testkit.BacklogContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,12 @@ class PostgresBacklogContractTest extends BacklogContract {
   protected Backlog newBacklog() {
     options = TestDatabases.fresh(server, "contract");
     return PostgresBacklog.open(options, "node-a", null);
+  }
+
+  @Override
+  protected Backlog newBacklog(PartitionRule rule) {
+    options = TestDatabases.fresh(server, "contract");
+    return PostgresBacklog.open(options, "node-a", null, rule);
   }
 
   /**

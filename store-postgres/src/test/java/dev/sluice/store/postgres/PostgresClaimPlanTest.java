@@ -2,9 +2,14 @@ package dev.sluice.store.postgres;
 
 import static dev.sluice.testkit.TestEvents.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sluice.core.Job;
+import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +113,83 @@ class PostgresClaimPlanTest {
             .isLessThan(WAITING / 3);
       }
       assertThat(backlog.stats(T0.plusSeconds(2)).done()).isEqualTo(CLAIMED);
+    }
+  }
+
+  /** {@code WAITING} events spread over three partitions by their first key segment. */
+  private static void appendInPartitions(PostgresBacklog backlog) {
+    for (int from = 0; from < WAITING; from += 1_000) {
+      List<ObjectEvent> events = new ArrayList<>(1_000);
+      for (int i = from; i < from + 1_000; i++) {
+        events.add(ObjectEvent.created("data", "p" + (i % 3) + "/part-" + i, "test"));
+      }
+      backlog.append(events, T0);
+    }
+  }
+
+  /** Buffers read by the statement that starts with {@code prefix}, and the rows it returned. */
+  private static long[] buffersAndRows(Statement s, String prefix) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT shared_blks_hit + shared_blks_read, rows FROM pg_stat_statements"
+                + " WHERE query LIKE '"
+                + prefix
+                + "%'")) {
+      assertThat(rs.next()).as("the statement %s... was recorded", prefix).isTrue();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  @Test
+  void claimWithQuotas_amongManyDueEvents_readsBuffersForWhatItTakesOnly() throws SQLException {
+    PostgresOptions options = TestDatabases.fresh(server, "quota_plan");
+    try (PostgresBacklog backlog =
+            PostgresBacklog.open(options, "node-a", null, PartitionRule.prefix(1));
+        Connection c =
+            DriverManager.getConnection(options.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        Statement s = c.createStatement()) {
+      appendInPartitions(backlog);
+      s.execute("CREATE EXTENSION pg_stat_statements");
+      s.execute("SELECT pg_stat_statements_reset()");
+      Instant now = T0.plusSeconds(1);
+
+      List<Job> jobs =
+          backlog.claim(
+              Collections.nCopies(CLAIMED, now),
+              Duration.ofMinutes(5),
+              now,
+              PartitionQuotas.limits(Map.of("p0/", CLAIMED / 2, "p1/", CLAIMED / 2)));
+
+      assertThat(jobs).hasSize(CLAIMED);
+      assertThat(jobs).extracting(j -> j.event().key()).noneMatch(k -> k.startsWith("p2/"));
+      long[] claim = buffersAndRows(s, "WITH quotas AS");
+      assertThat(claim[1]).isEqualTo(CLAIMED);
+      // One ordered walk per partition under its quota; a plan that reads every due event of the
+      // partitions reads at least one buffer for each of their 20,000.
+      assertThat(claim[0]).as("buffers the claim of %d read", CLAIMED).isLessThan(WAITING / 3);
+    }
+  }
+
+  @Test
+  void duePartitions_amongManyDueEvents_readsBuffersForItsCountsOnly() throws SQLException {
+    PostgresOptions options = TestDatabases.fresh(server, "due_partitions_plan");
+    try (PostgresBacklog backlog =
+            PostgresBacklog.open(options, "node-a", null, PartitionRule.prefix(1));
+        Connection c =
+            DriverManager.getConnection(options.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        Statement s = c.createStatement()) {
+      appendInPartitions(backlog);
+      s.execute("CREATE EXTENSION pg_stat_statements");
+      s.execute("SELECT pg_stat_statements_reset()");
+
+      assertThat(backlog.duePartitions(T0.plusSeconds(1), 200))
+          .extracting(PartitionDue::partition, PartitionDue::due)
+          .containsExactly(tuple("p0/", 200), tuple("p1/", 200), tuple("p2/", 200));
+
+      long[] read = buffersAndRows(s, "WITH RECURSIVE parts");
+      // a probe per partition and a walk of 200 index entries in each; counting every due event
+      // reads at least one buffer for each of the 30,000
+      assertThat(read[0]).as("buffers duePartitions read").isLessThan(WAITING / 3);
     }
   }
 }

@@ -29,6 +29,24 @@ record ClaimCandidate(
       throws SQLException {
     query.setLong(1, now);
     query.setInt(2, max);
+    read(query, into);
+  }
+
+  /**
+   * Reads up to {@code max} candidates of one partition due at {@code now}, as {@link #readPage(
+   * PreparedStatement, long, int, List)} does, with a query whose parameters are {@code (partition,
+   * now, max)}.
+   */
+  static void readPage(
+      PreparedStatement query, String partition, long now, int max, List<ClaimCandidate> into)
+      throws SQLException {
+    query.setString(1, partition);
+    query.setLong(2, now);
+    query.setInt(3, max);
+    read(query, into);
+  }
+
+  private static void read(PreparedStatement query, List<ClaimCandidate> into) throws SQLException {
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
         into.add(

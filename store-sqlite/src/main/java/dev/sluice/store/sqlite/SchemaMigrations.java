@@ -33,7 +33,8 @@ final class SchemaMigrations {
           new Migration(4, "db/sqlite/V4__operator_control.sql"),
           new Migration(5, "db/sqlite/V5__retention.sql"),
           new Migration(6, "db/sqlite/V6__compact_events.sql"),
-          new Migration(7, "db/sqlite/V7__compact_values.sql"));
+          new Migration(7, "db/sqlite/V7__compact_values.sql"),
+          new Migration(8, "db/sqlite/V8__partitions.sql"));
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version ("

@@ -19,6 +19,9 @@ import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.backlog.WriteFailures;
 import dev.sluice.core.backlog.WriteStatus;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +63,7 @@ public final class SqliteBacklog implements Backlog {
       "INSERT INTO events (identity_kind, "
           + EventColumns.LIST
           // due_at stays null: a fresh event is due when accepted (EventColumns.DUE)
-          + ", accepted_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+          + ", accepted_at, partition, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
           // the one uniqueness constraint on events is the identity (events_identity)
           + " ON CONFLICT DO NOTHING";
   private static final String CANDIDATE_COLUMNS =
@@ -90,6 +95,24 @@ public final class SqliteBacklog implements Backlog {
           + ", state, "
           + CANDIDATE_COLUMNS
           + " FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND "
+          + EventColumns.DUE
+          + " <= ?"
+          + NO_EARLIER_CHANGE_OPEN
+          + " ORDER BY "
+          + EventColumns.DUE
+          + ", id LIMIT ?";
+
+  /**
+   * The due events of one partition, as {@link #SELECT_DUE} reads them across all: a claim with
+   * quotas reads one page per partition through the partition's part of the index.
+   */
+  private static final String SELECT_DUE_IN_PARTITION =
+      "SELECT "
+          + EventColumns.DUE
+          + ", state, "
+          + CANDIDATE_COLUMNS
+          + " FROM events INDEXED BY events_open_partition_due WHERE state IN (0, 1)"
+          + " AND partition = ? AND "
           + EventColumns.DUE
           + " <= ?"
           + NO_EARLIER_CHANGE_OPEN
@@ -175,6 +198,9 @@ public final class SqliteBacklog implements Backlog {
 
   private final Path file;
 
+  /** Works out the partition of each event appended; see {@link SqliteOptions#partitionRule}. */
+  private final PartitionRule partitionRule;
+
   /**
    * Fair: the writer goes to whoever asked first. Appends come through one group committer at a
    * time (appendLock), so the dispatcher's claim or settlement waits for one append transaction at
@@ -220,9 +246,10 @@ public final class SqliteBacklog implements Backlog {
   private boolean addsData;
 
   private SqliteBacklog(
-      Path file, StatementCache writer, StatementCache reader, SqliteOptions.Synchronous sync) {
-    this.intakeSync = sync;
-    this.writerSync = sync;
+      Path file, StatementCache writer, StatementCache reader, SqliteOptions options) {
+    this.intakeSync = options.synchronous();
+    this.writerSync = options.synchronous();
+    this.partitionRule = options.partitionRule();
     this.file = file;
     this.writer = writer;
     this.reader = reader;
@@ -244,7 +271,7 @@ public final class SqliteBacklog implements Backlog {
       SchemaMigrations.migrate(writer, file);
       SqliteConnections.capSize(writer.connection(), options.maxSizeBytes());
       StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
-      return new SqliteBacklog(file, writer, reader, options.synchronous());
+      return new SqliteBacklog(file, writer, reader, options);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer, e);
       if (e instanceof SluiceException se) {
@@ -279,10 +306,13 @@ public final class SqliteBacklog implements Backlog {
     }
     // identities are worked out before taking the lock: the writer's time is the scarce resource
     int[] identityKinds = new int[events.size()];
+    String[] partitions = new String[events.size()];
     for (int i = 0; i < identityKinds.length; i++) {
-      identityKinds[i] = EventColumns.identityKind(Objects.requireNonNull(events.get(i), "event"));
+      ObjectEvent event = Objects.requireNonNull(events.get(i), "event");
+      identityKinds[i] = EventColumns.identityKind(event);
+      partitions[i] = partitionRule.partitionOf(event.bucket(), event.key());
     }
-    PendingAppend mine = new PendingAppend(events, identityKinds, Micros.of(now));
+    PendingAppend mine = new PendingAppend(events, identityKinds, partitions, Micros.of(now));
     pendingAppends.add(mine);
     appendLock.lock();
     try {
@@ -302,14 +332,16 @@ public final class SqliteBacklog implements Backlog {
   private static final class PendingAppend {
     final List<ObjectEvent> events;
     final int[] identityKinds;
+    final String[] partitions;
     final long at;
     boolean committed;
     int accepted;
     RuntimeException failure;
 
-    PendingAppend(List<ObjectEvent> events, int[] identityKinds, long at) {
+    PendingAppend(List<ObjectEvent> events, int[] identityKinds, String[] partitions, long at) {
       this.events = events;
       this.identityKinds = identityKinds;
+      this.partitions = partitions;
       this.at = at;
     }
   }
@@ -357,6 +389,7 @@ public final class SqliteBacklog implements Backlog {
       insert.setInt(1, p.identityKinds[i]);
       EventColumns.bind(insert, 2, p.events.get(i));
       insert.setLong(2 + EventColumns.COUNT, p.at);
+      insert.setString(3 + EventColumns.COUNT, p.partitions[i]);
       insert.addBatch();
     }
     int inserted = 0;
@@ -367,15 +400,17 @@ public final class SqliteBacklog implements Backlog {
   }
 
   @Override
-  public List<Job> claim(List<Instant> releaseTimes, Duration lease, Instant now) {
-    BacklogArguments.checkClaim(releaseTimes, lease, now);
+  public List<Job> claim(
+      List<Instant> releaseTimes, Duration lease, Instant now, PartitionQuotas quotas) {
+    BacklogArguments.checkClaim(releaseTimes, lease, now, quotas);
     int max = releaseTimes.size();
     if (max == 0) {
       return List.of();
     }
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
-    return writeReleaseBookkeeping("claim", now, s -> claimIn(s, releaseTimes, at, leaseUntil));
+    return writeReleaseBookkeeping(
+        "claim", now, s -> claimIn(s, releaseTimes, at, leaseUntil, quotas));
   }
 
   /**
@@ -384,9 +419,13 @@ public final class SqliteBacklog implements Backlog {
    */
   @Override
   public List<Job> settleAndClaim(
-      List<Settlement> settlements, List<Instant> releaseTimes, Duration lease, Instant now) {
+      List<Settlement> settlements,
+      List<Instant> releaseTimes,
+      Duration lease,
+      Instant now,
+      PartitionQuotas quotas) {
     Objects.requireNonNull(settlements, "settlements");
-    BacklogArguments.checkClaim(releaseTimes, lease, now);
+    BacklogArguments.checkClaim(releaseTimes, lease, now, quotas);
     long at = Micros.of(now);
     long leaseUntil = Micros.of(now.plus(lease));
     return writeReleaseBookkeeping(
@@ -394,15 +433,26 @@ public final class SqliteBacklog implements Backlog {
         now,
         s -> {
           settleIn(s, settlements, at);
-          return releaseTimes.isEmpty() ? List.<Job>of() : claimIn(s, releaseTimes, at, leaseUntil);
+          return releaseTimes.isEmpty()
+              ? List.<Job>of()
+              : claimIn(s, releaseTimes, at, leaseUntil, quotas);
         });
   }
 
-  private List<Job> claimIn(StatementCache s, List<Instant> releaseTimes, long at, long leaseUntil)
+  private List<Job> claimIn(
+      StatementCache s,
+      List<Instant> releaseTimes,
+      long at,
+      long leaseUntil,
+      PartitionQuotas quotas)
       throws SQLException {
     int max = releaseTimes.size();
     List<ClaimCandidate> chosen = new ArrayList<>();
-    ClaimCandidate.readPage(s.get(SELECT_DUE), at, max, chosen);
+    if (quotas.isAny()) {
+      ClaimCandidate.readPage(s.get(SELECT_DUE), at, max, chosen);
+    } else {
+      chosen = oldestDueByQuota(s, at, max, quotas);
+    }
     if (chosen.isEmpty()) {
       return List.of();
     }
@@ -448,6 +498,31 @@ public final class SqliteBacklog implements Backlog {
     addToCounts(s, -fromWaiting, fromWaiting, 0, 0, chosen.size());
     addsData = true;
     return jobs;
+  }
+
+  /**
+   * Each named partition's oldest due events up to its quota, then the oldest {@code max} of them
+   * all, in claim order.
+   */
+  private static List<ClaimCandidate> oldestDueByQuota(
+      StatementCache s, long at, int max, PartitionQuotas quotas) throws SQLException {
+    List<ClaimCandidate> candidates = new ArrayList<>();
+    PreparedStatement query = s.get(SELECT_DUE_IN_PARTITION);
+    for (Map.Entry<String, Integer> quota : quotas.asMap().entrySet()) {
+      ClaimCandidate.readPage(
+          query, quota.getKey(), at, Math.min(max, quota.getValue()), candidates);
+    }
+    candidates.sort(CLAIM_ORDER);
+    return candidates.size() > max ? new ArrayList<>(candidates.subList(0, max)) : candidates;
+  }
+
+  private static final Comparator<ClaimCandidate> CLAIM_ORDER =
+      Comparator.comparingLong(ClaimCandidate::due).thenComparingLong(ClaimCandidate::eventId);
+
+  @Override
+  public List<PartitionDue> duePartitions(Instant now, int countUpTo) {
+    BacklogArguments.checkDuePartitions(now, countUpTo);
+    return read("duePartitions", () -> reads.duePartitions(Micros.of(now), countUpTo));
   }
 
   @Override

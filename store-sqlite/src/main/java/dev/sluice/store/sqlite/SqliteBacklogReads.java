@@ -8,12 +8,14 @@ import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.partition.PartitionDue;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,6 +29,26 @@ final class SqliteBacklogReads {
    * index is named: with "state = 0" the planner would otherwise walk every waiting event through
    * events_waiting.
    */
+  /** The partitions of open events, walked through the index; see {@link #duePartitions}. */
+  private static final String DUE_PARTITIONS =
+      "WITH RECURSIVE parts(p) AS ("
+          + " SELECT (SELECT min(partition) FROM events INDEXED BY events_open_partition_due"
+          + " WHERE state IN (0, 1))"
+          + " UNION ALL SELECT (SELECT min(partition) FROM events INDEXED BY"
+          + " events_open_partition_due WHERE state IN (0, 1) AND partition > p)"
+          + " FROM parts WHERE p IS NOT NULL),"
+          + " due(p, n, oldest) AS (SELECT p,"
+          + " (SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_open_partition_due"
+          + " WHERE state IN (0, 1) AND partition = p AND "
+          + EventColumns.DUE
+          + " <= ? LIMIT ?)),"
+          + " (SELECT min("
+          + EventColumns.DUE
+          + ") FROM events INDEXED BY events_open_partition_due"
+          + " WHERE state IN (0, 1) AND partition = p)"
+          + " FROM parts WHERE p IS NOT NULL)"
+          + " SELECT p, n, oldest FROM due WHERE n > 0 AND oldest <= ?";
+
   private static final String COUNT_OPEN =
       "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1)";
 
@@ -102,6 +124,28 @@ final class SqliteBacklogReads {
 
   SqliteBacklogReads(StatementCache statements) {
     this.statements = statements;
+  }
+
+  /**
+   * See {@link dev.sluice.core.backlog.Backlog#duePartitions}: the distinct partitions of open
+   * events, each found by one probe of {@code events_open_partition_due} after the previous one (a
+   * loose index scan), then per partition its due events counted up to the limit and the first due.
+   * Partitions whose open events are all not yet due count 0 and are left out.
+   */
+  List<PartitionDue> duePartitions(long now, int countUpTo) throws SQLException {
+    PreparedStatement query = statements.get(DUE_PARTITIONS);
+    query.setLong(1, now);
+    query.setInt(2, countUpTo);
+    query.setLong(3, now);
+    List<PartitionDue> due = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        due.add(new PartitionDue(rs.getString(1), rs.getInt(2), Micros.toInstant(rs.getLong(3))));
+      }
+    }
+    // Java's order of strings, as every store gives it (SQLite compares UTF-8 bytes)
+    due.sort(Comparator.comparing(PartitionDue::partition));
+    return due;
   }
 
   BacklogStats stats(long now) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.sluice.store.sqlite;
 
+import dev.sluice.core.partition.PartitionRule;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,9 +14,15 @@ import java.util.Objects;
  * @param maxSizeBytes the most the database may hold, in bytes ({@link #NO_MAX_SIZE}: as much as
  *     the disk takes); a write that would grow it beyond fails as on a full disk. Rounded down to
  *     whole pages, and never below what the file already holds.
+ * @param partitionRule how each appended event's partition is worked out ({@link
+ *     PartitionRule#NONE} by default); events keep the partition they were appended with
  */
 public record SqliteOptions(
-    Synchronous synchronous, Duration busyTimeout, int cacheSizeKib, long maxSizeBytes) {
+    Synchronous synchronous,
+    Duration busyTimeout,
+    int cacheSizeKib,
+    long maxSizeBytes,
+    PartitionRule partitionRule) {
 
   /** SQLite's {@code PRAGMA synchronous} levels that keep a WAL database consistent. */
   public enum Synchronous {
@@ -40,6 +47,7 @@ public record SqliteOptions(
   public SqliteOptions {
     Objects.requireNonNull(synchronous, "synchronous");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
+    Objects.requireNonNull(partitionRule, "partitionRule");
     if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "busyTimeout must be between 0 and " + Integer.MAX_VALUE + " ms, got " + busyTimeout);
@@ -53,29 +61,39 @@ public record SqliteOptions(
     }
   }
 
-  /** Options with no size cap. */
+  /** Options with no partitions. */
+  public SqliteOptions(
+      Synchronous synchronous, Duration busyTimeout, int cacheSizeKib, long maxSizeBytes) {
+    this(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, PartitionRule.NONE);
+  }
+
+  /** Options with no size cap and no partitions. */
   public SqliteOptions(Synchronous synchronous, Duration busyTimeout, int cacheSizeKib) {
     this(synchronous, busyTimeout, cacheSizeKib, NO_MAX_SIZE);
   }
 
-  /** FULL sync, a 5 s busy timeout, a 32 MiB cache, no size cap. */
+  /** FULL sync, a 5 s busy timeout, a 32 MiB cache, no size cap, no partitions. */
   public static SqliteOptions defaults() {
     return new SqliteOptions(Synchronous.FULL, DEFAULT_BUSY_TIMEOUT, DEFAULT_CACHE_SIZE_KIB);
   }
 
   public SqliteOptions withSynchronous(Synchronous synchronous) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, partitionRule);
   }
 
   public SqliteOptions withBusyTimeout(Duration busyTimeout) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, partitionRule);
   }
 
   public SqliteOptions withCacheSizeKib(int cacheSizeKib) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, partitionRule);
   }
 
   public SqliteOptions withMaxSizeBytes(long maxSizeBytes) {
-    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes);
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, partitionRule);
+  }
+
+  public SqliteOptions withPartitionRule(PartitionRule partitionRule) {
+    return new SqliteOptions(synchronous, busyTimeout, cacheSizeKib, maxSizeBytes, partitionRule);
   }
 }

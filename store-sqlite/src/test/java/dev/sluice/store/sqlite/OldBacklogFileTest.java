@@ -7,6 +7,9 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.partition.PartitionDue;
+import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +163,32 @@ class OldBacklogFileTest {
     }
     assertThat(query("SELECT max(version) FROM schema_version"))
         .containsExactly(Integer.toString(SchemaMigrations.latestVersion()));
+  }
+
+  @Test
+  void open_whenFileHasRowsFromBeforePartitions_keepsThemInTheEmptyPartition() throws Exception {
+    writeOldFile(1);
+    Instant now = T0.plusSeconds(60);
+
+    try (SqliteBacklog backlog =
+        SqliteBacklog.open(
+            file(), SqliteOptions.defaults().withPartitionRule(PartitionRule.bucket()))) {
+      backlog.append(List.of(ObjectEvent.created("data", "new.csv", "test")), now);
+
+      assertThat(backlog.duePartitions(now, 100))
+          .containsExactly(new PartitionDue("", 3, T0), new PartitionDue("data", 1, now));
+      // The later change of k.csv (0B) still waits for the earlier one (0A).
+      assertThat(backlog.claim(List.of(now, now), Duration.ofMinutes(1), now, quotas("", 5)))
+          .extracting(j -> j.event().key() + " " + j.event().sequencer())
+          .containsExactly("k.csv 0A", "other.csv null");
+      assertThat(backlog.claim(List.of(now), Duration.ofMinutes(1), now, quotas("data", 5)))
+          .extracting(j -> j.event().key())
+          .containsExactly("new.csv");
+    }
+  }
+
+  private static PartitionQuotas quotas(String partition, int quota) {
+    return PartitionQuotas.limits(java.util.Map.of(partition, quota));
   }
 
   @Test

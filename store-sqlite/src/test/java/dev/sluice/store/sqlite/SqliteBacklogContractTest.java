@@ -1,6 +1,7 @@
 package dev.sluice.store.sqlite;
 
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.testkit.BacklogContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,11 @@ class SqliteBacklogContractTest extends BacklogContract {
   @Override
   protected Backlog newBacklog() {
     return SqliteBacklog.open(file(), SqliteOptions.defaults());
+  }
+
+  @Override
+  protected Backlog newBacklog(PartitionRule rule) {
+    return SqliteBacklog.open(file(), SqliteOptions.defaults().withPartitionRule(rule));
   }
 
   /**
