@@ -18,9 +18,8 @@ import java.util.Objects;
  *   <li>It asks for whole batches (multiples of K); the partial remainder only once the wait has
  *       passed.
  *   <li>In {@link LimitCount#JOBS} mode a permit is a batch; in {@link LimitCount#OBJECTS} mode a
- *       permit is an event and a batch goes when all its members' permits are granted. A partition
- *       whose oldest event has waited takes what the permits allow as a partial batch, so a limit
- *       smaller than K (a window of 10 with batches of 20) delays batches, never starves them.
+ *       permit is an event and a batch goes when all its members' permits are granted (so, counting
+ *       objects, every limit must allow at least K at once: the config refuses a smaller one).
  *   <li>Ready partitions take turns, a batch each, the one with the oldest due event first, until
  *       the permits run out: a partition with a deep backlog cannot take every permit of a step.
  * </ul>
@@ -121,13 +120,9 @@ public final class BatchPlanner {
         }
         int cost = count == LimitCount.JOBS ? 1 : size;
         if (cost > left) {
-          if (!q.waited || count == LimitCount.JOBS) {
-            continue;
-          }
-          size = left; // waited long enough: as much of it as the permits allow
-          cost = left;
+          continue; // a batch goes whole, when all its permits are granted
         }
-        q.take(size, k);
+        q.take(size);
         quotas.merge(q.due.partition(), size, Integer::sum);
         sizes.add(size);
         if (size < k) {
@@ -162,19 +157,9 @@ public final class BatchPlanner {
       return whole > 0 ? k : remainder;
     }
 
-    void take(int size, int k) {
+    void take(int size) {
       if (whole > 0) {
-        if (size == k) {
-          whole--;
-        } else {
-          // A partial cut from a whole batch: the rest of it stays for a later step.
-          whole--;
-          remainder += k - size;
-          if (remainder >= k) {
-            whole++;
-            remainder -= k;
-          }
-        }
+        whole--;
       } else {
         remainder -= size;
       }

@@ -3,6 +3,8 @@ package dev.sluice.core.dispatch;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,4 +74,21 @@ public interface DispatchObserver {
    * @param at when they were committed
    */
   default void settled(List<Settlement> settlements, Instant at) {}
+
+  /**
+   * A batch was handed to a worker (its members were told by {@link #released} first).
+   *
+   * @param batch the batch
+   * @param partial whether it holds fewer than the batch size (its partition's wait had passed)
+   */
+  default void batchReleased(Batch batch, boolean partial) {}
+
+  /**
+   * The target answered a batch (each member is then told by {@link #answered}).
+   *
+   * @param batch the batch delivered
+   * @param outcome the outcome of each member
+   * @param atTarget how long the call took
+   */
+  default void batchAnswered(Batch batch, BatchOutcome outcome, Duration atTarget) {}
 }

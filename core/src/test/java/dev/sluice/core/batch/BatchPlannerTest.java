@@ -67,12 +67,13 @@ class BatchPlannerTest {
   }
 
   @Test
-  void plan_objectsMode_whenPermitsBelowKAndWaited_takesWhatThePermitsAllow() {
+  void plan_objectsMode_whenPermitsBelowK_takesOnlyAPartialBatchThatFitsWhole() {
     BatchPlanner planner = planner(20, LimitCount.OBJECTS);
-    assertThat(planner.plan(List.of(new Due("a", 200, T0)), 10, T0).isEmpty()).isTrue();
-    BatchPlan waited = planner.plan(List.of(new Due("a", 200, T0)), 10, T0.plus(WAIT));
-    assertThat(waited.batchSizes()).containsExactly(10);
-    assertThat(waited.permitsUsed()).isEqualTo(10);
+    // Whole batches wait for their permits, also after the wait: none is cut short.
+    assertThat(planner.plan(List.of(new Due("a", 45, T0)), 10, T0.plus(WAIT)).isEmpty()).isTrue();
+    BatchPlan waited = planner.plan(List.of(new Due("a", 7, T0)), 10, T0.plus(WAIT));
+    assertThat(waited.batchSizes()).containsExactly(7);
+    assertThat(waited.permitsUsed()).isEqualTo(7);
   }
 
   @Test
