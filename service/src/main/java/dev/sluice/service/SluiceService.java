@@ -5,6 +5,7 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.Pruner;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
@@ -179,6 +180,11 @@ public final class SluiceService implements AutoCloseable {
               config.schedule());
       closeInOrder.add(0, workers::shutdownNow);
       closeInOrder.add(0, dispatcher);
+      if (config.batch().batching()) {
+        dispatcher.batchBy(
+            new BatchPlanner(config.batch().settings(), config.batch().count()),
+            config.partitions().rule());
+      }
       if (cluster != null) {
         cluster.attach(dispatcher, controlStore, this::apiAddressIfServing);
         // Events another node took in wake this node's dispatcher when they commit.

@@ -110,7 +110,7 @@ class PostgresSchemaMigrationsTest {
     assertThatThrownBy(() -> PostgresBacklog.open(options, "node-a", null))
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining("version 99")
-        .hasMessageContaining("newer than this Sluice knows (4)");
+        .hasMessageContaining("newer than this Sluice knows (5)");
   }
 
   private static List<Integer> versions(PostgresOptions options) throws SQLException {
