@@ -512,6 +512,12 @@ public final class Dispatcher implements AutoCloseable {
     return b == null ? null : b.planner;
   }
 
+  /** The partition rule batches are grouped by, or null when every job carries one event. */
+  public PartitionRule batchRule() {
+    BatchRelease b = batches;
+    return b == null ? null : b.rule;
+  }
+
   /**
    * The release step of a dispatcher that releases batches ({@link #batchBy}): permits now, the
    * planner's quotas over the partitions due, one claim with them, the jobs grouped into batches,
