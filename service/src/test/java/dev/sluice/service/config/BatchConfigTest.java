@@ -104,4 +104,30 @@ class BatchConfigTest {
                 .getMessage())
         .contains("count");
   }
+
+  @Test
+  void exampleFile_itsBatchSectionUncommented_parsesWithACount() throws Exception {
+    // Surefire runs in the module directory; the example lives at the repository root.
+    String example =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "sluice.example.yaml"));
+    StringBuilder section = new StringBuilder();
+    boolean in = false;
+    for (String line : example.split("\n")) {
+      if (line.startsWith("# batch:")) {
+        in = true;
+      } else if (in && !line.startsWith("#")) {
+        break;
+      }
+      if (in) {
+        section.append(line.substring(Math.min(2, line.length()))).append('\n');
+      }
+    }
+    assertThat(section).as("the example documents a batch: section").isNotEmpty();
+
+    SluiceConfig c = ConfigLoader.parse(section + "limits: { count: jobs }\n");
+
+    assertThat(c.batch().settings().max()).isEqualTo(20);
+    assertThat(c.batch().settings().maxWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(errorOf(section.toString())).startsWith("limits.count: must be set");
+  }
 }
