@@ -101,4 +101,27 @@ class BatchServeTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void limitsAtRuntime_whenCountingObjectsBelowTheBatchSize_areRefusedAndNothingChanges() {
+    try (RunningSluice sluice =
+        RunningSluice.startWith(
+            dataDir,
+            new BatchTarget(),
+            c ->
+                c.withBatch(
+                    new BatchConfig(
+                        new BatchSettings(10, Duration.ofMillis(300)), LimitCount.OBJECTS)))) {
+      String error =
+          sluice
+              .api
+              .put("/v1/limits", "{\"window\": {\"limit\": 5, \"every\": \"1s\"}}")
+              .error(400);
+      assertThat(error).contains("batch.max must be at most limits.window.limit (5)");
+      assertThat(sluice.status().get("limits").get("window").isNull()).isTrue();
+
+      sluice.api.put("/v1/limits", "{\"window\": {\"limit\": 10, \"every\": \"1s\"}}").ok();
+      assertThat(sluice.status().get("limits").get("window").get("limit").asInt()).isEqualTo(10);
+    }
+  }
 }
