@@ -76,6 +76,15 @@ public abstract class BacklogContract {
     return backlog;
   }
 
+  /**
+   * As {@link #reopen(Backlog)}, opening the store again with partitions by {@code rule}. The
+   * default skips the tests that need it.
+   */
+  protected Backlog reopen(Backlog backlog, PartitionRule rule) {
+    Assumptions.abort("this backlog is not durable; persistence tests do not apply");
+    return backlog;
+  }
+
   @BeforeEach
   void openBacklog() {
     backlog = newBacklog();
@@ -2087,5 +2096,38 @@ public abstract class BacklogContract {
 
     assertThat(backlog.duePartitions(T0, 100))
         .containsExactly(new PartitionDue("", 1, T0), new PartitionDue("a/", 1, T0));
+  }
+
+  @Test
+  void claim_withAQuotaForTheEmptyPartition_whenNoRule_takesFromAllEvents() {
+    backlog.append(List.of(at("a/1"), at("b/1"), at("c/1")), T0);
+
+    assertThat(backlog.claim(times(10), LEASE, T0, PartitionQuotas.limits(Map.of("", 2))))
+        .extracting(j -> j.event().key())
+        .containsExactly("a/1", "b/1");
+    assertThat(backlog.claim(times(10), LEASE, T0, PartitionQuotas.limits(Map.of("a/", 2))))
+        .isEmpty();
+  }
+
+  @Test
+  void duePartitions_afterReopenWithARule_eventsAppendedWithoutOneAreInTheEmptyPartition() {
+    backlog.append(List.of(at("a/1"), at("a/2"), at("dead/1")), T0);
+    Job dead =
+        backlog.claim(10, LEASE, T0).stream()
+            .filter(j -> j.event().key().equals("dead/1"))
+            .findFirst()
+            .orElseThrow();
+    backlog.settle(List.of(Settlement.dead(dead, "failed-permanent", "gone")), T0);
+
+    backlog = reopen(backlog, PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/3")), T0.plus(LEASE));
+    assertThat(backlog.redrive(List.of(), T0.plus(LEASE))).isEqualTo(1);
+
+    Instant later = T0.plus(LEASE);
+    assertThat(backlog.duePartitions(later, 100))
+        .containsExactly(new PartitionDue("", 3, T0.plus(LEASE)), new PartitionDue("a/", 1, later));
+    assertThat(backlog.claim(times(10), LEASE, later, PartitionQuotas.limits(Map.of("", 5))))
+        .extracting(j -> j.event().key())
+        .containsExactlyInAnyOrder("a/1", "a/2", "dead/1");
   }
 }

@@ -63,6 +63,11 @@ import javax.sql.DataSource;
  * full disk (SQLSTATE 53100) throws it with {@code full}. Nothing of the failed call was committed.
  * {@link #writeStatus()} shows the failure until a commit adds rows again.
  *
+ * <p>Each event is kept with its partition, worked out at append by the {@link PartitionRule} this
+ * backlog was opened with; a claim with {@link PartitionQuotas} walks each named partition in claim
+ * order through {@code events_open_partition_due}, and a claim without walks {@code
+ * events_open_due} as before.
+ *
  * <p>Instants are stored as {@code timestamptz}: finer parts than microseconds are truncated.
  */
 public final class PostgresBacklog implements Backlog {
@@ -161,16 +166,33 @@ public final class PostgresBacklog implements Backlog {
    * those of {@link #CLAIM}. Rows a partition's walk locked beyond the claim's size stay locked
    * (not leased) until the claim commits.
    */
-  private static final String CLAIM_BY_QUOTA =
-      "WITH quotas AS (SELECT * FROM unnest(?::text[], ?::int[]) AS q(part, quota)),"
-          + " due AS (SELECT d.* FROM quotas q CROSS JOIN LATERAL"
-          + " (SELECT e.state, e.id, e.attempts, e.last_release_id, e.due_at, "
-          + EventColumns.prefixed("e")
-          + " FROM events e WHERE e.state IN (0, 1) AND e.partition = q.part AND e.due_at <= ?"
-          + NO_EARLIER_CHANGE_OPEN
-          + " ORDER BY e.due_at, e.id LIMIT q.quota FOR UPDATE OF e SKIP LOCKED) d"
-          + " ORDER BY d.due_at, d.id LIMIT ?),"
-          + CLAIM_CHOSEN;
+  private static final String CLAIM_BY_QUOTA = claimByQuota("e.partition");
+
+  /**
+   * As {@link #CLAIM_BY_QUOTA}, in a backlog with no rule, where most events have no partition
+   * stored (NULL, partition ''): the walks go through {@code events_open_due}, where such events
+   * are nearly every event.
+   */
+  private static final String CLAIM_BY_QUOTA_UNPARTITIONED =
+      claimByQuota("coalesce(e.partition, '')");
+
+  private static String claimByQuota(String partition) {
+    return "WITH quotas AS (SELECT * FROM unnest(?::text[], ?::int[]) AS q(part, quota)),"
+        + " due AS (SELECT d.* FROM quotas q CROSS JOIN LATERAL"
+        + " (SELECT e.state, e.id, e.attempts, e.last_release_id, e.due_at, "
+        + EventColumns.prefixed("e")
+        + " FROM events e WHERE e.state IN (0, 1) AND "
+        + partition
+        + " = q.part AND e.due_at <= ?"
+        + NO_EARLIER_CHANGE_OPEN
+        + " ORDER BY e.due_at, e.id LIMIT q.quota FOR UPDATE OF e SKIP LOCKED) d"
+        + " ORDER BY d.due_at, d.id LIMIT ?),"
+        + CLAIM_CHOSEN;
+  }
+
+  /** See V4__partitions.sql: under a rule, every open event has its partition stored. */
+  private static final String STORE_EMPTY_PARTITIONS =
+      "UPDATE events SET partition = '' WHERE state IN (0, 1) AND partition IS NULL";
 
   /**
    * Before each claim: walk {@code events_open_due} in order and stop at the claim's size. A queue
@@ -240,8 +262,14 @@ public final class PostgresBacklog implements Backlog {
           + " AND id IN (SELECT last_release_id FROM returned) RETURNING id)"
           + " SELECT count(*) FROM returned";
 
+  /**
+   * An event with no partition (NULL: appended with no rule) comes back in partition '' stored as
+   * such: the partition index holds every open event under a rule (see V4__partitions.sql).
+   */
   private static final String REDRIVE =
-      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL,"
+          + " partition = coalesce(partition, '') WHERE state = 3";
+
   private static final String PURGE = "UPDATE events SET state = 4, settled_at = ? WHERE state = 3";
   private static final String ONLY_IDS = " AND id = ANY (?)";
 
@@ -386,6 +414,11 @@ public final class PostgresBacklog implements Backlog {
       PartitionRule partitionRule) {
     try (Connection c = dataSource.getConnection()) {
       PostgresSchemaMigrations.migrate(c);
+      if (partitionRule.by() != PartitionRule.By.NONE) {
+        try (Statement update = c.createStatement()) {
+          update.executeUpdate(STORE_EMPTY_PARTITIONS);
+        }
+      }
     } catch (SQLException e) {
       throw PostgresFailures.translate(
           "cannot open the Postgres backlog at " + description + ": " + e.getMessage(), e);
@@ -446,8 +479,12 @@ public final class PostgresBacklog implements Backlog {
                 EventColumns.bindArrays(insert, 3, c, events);
                 insert.setArray(
                     3 + EventColumns.COUNT + 2,
+                    // no rule: NULL, kept out of the partition index (see V4__partitions.sql)
                     SqlArrays.texts(
-                        c, events, e -> partitionRule.partitionOf(e.bucket(), e.key())));
+                        c,
+                        events,
+                        e ->
+                            partitioned() ? partitionRule.partitionOf(e.bucket(), e.key()) : null));
                 inserted = insert.executeUpdate();
               }
               CountChanges counts = new CountChanges();
@@ -628,14 +665,20 @@ public final class PostgresBacklog implements Backlog {
     try (Statement plan = c.createStatement()) {
       plan.execute(CLAIM_PLAN);
     }
-    try (PreparedStatement claim = c.prepareStatement(quotas.isAny() ? CLAIM : CLAIM_BY_QUOTA)) {
+    String statement =
+        quotas.isAny() ? CLAIM : partitioned() ? CLAIM_BY_QUOTA : CLAIM_BY_QUOTA_UNPARTITIONED;
+    try (PreparedStatement claim = c.prepareStatement(statement)) {
       int p = 1;
       if (!quotas.isAny()) {
         List<Map.Entry<String, Integer>> named = List.copyOf(quotas.asMap().entrySet());
         claim.setArray(
             p++, c.createArrayOf("text", named.stream().map(Map.Entry::getKey).toArray()));
+        // a partition's walk locks what it reads: never more than the claim can take
+        int max = releaseTimes.size();
         claim.setArray(
-            p++, c.createArrayOf("integer", named.stream().map(Map.Entry::getValue).toArray()));
+            p++,
+            c.createArrayOf(
+                "integer", named.stream().map(e -> Math.min(max, e.getValue())).toArray()));
       }
       Timestamps.set(claim, p++, now);
       claim.setInt(p++, releaseTimes.size());
@@ -890,7 +933,14 @@ public final class PostgresBacklog implements Backlog {
   @Override
   public List<PartitionDue> duePartitions(Instant now, int countUpTo) {
     BacklogArguments.checkDuePartitions(now, countUpTo);
-    return read("duePartitions", c -> PostgresBacklogReads.duePartitions(c, now, countUpTo));
+    return read(
+        "duePartitions",
+        c -> PostgresBacklogReads.duePartitions(c, now, countUpTo, !partitioned()));
+  }
+
+  /** Whether this backlog has a rule; without, events are appended with no partition (NULL). */
+  private boolean partitioned() {
+    return partitionRule.by() != PartitionRule.By.NONE;
   }
 
   @Override

@@ -100,7 +100,8 @@ final class PostgresBacklogReads {
    */
   private static final String DUE_PARTITIONS =
       "WITH RECURSIVE parts(p) AS ("
-          + " (SELECT partition FROM events WHERE state IN (0, 1) ORDER BY partition LIMIT 1)"
+          + " (SELECT partition FROM events WHERE state IN (0, 1) AND partition IS NOT NULL"
+          + " ORDER BY partition LIMIT 1)"
           + " UNION ALL SELECT (SELECT partition FROM events WHERE state IN (0, 1)"
           + " AND partition > parts.p ORDER BY partition LIMIT 1) FROM parts WHERE parts.p IS NOT NULL)"
           + " SELECT parts.p, d.n, d.oldest FROM parts CROSS JOIN LATERAL"
@@ -113,8 +114,13 @@ final class PostgresBacklogReads {
    * See {@link dev.sluice.core.backlog.Backlog#duePartitions}. Sorted here, by Java's order of
    * strings, not the database's collation.
    */
-  static List<PartitionDue> duePartitions(Connection c, Instant now, int countUpTo)
-      throws SQLException {
+  /** Due events with no partition stored, counted up to a limit, and the first due time. */
+  private static final String DUE_UNPARTITIONED =
+      "SELECT count(*), min(due_at) FROM (SELECT due_at FROM events WHERE state IN (0, 1)"
+          + " AND due_at <= ? AND partition IS NULL ORDER BY due_at, id LIMIT ?) due";
+
+  static List<PartitionDue> duePartitions(
+      Connection c, Instant now, int countUpTo, boolean unpartitioned) throws SQLException {
     List<PartitionDue> due = new ArrayList<>();
     try (PreparedStatement query = c.prepareStatement(DUE_PARTITIONS)) {
       Timestamps.set(query, 1, now);
@@ -125,8 +131,45 @@ final class PostgresBacklogReads {
         }
       }
     }
+    if (unpartitioned) {
+      addUnpartitioned(c, due, now, countUpTo);
+    }
     due.sort(Comparator.comparing(PartitionDue::partition));
     return due;
+  }
+
+  /**
+   * Without a rule, events appended have no partition stored (NULL), which is partition '': their
+   * count and first due time are read through {@code events_open_due}, where they are nearly every
+   * event, and merged with those stored as ''.
+   */
+  private static void addUnpartitioned(
+      Connection c, List<PartitionDue> due, Instant now, int countUpTo) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(DUE_UNPARTITIONED)) {
+      Timestamps.set(query, 1, now);
+      query.setInt(2, countUpTo);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        int n = rs.getInt(1);
+        if (n == 0) {
+          return;
+        }
+        Instant oldest = Timestamps.get(rs, 2);
+        for (int i = 0; i < due.size(); i++) {
+          PartitionDue stored = due.get(i);
+          if (stored.partition().isEmpty()) {
+            due.set(
+                i,
+                new PartitionDue(
+                    "",
+                    Math.min(countUpTo, n + stored.due()),
+                    oldest.isBefore(stored.oldestDue()) ? oldest : stored.oldestDue()));
+            return;
+          }
+        }
+        due.add(new PartitionDue("", n, oldest));
+      }
+    }
   }
 
   static BacklogStats stats(Connection c, Instant now) throws SQLException {

@@ -48,4 +48,11 @@ class PostgresBacklogContractTest extends BacklogContract {
     backlog.close();
     return reopened;
   }
+
+  @Override
+  protected Backlog reopen(Backlog backlog, PartitionRule rule) {
+    Backlog reopened = PostgresBacklog.open(options, "node-a", null, rule);
+    backlog.close();
+    return reopened;
+  }
 }

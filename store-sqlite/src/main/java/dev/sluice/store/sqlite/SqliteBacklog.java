@@ -46,7 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>SQLite has one writer, so every write goes through one connection, one transaction per call,
  * behind a lock; stats and listings use a second, read-only connection and never wait for a write.
  * Claims read a page of due rows through partial indexes, so a backlog of millions stays on disk.
- * Instants are stored as epoch microseconds: finer parts are truncated.
+ * Instants are stored as epoch microseconds: finer parts are truncated. Each event is kept with its
+ * partition, worked out at append by {@link SqliteOptions#partitionRule}; a claim with {@link
+ * PartitionQuotas} reads a page per named partition through {@code events_open_partition_due}.
  *
  * <p>A lease belongs to the release that took it: a settlement applies only while the event is
  * leased and its last release is the job's. Reclaiming an expired lease closes the lost release as
@@ -120,6 +122,29 @@ public final class SqliteBacklog implements Backlog {
           + EventColumns.DUE
           + ", id LIMIT ?";
 
+  /**
+   * The due events of partition '' in a backlog with no rule, where most have no partition stored
+   * (NULL): through the claim-order index, as {@link #SELECT_DUE}; the parameter for the partition
+   * is always ''.
+   */
+  private static final String SELECT_DUE_UNPARTITIONED =
+      "SELECT "
+          + EventColumns.DUE
+          + ", state, "
+          + CANDIDATE_COLUMNS
+          + " FROM events INDEXED BY events_open_due WHERE state IN (0, 1)"
+          + " AND coalesce(partition, '') = ? AND "
+          + EventColumns.DUE
+          + " <= ?"
+          + NO_EARLIER_CHANGE_OPEN
+          + " ORDER BY "
+          + EventColumns.DUE
+          + ", id LIMIT ?";
+
+  /** See V8__partitions.sql: under a rule, every open event has its partition stored. */
+  private static final String STORE_EMPTY_PARTITIONS =
+      "UPDATE events SET partition = '' WHERE state IN (0, 1) AND partition IS NULL";
+
   private static final String MAX_RELEASE_ID = "SELECT coalesce(max(id), 0) FROM releases";
   private static final String INSERT_RELEASE =
       "INSERT INTO releases (id, event_id, attempt, released_at) VALUES (?, ?, ?, ?)";
@@ -158,11 +183,18 @@ public final class SqliteBacklog implements Backlog {
           + " AND id IN (SELECT last_release_id FROM events WHERE state = 1)";
   private static final String ABANDON_LEASES =
       "UPDATE events SET state = 0, due_at = ? WHERE state = 1";
+
+  /**
+   * An event with no partition (NULL: appended with no rule) comes back in partition '' stored as
+   * such: the partition index holds every open event under a rule (see V8__partitions.sql).
+   */
   private static final String REDRIVE_ONE =
-      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL"
-          + " WHERE id = ? AND state = 3";
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL,"
+          + " partition = coalesce(partition, '') WHERE id = ? AND state = 3";
+
   private static final String REDRIVE_ALL =
-      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL WHERE state = 3";
+      "UPDATE events SET state = 0, due_at = ?, attempts = 0, dead_at = NULL,"
+          + " partition = coalesce(partition, '') WHERE state = 3";
   private static final String PURGE_ONE =
       "UPDATE events SET state = 4, settled_at = ? WHERE id = ? AND state = 3";
   private static final String PURGE_ALL =
@@ -271,6 +303,9 @@ public final class SqliteBacklog implements Backlog {
       writer = new StatementCache(SqliteConnections.openWriter(file, options));
       SchemaMigrations.migrate(writer, file);
       SqliteConnections.capSize(writer.connection(), options.maxSizeBytes());
+      if (options.partitionRule().by() != PartitionRule.By.NONE) {
+        Transactions.write(writer, s -> s.get(STORE_EMPTY_PARTITIONS).executeUpdate());
+      }
       StatementCache reader = new StatementCache(SqliteConnections.openReader(file, options));
       return new SqliteBacklog(file, writer, reader, options);
     } catch (SQLException | RuntimeException e) {
@@ -311,7 +346,8 @@ public final class SqliteBacklog implements Backlog {
     for (int i = 0; i < identityKinds.length; i++) {
       ObjectEvent event = Objects.requireNonNull(events.get(i), "event");
       identityKinds[i] = EventColumns.identityKind(event);
-      partitions[i] = partitionRule.partitionOf(event.bucket(), event.key());
+      // no rule: NULL, kept out of the partition index (see V8__partitions.sql)
+      partitions[i] = partitioned() ? partitionRule.partitionOf(event.bucket(), event.key()) : null;
     }
     PendingAppend mine = new PendingAppend(events, identityKinds, partitions, Micros.of(now));
     pendingAppends.add(mine);
@@ -505,13 +541,17 @@ public final class SqliteBacklog implements Backlog {
    * Each named partition's oldest due events up to its quota, then the oldest {@code max} of them
    * all, in claim order.
    */
-  private static List<ClaimCandidate> oldestDueByQuota(
+  private List<ClaimCandidate> oldestDueByQuota(
       StatementCache s, long at, int max, PartitionQuotas quotas) throws SQLException {
     List<ClaimCandidate> candidates = new ArrayList<>();
-    PreparedStatement query = s.get(SELECT_DUE_IN_PARTITION);
     for (Map.Entry<String, Integer> quota : quotas.asMap().entrySet()) {
-      ClaimCandidate.readPage(
-          query, quota.getKey(), at, Math.min(max, quota.getValue()), candidates);
+      String partition = quota.getKey();
+      PreparedStatement query =
+          s.get(
+              !partitioned() && partition.isEmpty()
+                  ? SELECT_DUE_UNPARTITIONED
+                  : SELECT_DUE_IN_PARTITION);
+      ClaimCandidate.readPage(query, partition, at, Math.min(max, quota.getValue()), candidates);
     }
     candidates.sort(CLAIM_ORDER);
     return candidates.size() > max ? new ArrayList<>(candidates.subList(0, max)) : candidates;
@@ -520,10 +560,16 @@ public final class SqliteBacklog implements Backlog {
   private static final Comparator<ClaimCandidate> CLAIM_ORDER =
       Comparator.comparingLong(ClaimCandidate::due).thenComparingLong(ClaimCandidate::eventId);
 
+  /** Whether this backlog has a rule; without, events are appended with no partition (NULL). */
+  private boolean partitioned() {
+    return partitionRule.by() != PartitionRule.By.NONE;
+  }
+
   @Override
   public List<PartitionDue> duePartitions(Instant now, int countUpTo) {
     BacklogArguments.checkDuePartitions(now, countUpTo);
-    return read("duePartitions", () -> reads.duePartitions(Micros.of(now), countUpTo));
+    return read(
+        "duePartitions", () -> reads.duePartitions(Micros.of(now), countUpTo, !partitioned()));
   }
 
   @Override

@@ -33,7 +33,7 @@ final class SqliteBacklogReads {
   private static final String DUE_PARTITIONS =
       "WITH RECURSIVE parts(p) AS ("
           + " SELECT (SELECT min(partition) FROM events INDEXED BY events_open_partition_due"
-          + " WHERE state IN (0, 1))"
+          + " WHERE state IN (0, 1) AND partition IS NOT NULL)"
           + " UNION ALL SELECT (SELECT min(partition) FROM events INDEXED BY"
           + " events_open_partition_due WHERE state IN (0, 1) AND partition > p)"
           + " FROM parts WHERE p IS NOT NULL),"
@@ -48,6 +48,16 @@ final class SqliteBacklogReads {
           + " WHERE state IN (0, 1) AND partition = p)"
           + " FROM parts WHERE p IS NOT NULL)"
           + " SELECT p, n, oldest FROM due WHERE n > 0 AND oldest <= ?";
+
+  /** Due events with no partition stored, counted up to a limit, and the first due time. */
+  private static final String DUE_UNPARTITIONED =
+      "SELECT count(*), min(due) FROM (SELECT "
+          + EventColumns.DUE
+          + " AS due FROM events INDEXED BY events_open_due WHERE state IN (0, 1) AND "
+          + EventColumns.DUE
+          + " <= ? AND partition IS NULL ORDER BY "
+          + EventColumns.DUE
+          + " LIMIT ?)";
 
   private static final String COUNT_OPEN =
       "SELECT count(*) FROM events INDEXED BY events_open_due WHERE state IN (0, 1)";
@@ -132,7 +142,8 @@ final class SqliteBacklogReads {
    * loose index scan), then per partition its due events counted up to the limit and the first due.
    * Partitions whose open events are all not yet due count 0 and are left out.
    */
-  List<PartitionDue> duePartitions(long now, int countUpTo) throws SQLException {
+  List<PartitionDue> duePartitions(long now, int countUpTo, boolean unpartitioned)
+      throws SQLException {
     PreparedStatement query = statements.get(DUE_PARTITIONS);
     query.setLong(1, now);
     query.setInt(2, countUpTo);
@@ -143,9 +154,45 @@ final class SqliteBacklogReads {
         due.add(new PartitionDue(rs.getString(1), rs.getInt(2), Micros.toInstant(rs.getLong(3))));
       }
     }
+    if (unpartitioned) {
+      addUnpartitioned(due, now, countUpTo);
+    }
     // Java's order of strings, as every store gives it (SQLite compares UTF-8 bytes)
     due.sort(Comparator.comparing(PartitionDue::partition));
     return due;
+  }
+
+  /**
+   * Without a rule, events appended have no partition stored (NULL), which is partition '': their
+   * count and first due time are read through the claim-order index, where they are nearly every
+   * event, and merged with those stored as ''.
+   */
+  private void addUnpartitioned(List<PartitionDue> due, long now, int countUpTo)
+      throws SQLException {
+    PreparedStatement query = statements.get(DUE_UNPARTITIONED);
+    query.setLong(1, now);
+    query.setInt(2, countUpTo);
+    try (ResultSet rs = query.executeQuery()) {
+      rs.next();
+      int n = rs.getInt(1);
+      if (n == 0) {
+        return;
+      }
+      Instant oldest = Micros.toInstant(rs.getLong(2));
+      for (int i = 0; i < due.size(); i++) {
+        PartitionDue stored = due.get(i);
+        if (stored.partition().isEmpty()) {
+          due.set(
+              i,
+              new PartitionDue(
+                  "",
+                  Math.min(countUpTo, n + stored.due()),
+                  oldest.isBefore(stored.oldestDue()) ? oldest : stored.oldestDue()));
+          return;
+        }
+      }
+      due.add(new PartitionDue("", n, oldest));
+    }
   }
 
   BacklogStats stats(long now) throws SQLException {

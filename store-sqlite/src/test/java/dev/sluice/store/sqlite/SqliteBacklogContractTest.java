@@ -35,4 +35,11 @@ class SqliteBacklogContractTest extends BacklogContract {
     backlog.close();
     return reopened;
   }
+
+  @Override
+  protected Backlog reopen(Backlog backlog, PartitionRule rule) {
+    Backlog reopened = SqliteBacklog.open(file(), SqliteOptions.defaults().withPartitionRule(rule));
+    backlog.close();
+    return reopened;
+  }
 }
