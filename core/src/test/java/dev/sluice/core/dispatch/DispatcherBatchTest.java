@@ -251,6 +251,81 @@ class DispatcherBatchTest {
     assertThat(d.stats().inFlight()).isZero();
   }
 
+  /** Answers every batch started, as one Step Functions execution; the test ends the work. */
+  private static final class StartingTarget implements dev.sluice.core.Target {
+    final List<Batch> batches = new ArrayList<>();
+    Completions completions;
+
+    @Override
+    public void watchCompletions(Completions c) {
+      completions = c;
+    }
+
+    @Override
+    public dev.sluice.core.batch.BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+      arrival.arrived();
+      batches.add(batch);
+      return dev.sluice.core.batch.BatchOutcome.all(
+          Outcome.started("execution-" + batches.size(), Duration.ofHours(1)));
+    }
+
+    @Override
+    public Outcome deliver(Job job) {
+      throw new AssertionError("batches only");
+    }
+
+    @Override
+    public String describe() {
+      return "starting";
+    }
+  }
+
+  @Test
+  void startedBatches_holdTheirSlotUntilEveryMembersEndIsSettled() {
+    StartingTarget target = new StartingTarget();
+    Dispatcher d =
+        new Dispatcher(
+            backlog,
+            target,
+            new Gate(Limits.none().withMaxInFlight(1)),
+            time,
+            NO_LEAD,
+            Runnable::run,
+            new Random(7));
+    d.batchBy(
+        new BatchPlanner(new BatchSettings(5, WAIT), LimitCount.JOBS), PartitionRule.bucket());
+    append("data", 10);
+
+    tickUntilIdle(d);
+    assertThat(target.batches).hasSize(1);
+    assertThat(d.stats().running()).isEqualTo(5);
+
+    // Four of five members end: the batch still holds the one slot.
+    List<Job> first = target.batches.get(0).members();
+    for (Job member : first.subList(0, 4)) {
+      target.completions.completed(member, Outcome.completed());
+    }
+    tickUntilIdle(d);
+    assertThat(target.batches).hasSize(1);
+
+    // The last one ends (failed: it is retried alone later): the slot frees, the next batch goes.
+    target.completions.completed(first.get(4), Outcome.retryable("row 3"));
+    tickUntilIdle(d);
+    tickUntilIdle(d);
+    assertThat(target.batches).hasSize(2);
+    assertThat(target.batches.get(1).members())
+        .extracting(Job::eventId)
+        .doesNotContainAnyElementsOf(first.stream().map(Job::eventId).toList());
+    assertThat(backlog.stats(time.now()).done()).isEqualTo(4);
+    Map<Long, Long> batchOf = new HashMap<>();
+    for (ReleaseRecord r : releaseLog()) {
+      batchOf.put(r.releaseId(), r.batch());
+    }
+    assertThat(first)
+        .allSatisfy(
+            m -> assertThat(batchOf.get(m.releaseId())).isEqualTo(first.get(0).releaseId()));
+  }
+
   /** The most instants in any half-open interval [t, t + length). */
   private static int mostInAnyWindow(List<Instant> sorted, Duration length) {
     int most = 0;
