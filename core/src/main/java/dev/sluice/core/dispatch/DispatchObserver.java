@@ -24,6 +24,11 @@ import java.util.List;
  * settlement with {@link Settlement#closesRelease()}. For one job, released comes before answered
  * and answered before settled; the end of started work is told by ended once its settlement is
  * committed, just before the settled batch that holds it.
+ *
+ * <p>When jobs are batches ({@link Dispatcher#batchBy}), each member is a job to these methods:
+ * released, answered (with its own outcome), ended and settled one by one. {@link #batchReleased}
+ * and {@link #batchAnswered} tell of the batch itself, once each: the first after {@link #released}
+ * told the step's jobs, the second before its members' {@link #answered}.
  */
 public interface DispatchObserver {
 
