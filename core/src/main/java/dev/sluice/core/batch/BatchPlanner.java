@@ -19,7 +19,9 @@ import java.util.Objects;
  *       passed.
  *   <li>In {@link LimitCount#JOBS} mode a permit is a batch; in {@link LimitCount#OBJECTS} mode a
  *       permit is an event and a batch goes when all its members' permits are granted (so, counting
- *       objects, every limit must allow at least K at once: the config refuses a smaller one).
+ *       objects, every limit must allow at least K at once: the config refuses a smaller one). A
+ *       batch that does not fit the permits left holds back the turns after it, so smaller batches
+ *       never keep a whole one waiting for ever.
  *   <li>Ready partitions take turns, a batch each, the one with the oldest due event first, until
  *       the permits run out: a partition with a deep backlog cannot take every permit of a step.
  * </ul>
@@ -111,6 +113,7 @@ public final class BatchPlanner {
     int left = permits;
     int partials = 0;
     boolean progress = true;
+    turns:
     while (left > 0 && progress) {
       progress = false;
       for (Turns q : ready) {
@@ -120,7 +123,10 @@ public final class BatchPlanner {
         }
         int cost = count == LimitCount.JOBS ? 1 : size;
         if (cost > left) {
-          continue; // a batch goes whole, when all its permits are granted
+          // A batch goes whole, when all its permits are granted. The batches after it wait too:
+          // were smaller ones let past, a stream of them could keep its K permits from ever being
+          // free at once.
+          break turns;
         }
         q.take(size);
         quotas.merge(q.due.partition(), size, Integer::sum);

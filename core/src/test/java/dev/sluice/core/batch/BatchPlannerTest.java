@@ -77,6 +77,17 @@ class BatchPlannerTest {
   }
 
   @Test
+  void plan_objectsMode_aWholeBatchThatDoesNotFit_holdsBackSmallerOnesBehindIt() {
+    List<Due> dues = List.of(new Due("big", 40, T0), new Due("small", 5, T0.plusSeconds(1)));
+    BatchPlanner planner = planner(20, LimitCount.OBJECTS);
+    Instant waited = T0.plus(WAIT).plusSeconds(1);
+
+    assertThat(planner.plan(dues, 15, waited).isEmpty()).isTrue();
+    // With room for big's batch, small's partial batch follows in the same step.
+    assertThat(planner.plan(dues, 25, waited).batchSizes()).containsExactly(20, 5);
+  }
+
+  @Test
   void plan_partitionsTakeTurnsOldestFirst() {
     List<Due> dues =
         List.of(
