@@ -85,9 +85,35 @@ public final class BatchPlanner {
     return (int) Math.min(rounded, (Integer.MAX_VALUE / k) * k);
   }
 
+  /**
+   * The permits partition {@code due} asks for at {@code now}: its whole batches, and its partial
+   * one once its wait has passed; each a permit under jobs counting, its events under objects
+   * counting. What a fair share between partitions takes as the partition's demand.
+   */
+  public int demand(Due due, Instant now) {
+    int k = settings.max();
+    boolean waited = !now.isBefore(due.oldestDue().plus(settings.maxWait()));
+    int whole = due.due() / k;
+    int remainder = waited ? due.due() % k : 0;
+    if (count == LimitCount.JOBS) {
+      return whole + (remainder > 0 ? 1 : 0);
+    }
+    return whole * k + remainder;
+  }
+
   /** The batches to release now from {@code dues} with {@code permits} granted. */
   public BatchPlan plan(List<Due> dues, int permits, Instant now) {
+    return plan(dues, permits, now, Map.of());
+  }
+
+  /**
+   * As {@link #plan(List, int, Instant)}, with the permits a partition may use at most: {@code
+   * budgets} by partition (a fair share's allocation); a partition it does not name is not limited
+   * by it. A batch goes whole within its partition's budget or waits.
+   */
+  public BatchPlan plan(List<Due> dues, int permits, Instant now, Map<String, Integer> budgets) {
     Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(budgets, "budgets");
     int k = settings.max();
     List<Turns> ready = new ArrayList<>();
     Instant nextReady = null;
@@ -122,6 +148,11 @@ public final class BatchPlanner {
           continue;
         }
         int cost = count == LimitCount.JOBS ? 1 : size;
+        Integer budget = budgets.get(q.due.partition());
+        if (budget != null && q.spent + cost > budget) {
+          q.exhausted = true; // its share is used: the others take their turns
+          continue;
+        }
         if (cost > left) {
           // A batch goes whole, when all its permits are granted. The batches after it wait too:
           // were smaller ones let past, a stream of them could keep its K permits from ever being
@@ -129,6 +160,7 @@ public final class BatchPlanner {
           break turns;
         }
         q.take(size);
+        q.spent += cost;
         quotas.merge(q.due.partition(), size, Integer::sum);
         sizes.add(size);
         if (size < k) {
@@ -150,6 +182,8 @@ public final class BatchPlanner {
     final boolean waited;
     int whole;
     int remainder;
+    int spent;
+    boolean exhausted;
 
     Turns(Due due, int whole, int remainder, boolean waited) {
       this.due = due;
@@ -160,6 +194,9 @@ public final class BatchPlanner {
 
     /** The size of the next batch, 0 when none is left. */
     int next(int k) {
+      if (exhausted) {
+        return 0;
+      }
       return whole > 0 ? k : remainder;
     }
 

@@ -100,6 +100,27 @@ class BatchPlannerTest {
   }
 
   @Test
+  void demand_isTheWholeBatchesAndThePartialOneAfterTheWait() {
+    Due d = new Due("a", 45, T0);
+    assertThat(planner(20, LimitCount.JOBS).demand(d, T0)).isEqualTo(2);
+    assertThat(planner(20, LimitCount.JOBS).demand(d, T0.plus(WAIT))).isEqualTo(3);
+    assertThat(planner(20, LimitCount.OBJECTS).demand(d, T0)).isEqualTo(40);
+    assertThat(planner(20, LimitCount.OBJECTS).demand(d, T0.plus(WAIT))).isEqualTo(45);
+  }
+
+  @Test
+  void plan_withBudgets_keepsEachPartitionWithinItsShareAndLendsNoneBeyond() {
+    List<Due> dues = List.of(new Due("hot", 1000, T0), new Due("small", 40, T0.plusSeconds(1)));
+    BatchPlan p = planner(20, LimitCount.JOBS).plan(dues, 10, T0, Map.of("hot", 3, "small", 7));
+    // small can form only 2 batches; hot keeps to its 3: the fair share's allocation decides.
+    assertThat(p.quotas()).isEqualTo(Map.of("hot", 60, "small", 40));
+    assertThat(p.permitsUsed()).isEqualTo(5);
+    BatchPlan objects =
+        planner(20, LimitCount.OBJECTS).plan(dues, 100, T0, Map.of("hot", 50, "small", 50));
+    assertThat(objects.quotas()).isEqualTo(Map.of("hot", 40, "small", 40));
+  }
+
+  @Test
   void countUpTo_isAMultipleOfKCoveringThePermits() {
     assertThat(planner(20, LimitCount.JOBS).countUpTo(3)).isEqualTo(60);
     assertThat(planner(20, LimitCount.OBJECTS).countUpTo(50)).isEqualTo(60);
