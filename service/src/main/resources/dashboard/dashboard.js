@@ -351,6 +351,7 @@
       el("fig-due").textContent = s.due + " due now";
       el("fig-inflight").textContent = s.inFlight;
       renderAdaptive(s);
+      renderBatches(s);
       el("fig-running").textContent = s.running + " running at the target";
       el("fig-drain").textContent = s.timeToDrainSeconds === null ? "no limit" : duration(s.timeToDrainSeconds);
       el("fig-drain").dataset.seconds = s.timeToDrainSeconds === null ? "" : s.timeToDrainSeconds;
@@ -734,6 +735,23 @@
       (a["latency-above"] ? ", slow above " + a["latency-above"] : "");
     el("adaptive-toggle").textContent = a.enabled ? "Switch off" : "Switch on";
     el("adaptive-toggle").dataset.enabled = a.enabled ? "true" : "false";
+  }
+
+  // ---- batches -----------------------------------------------------------------------------------
+
+  // Jobs that carry several events: how many went, their mean size, the partial ones (after the
+  // wait) and those the target failed in part. Hidden when every job carries one event.
+  function renderBatches(s) {
+    const b = s.batch;
+    el("batch-figure").hidden = !b;
+    if (!b) {
+      return;
+    }
+    const n = b.sinceStart;
+    el("fig-batches").textContent = n.released + " × " + n.meanSize.toFixed(1);
+    el("fig-batch-detail").textContent = "max " + b.max + ", wait " + b.wait + ", limits count " +
+      b.count + ", by " + b.groupedBy + "; " + n.partial + " partial, " + n.partiallyFailed +
+      " partly failed";
   }
 
   function wireAdaptive() {

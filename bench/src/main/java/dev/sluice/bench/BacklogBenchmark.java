@@ -28,6 +28,7 @@ public final class BacklogBenchmark {
     int claimBatch = 1_000;
     SqliteOptions.Synchronous sync = SqliteOptions.Synchronous.FULL;
     Path dir = null;
+    int batch = 1;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -38,6 +39,7 @@ public final class BacklogBenchmark {
         case "--sync" ->
             sync = SqliteOptions.Synchronous.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--dir" -> dir = Path.of(args[++i]);
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
         default -> {
           if (a.startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + a);
@@ -49,7 +51,7 @@ public final class BacklogBenchmark {
     if (dir == null) {
       dir = Files.createTempDirectory("sluice-bench");
     }
-    BenchSettings s = new BenchSettings(events, appendBatch, workers, claimBatch, sync, dir);
+    BenchSettings s = new BenchSettings(events, appendBatch, workers, claimBatch, sync, dir, batch);
     switch (phase) {
       case "fill-then-drain" -> FillThenDrain.run(s, System.out);
       case "end-to-end" -> EndToEndThroughput.run(s, System.out);

@@ -3,12 +3,16 @@ package dev.sluice.bench;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.AppendResult;
+import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.BatchSettings;
+import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.dispatch.WorkerPool;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.ingest.EventIntake;
 import dev.sluice.intake.NotificationParser;
@@ -41,8 +45,13 @@ final class BenchPipeline implements AutoCloseable {
     this.time = TimeSource.system();
     this.file = settings.dir().resolve(name + ".db");
     deleteBacklogFiles(file);
+    boolean batching = settings.batchMax() > 1;
     this.backlog =
-        SqliteBacklog.open(file, SqliteOptions.defaults().withSynchronous(settings.synchronous()));
+        SqliteBacklog.open(
+            file,
+            SqliteOptions.defaults()
+                .withSynchronous(settings.synchronous())
+                .withPartitionRule(batching ? PartitionRule.bucket() : PartitionRule.NONE));
     DispatcherConfig config =
         new DispatcherConfig(
             Duration.ofMinutes(5),
@@ -54,6 +63,11 @@ final class BenchPipeline implements AutoCloseable {
     this.dispatcher =
         new Dispatcher(
             backlog, target, new Gate(Limits.none()), time, config, workers, new Random());
+    if (batching) {
+      dispatcher.batchBy(
+          new BatchPlanner(new BatchSettings(settings.batchMax(), Duration.ZERO), LimitCount.JOBS),
+          PartitionRule.bucket());
+    }
     this.intake = new EventIntake(new NotificationParser(), backlog, time, dispatcher::wake);
   }
 

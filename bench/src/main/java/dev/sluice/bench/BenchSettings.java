@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param claimBatch most events per claim, > 0
  * @param synchronous the backlog's sync level; FULL is the service default
  * @param dir where backlog files are created (each run its own file)
+ * @param batchMax events per job ({@code batch.max}); 1 releases one event per job, more releases
+ *     batches grouped by bucket, the limits counting jobs
  */
 record BenchSettings(
     int events,
@@ -19,13 +21,15 @@ record BenchSettings(
     int workers,
     int claimBatch,
     SqliteOptions.Synchronous synchronous,
-    Path dir) {
+    Path dir,
+    int batchMax) {
 
   BenchSettings {
     positive("events", events);
     positive("append-batch", appendBatch);
     positive("workers", workers);
     positive("claim-batch", claimBatch);
+    positive("batch", batchMax);
     if (synchronous == null) {
       throw new IllegalArgumentException("sync must be full or normal");
     }
@@ -42,7 +46,12 @@ record BenchSettings(
 
   String describe() {
     return String.format(
-        "events=%d append-batch=%d workers=%d claim-batch=%d sync=%s",
-        events, appendBatch, workers, claimBatch, synchronous);
+        "events=%d append-batch=%d workers=%d claim-batch=%d sync=%s%s",
+        events,
+        appendBatch,
+        workers,
+        claimBatch,
+        synchronous,
+        batchMax > 1 ? " batch=" + batchMax : "");
   }
 }

@@ -3,6 +3,8 @@ package dev.sluice.bench;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +27,14 @@ final class NoOpTarget implements Target {
   public Outcome deliver(Job job) {
     onDeliver.accept(job);
     return Outcome.completed();
+  }
+
+  /** A batch at once, every member done: one call for the batch, as a batch target makes. */
+  @Override
+  public BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    batch.members().forEach(onDeliver);
+    arrival.arrived();
+    return BatchOutcome.all(Outcome.completed());
   }
 
   @Override

@@ -55,6 +55,9 @@ final class StatusText {
     if (capacity.path("rules").size() > 0 || capacity.path("nextChange").isTextual()) {
       b.append(String.format("schedule     %s%n", ScheduleText.capacity(capacity)));
     }
+    if (s.path("batch").isObject()) {
+      b.append(String.format("batches      %s%n", batches(s.path("batch"))));
+    }
     if (s.path("adaptive").isObject()) {
       b.append(String.format("adaptive     %s%n", AdaptiveText.render(s.path("adaptive"))));
     }
@@ -162,5 +165,21 @@ final class StatusText {
       return paused ? "DRAINING, PAUSED (the drain finishes once resumed)" : "DRAINING";
     }
     return paused ? "PAUSED" : "running";
+  }
+
+  /** {@code max 20, wait 30s, limits count jobs, by bucket; 50 released (mean 19.6), ...}. */
+  static String batches(JsonNode b) {
+    JsonNode n = b.path("sinceStart");
+    return String.format(
+        "max %d, wait %s, limits count %s, by %s; %d released (mean size %.1f), %d partial,"
+            + " %d partly failed",
+        b.path("max").asInt(),
+        b.path("wait").asText(),
+        b.path("count").asText(),
+        b.path("groupedBy").asText(),
+        n.path("released").asLong(),
+        n.path("meanSize").asDouble(),
+        n.path("partial").asLong(),
+        n.path("partiallyFailed").asLong());
   }
 }

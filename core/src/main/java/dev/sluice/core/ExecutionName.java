@@ -38,6 +38,28 @@ public final class ExecutionName {
     return (hint.isEmpty() ? "" : hint + "-") + hash + "-" + attempt;
   }
 
+  /**
+   * The execution name of {@code attempt} of a batch: {@code <partition hint>-<40 hex of the
+   * batch's idempotency key>-<attempt>}, the hint being the partition's characters that names allow
+   * ({@code batch} when the partition is empty). The same members give the same name.
+   */
+  public static String ofBatch(dev.sluice.core.batch.Batch batch, int attempt) {
+    Objects.requireNonNull(batch, "batch");
+    if (attempt < 1 || attempt > MAX_ATTEMPT) {
+      throw new IllegalArgumentException(
+          "attempt must be in 1.." + MAX_ATTEMPT + ", got " + attempt);
+    }
+    String hint = hint(batch.partition().replace('/', '_'));
+    while (hint.endsWith("_")) {
+      hint = hint.substring(0, hint.length() - 1);
+    }
+    return (hint.isEmpty() ? "batch" : hint)
+        + "-"
+        + batch.idempotencyKey().substring(0, HASH_LENGTH)
+        + "-"
+        + attempt;
+  }
+
   /** Whether a name keeps Step Functions' rules as this class writes them. */
   public static boolean isValid(String name) {
     return name != null

@@ -1,5 +1,10 @@
 package dev.sluice.core;
 
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What a job starts: a command, an HTTP endpoint, a state machine. Implementations must be safe to
  * call from several threads at once.
@@ -21,6 +26,40 @@ public interface Target extends AutoCloseable {
    */
   default Outcome deliver(Job job, Arrival arrival) {
     return deliver(job);
+  }
+
+  /**
+   * Runs one batch as one job of the target (one request, one process, one execution), blocking the
+   * calling thread, and answers an outcome per member: the same for all, or a failure for the
+   * members the target named (only those are retried). {@code arrival} is told once, when the
+   * target has the batch. Must not throw for target failures; an exception is taken as a retryable
+   * failure of every member.
+   *
+   * <p>This default is for a target with no batch request of its own: it delivers the members one
+   * by one, in order, on this thread, each with its own outcome; once one is throttled the rest are
+   * not sent and answer the same throttling (no attempt is spent on them).
+   */
+  default BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    Map<Long, Outcome> outcomes = new LinkedHashMap<>();
+    Outcome throttled = null;
+    for (Job member : batch.members()) {
+      Outcome o = throttled;
+      if (o == null) {
+        try {
+          o = deliver(member, arrival);
+        } catch (RuntimeException e) {
+          o = Outcome.retryable("target threw " + e);
+        }
+        if (o == null) {
+          o = Outcome.retryable("target returned no outcome");
+        } else if (o instanceof Outcome.Throttled) {
+          throttled = o;
+        }
+      }
+      outcomes.put(member.eventId(), o);
+    }
+    Outcome first = outcomes.values().iterator().next();
+    return BatchOutcome.except(first, outcomes);
   }
 
   /**

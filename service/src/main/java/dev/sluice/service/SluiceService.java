@@ -5,6 +5,7 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.Pruner;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
@@ -185,6 +186,11 @@ public final class SluiceService implements AutoCloseable {
         // Each release step divides what the limits allow between the partitions with due events.
         dispatcher.sharePartitions(
             new PartitionSharing(config.partitions().rule(), config.partitions().shares()));
+      }
+      if (config.batch().batching()) {
+        dispatcher.batchBy(
+            new BatchPlanner(config.batch().settings(), config.batch().count()),
+            config.partitions().rule());
       }
       if (cluster != null) {
         cluster.attach(dispatcher, controlStore, this::apiAddressIfServing);

@@ -36,4 +36,9 @@ final class BodySnippet {
     String text = kept.toString(StandardCharsets.UTF_8).strip();
     return text.length() > maxChars ? text.substring(0, maxChars) : text;
   }
+
+  /** {@code text} cut to {@code maxChars} characters. */
+  static String clip(String text, int maxChars) {
+    return text.length() > maxChars ? text.substring(0, maxChars) + "..." : text;
+  }
 }

@@ -4,6 +4,8 @@ import dev.sluice.core.Job;
 import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.core.time.DurationFormat;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The program is started directly, without a shell; use {@code ["sh", "-c", "..."]} for one. Its
  * stdout is discarded (so it can never block on a full pipe, nor mix with Sluice's own output); its
  * stderr is drained and the last {@value #STDERR_TAIL_BYTES} bytes are kept for the error message.
+ *
+ * <p>A batch runs one process with a JSON document listing its members on stdin; see {@link
+ * #deliverBatch}.
  */
 public final class CommandTarget implements Target {
   private static final System.Logger LOG = System.getLogger(CommandTarget.class.getName());
@@ -104,57 +109,113 @@ public final class CommandTarget implements Target {
   /** The job has reached the target once its process exists: limits count from then. */
   @Override
   public Outcome deliver(Job job, Arrival arrival) {
+    ProcessBuilder builder = processWith(jobVariables(job));
+    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    return run(builder, JobJson.toJson(job), arrival, "event " + job.eventId()).outcome();
+  }
+
+  /**
+   * One process for the whole batch: the batch's document ({@link BatchJson}, its members under
+   * {@code items}) on stdin, {@code SLUICE_BATCH}, {@code SLUICE_BATCH_SIZE}, {@code
+   * SLUICE_PARTITION} and {@code SLUICE_ATTEMPT} in the environment. The exit code is the outcome
+   * of every member as for one job; on exit 0, a last line of stdout that is a JSON object with
+   * {@code batchItemFailures} names the members that failed ({@link BatchItemFailures}), and only
+   * they are retried. Stdout is read (its last {@value #STDOUT_TAIL_BYTES} bytes kept) only for
+   * batches.
+   */
+  @Override
+  public BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("SLUICE_BATCH", batch.idempotencyKey());
+    vars.put("SLUICE_BATCH_SIZE", Integer.toString(batch.size()));
+    vars.put("SLUICE_PARTITION", batch.partition());
+    vars.put("SLUICE_ATTEMPT", Integer.toString(batch.attempt()));
+    ProcessBuilder builder = processWith(vars);
+    Result result =
+        run(builder, BatchJson.toJson(batch), arrival, "batch " + batch.idempotencyKey());
+    if (!(result.outcome() instanceof Outcome.Completed) || result.stdout() == null) {
+      return BatchOutcome.all(result.outcome());
+    }
+    return BatchItemFailures.read(batch, lastLine(result.stdout()), describe());
+  }
+
+  /** How much of a batch process's stdout is kept for its partial-failure answer. */
+  static final int STDOUT_TAIL_BYTES = 1 << 20;
+
+  /** A process's outcome, and the end of its stdout when it was read. */
+  private record Result(Outcome outcome, String stdout) {}
+
+  private Result run(ProcessBuilder builder, String stdinText, Arrival arrival, String what) {
+    boolean readStdout = builder.redirectOutput() != ProcessBuilder.Redirect.DISCARD;
     Process process;
     try {
-      process = processFor(job).start();
+      process = builder.start();
     } catch (IOException | RuntimeException e) {
       // The outcome (and so the release log) keeps the message; the log keeps the stack trace.
       LOG.log(
           System.Logger.Level.WARNING,
-          "cannot start command '" + config.command().get(0) + "' for event " + job.eventId(),
+          "cannot start command '" + config.command().get(0) + "' for " + what,
           e);
-      return Outcome.permanent(
-          "cannot start command '" + config.command().get(0) + "': " + e.getMessage());
+      return new Result(
+          Outcome.permanent(
+              "cannot start command '" + config.command().get(0) + "': " + e.getMessage()),
+          null);
     }
     arrival.arrived();
     StreamTail stderr =
         StreamTail.drain(
             process.getErrorStream(), STDERR_TAIL_BYTES, "sluice-command-stderr-" + process.pid());
-    writeStdin(process, job);
+    StreamTail stdout =
+        readStdout
+            ? StreamTail.drain(
+                process.getInputStream(),
+                STDOUT_TAIL_BYTES,
+                "sluice-command-stdout-" + process.pid())
+            : null;
+    writeStdin(process, stdinText);
     try {
       if (!process.waitFor(config.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
         kill(process);
-        return Outcome.retryable(
-            "timed out after " + config.timeout().toMillis() + " ms: " + describe());
+        return new Result(
+            Outcome.retryable(
+                "timed out after " + config.timeout().toMillis() + " ms: " + describe()),
+            null);
       }
       stderr.awaitEnd(STDERR_GRACE);
+      if (stdout != null) {
+        stdout.awaitEnd(STDERR_GRACE);
+      }
     } catch (InterruptedException e) {
       // The dispatcher is shutting down: do not leave the child behind, and keep the interrupt.
       kill(process);
       Thread.currentThread().interrupt();
-      return Outcome.retryable("interrupted while waiting for " + describe());
+      return new Result(Outcome.retryable("interrupted while waiting for " + describe()), null);
     }
-    return outcomeOf(process.exitValue(), stderr.text());
+    return new Result(
+        outcomeOf(process.exitValue(), stderr.text()), stdout == null ? null : stdout.text());
   }
 
-  private ProcessBuilder processFor(Job job) {
+  private static String lastLine(String text) {
+    String stripped = text.strip();
+    return stripped.substring(stripped.lastIndexOf('\n') + 1).strip();
+  }
+
+  private ProcessBuilder processWith(Map<String, String> variables) {
     ProcessBuilder builder = new ProcessBuilder(config.command());
     if (config.workingDir() != null) {
       builder.directory(config.workingDir().toFile());
     }
-    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> env = builder.environment();
     env.putAll(config.extraEnv());
-    jobVariables(job)
-        .forEach(
-            (name, value) -> {
-              // Unset, not inherited: a stale SLUICE_ETAG from elsewhere would lie.
-              if (value == null) {
-                env.remove(name);
-              } else {
-                env.put(name, value);
-              }
-            });
+    variables.forEach(
+        (name, value) -> {
+          // Unset, not inherited: a stale SLUICE_ETAG from elsewhere would lie.
+          if (value == null) {
+            env.remove(name);
+          } else {
+            env.put(name, value);
+          }
+        });
     return builder;
   }
 
@@ -174,12 +235,28 @@ public final class CommandTarget implements Target {
     return vars;
   }
 
-  private static void writeStdin(Process process, Job job) {
-    // The document is a few KB at most (S3 keys are <= 1 KB), well under a pipe's buffer, so this
-    // write cannot block even if the child never reads.
+  private static void writeStdin(Process process, String text) {
+    byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= SMALL_STDIN_BYTES) {
+      // One job's document is a few KB at most (S3 keys are <= 1 KB), well under a pipe's buffer,
+      // so this write cannot block even if the child never reads.
+      writeAll(process, bytes);
+      return;
+    }
+    // A batch's document can outgrow the pipe: written by a thread of its own, so a child that
+    // never reads stdin still ends by its exit or its timeout, not by a blocked write.
+    Thread writer =
+        new Thread(() -> writeAll(process, bytes), "sluice-command-stdin-" + process.pid());
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Most bytes written to stdin on the calling thread: well under any pipe buffer (64 KB). */
+  private static final int SMALL_STDIN_BYTES = 16 * 1024;
+
+  private static void writeAll(Process process, byte[] bytes) {
     try (OutputStream stdin = process.getOutputStream()) {
-      stdin.write(JobJson.toJson(job).getBytes(StandardCharsets.UTF_8));
-      stdin.write('\n');
+      stdin.write(bytes);
     } catch (IOException e) {
       // The child exited or closed stdin without reading it; its exit code still decides.
     }
@@ -189,8 +266,11 @@ public final class CommandTarget implements Target {
     // Take the descendants before killing the child: once it is gone they are re-parented and no
     // longer findable. Killing the child first stops it from starting new ones.
     List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroyForcibly();
+    // The signal alone first: Process.destroyForcibly also closes stdin, which waits for a writer
+    // blocked on a full pipe, and a grandchild keeps that pipe open until it is killed too.
+    process.toHandle().destroyForcibly();
     descendants.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
     try {
       process.waitFor(KILL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

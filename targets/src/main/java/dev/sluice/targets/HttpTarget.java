@@ -3,6 +3,8 @@ package dev.sluice.targets;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.core.time.DurationFormat;
 import dev.sluice.core.time.TimeSource;
 import java.io.IOException;
@@ -38,6 +40,10 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Failures carry the status and the first {@value #BODY_SNIPPET_CHARS} characters of the body.
+ *
+ * <p>A batch is one POST of {@link BatchJson} (an object with the batch's key and an {@code items}
+ * array), and a 2xx answer may name failed members as Lambda's {@code batchItemFailures} do: see
+ * {@link #deliverBatch}.
  */
 public final class HttpTarget implements Target {
   private static final System.Logger LOG = System.getLogger(HttpTarget.class.getName());
@@ -164,13 +170,38 @@ public final class HttpTarget implements Target {
    */
   @Override
   public Outcome deliver(Job job) {
-    byte[] body = JobJson.toJson(job).getBytes(StandardCharsets.UTF_8);
+    return post(JobJson.toJson(job), job.idempotencyKey(), false).outcome();
+  }
+
+  /**
+   * One POST of the batch's document ({@link BatchJson}) with the batch's idempotency key as {@code
+   * Idempotency-Key}. A 2xx answer completes every member except those its body names in {@code
+   * batchItemFailures} ({@link BatchItemFailures}); any other status is the outcome of every
+   * member, as for one job (429 and 503 throttle the whole batch).
+   */
+  @Override
+  public BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    Answer answer = post(BatchJson.toJson(batch), batch.idempotencyKey(), true);
+    if (answer.body() == null) {
+      return BatchOutcome.all(answer.outcome());
+    }
+    return BatchItemFailures.read(batch, answer.body(), describe());
+  }
+
+  /** The outcome of a POST, and a 2xx answer's body when it was asked for. */
+  private record Answer(Outcome outcome, String body) {}
+
+  /** Most characters of a batch answer read: ample for the ids of 10,000 failed items. */
+  static final int BATCH_ANSWER_CHARS = 1_000_000;
+
+  private Answer post(String document, String idempotencyKey, boolean readAnswer) {
+    byte[] body = document.getBytes(StandardCharsets.UTF_8);
     HttpURLConnection connection;
     try {
       // No proxy, as before: a proxy set for the JVM is not meant for the target.
       connection = (HttpURLConnection) config.url().toURL().openConnection(Proxy.NO_PROXY);
     } catch (IOException e) {
-      return failureOf(e);
+      return new Answer(failureOf(e), null);
     }
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> deadline =
@@ -182,25 +213,27 @@ public final class HttpTarget implements Target {
             config.timeout().toNanos(),
             TimeUnit.NANOSECONDS);
     try {
-      return exchange(connection, job, body);
+      return exchange(connection, idempotencyKey, body, readAnswer);
     } catch (SocketTimeoutException e) {
-      return timedOut();
+      return new Answer(timedOut(), null);
     } catch (IOException e) {
-      return timedOut.get() ? timedOut() : failureOf(e);
+      return new Answer(timedOut.get() ? timedOut() : failureOf(e), null);
     } catch (RuntimeException e) {
       if (timedOut.get()) {
-        return timedOut();
+        return new Answer(timedOut(), null);
       }
       // Not a network failure but a bug or a broken JDK client: the outcome keeps the message,
       // the log keeps where it broke.
       LOG.log(System.Logger.Level.WARNING, "HTTP target failed on " + describe(), e);
-      return failureOf(e);
+      return new Answer(failureOf(e), null);
     } finally {
       deadline.cancel(false);
     }
   }
 
-  private Outcome exchange(HttpURLConnection c, Job job, byte[] body) throws IOException {
+  private Answer exchange(
+      HttpURLConnection c, String idempotencyKey, byte[] body, boolean readAnswer)
+      throws IOException {
     int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
     c.setConnectTimeout(timeoutMillis);
     c.setReadTimeout(timeoutMillis);
@@ -214,17 +247,21 @@ public final class HttpTarget implements Target {
     c.setFixedLengthStreamingMode(body.length);
     config.headers().forEach(c::setRequestProperty);
     c.setRequestProperty("Content-Type", "application/json");
-    c.setRequestProperty("Idempotency-Key", job.idempotencyKey());
+    c.setRequestProperty("Idempotency-Key", idempotencyKey);
     try (OutputStream out = c.getOutputStream()) {
       out.write(body);
     }
     int status = c.getResponseCode();
     if (isSuccess(status)) {
+      if (readAnswer) {
+        String answer = BodySnippet.read(c.getInputStream(), BATCH_ANSWER_CHARS);
+        return new Answer(Outcome.completed(), answer);
+      }
       // Read to the end so the connection goes back to the keep-alive pool.
       try (InputStream in = c.getInputStream()) {
         in.transferTo(OutputStream.nullOutputStream());
       }
-      return Outcome.completed();
+      return new Answer(Outcome.completed(), null);
     }
     String detail =
         "HTTP "
@@ -234,9 +271,9 @@ public final class HttpTarget implements Target {
             + bodySuffix(BodySnippet.read(c.getErrorStream(), BODY_SNIPPET_CHARS));
     if (status == 429 || status == 503) {
       String retryAfter = c.getHeaderField("Retry-After");
-      return Outcome.throttled(RetryAfter.parse(retryAfter, time.now()), detail);
+      return new Answer(Outcome.throttled(RetryAfter.parse(retryAfter, time.now()), detail), null);
     }
-    return status >= 500 ? Outcome.retryable(detail) : Outcome.permanent(detail);
+    return new Answer(status >= 500 ? Outcome.retryable(detail) : Outcome.permanent(detail), null);
   }
 
   private static boolean isSuccess(int status) {

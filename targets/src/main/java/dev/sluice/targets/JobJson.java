@@ -38,6 +38,9 @@ public final class JobJson {
   /** The event's fields, its identity and idempotency key: what every job of it carries. */
   static ObjectNode eventNode(ObjectEvent event) {
     ObjectNode node = MAPPER.createObjectNode();
+    if (event == null) {
+      return node;
+    }
     node.put("bucket", event.bucket());
     node.put("key", event.key());
     if (event.size() != null) {

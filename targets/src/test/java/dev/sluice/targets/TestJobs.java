@@ -35,4 +35,19 @@ final class TestJobs {
   static Job minimal() {
     return new Job(1, 1, 1, RELEASED_AT, ObjectEvent.created("photos", "a.txt", "webhook"));
   }
+
+  /** A batch of {@code n} members of bucket "photos", keys {@code batch/item-<i>.jpg}. */
+  static dev.sluice.core.batch.Batch batch(int n) {
+    java.util.List<Job> members = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      members.add(
+          new Job(
+              100 + i,
+              200 + i,
+              1,
+              RELEASED_AT,
+              ObjectEvent.created("photos", "batch/item-" + i + ".jpg", "webhook")));
+    }
+    return dev.sluice.core.batch.Batch.of("photos", members);
+  }
 }

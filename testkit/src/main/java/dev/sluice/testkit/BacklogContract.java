@@ -1409,6 +1409,35 @@ public abstract class BacklogContract {
   }
 
   @Test
+  void releases_whenSettledAsMembersOfABatch_shareTheBatchReference() {
+    backlog.append(numbered(1, 5), T0);
+    List<Job> jobs = backlog.claim(5, LEASE, T0);
+    long first = jobs.get(0).releaseId();
+    long fourth = jobs.get(3).releaseId();
+    // Two batches: the first three (one started, then ended; one retried), then two more; the
+    // last job travels alone.
+    backlog.settle(
+        List.of(
+            Settlement.started(jobs.get(0), T0.plusSeconds(60)).inBatch(first),
+            Settlement.done(jobs.get(1)).inBatch(first),
+            Settlement.retry(jobs.get(2), "failed-retryable", "item failed", T0.plusSeconds(5))
+                .inBatch(first),
+            Settlement.done(jobs.get(3)).inBatch(fourth)),
+        T0.plusSeconds(1));
+    backlog.settle(
+        List.of(Settlement.done(jobs.get(0)), Settlement.done(jobs.get(4))), T0.plusSeconds(2));
+
+    assertThat(backlog.releases(T0, 0, 10))
+        .extracting(ReleaseRecord::outcome, ReleaseRecord::batch)
+        .containsExactly(
+            tuple("completed", first),
+            tuple("completed", first),
+            tuple("failed-retryable", first),
+            tuple("completed", fourth),
+            tuple("completed", null));
+  }
+
+  @Test
   void releases_whenSettledWithoutTimesAtTheTarget_leavesThemUnknown() {
     backlog.append(numbered(1, 1), T0);
     Job job = backlog.claim(1, LEASE, T0).get(0);

@@ -78,6 +78,7 @@ public final class InMemoryBacklog implements Backlog {
     final int attempt;
     final Instant releasedAt;
     Instant reachedAt;
+    Long batch;
     Instant answeredAt;
     String outcome;
     Instant finishedAt;
@@ -108,6 +109,7 @@ public final class InMemoryBacklog implements Backlog {
       if (this.outcome == null) {
         this.reachedAt = s.reachedAt() != null ? s.reachedAt() : reachedAt;
         this.answeredAt = s.answeredAt() != null ? s.answeredAt() : answeredAt;
+        this.batch = s.batch() != null ? s.batch() : batch;
       }
     }
 
@@ -133,7 +135,8 @@ public final class InMemoryBacklog implements Backlog {
           error,
           outcome == null && entry.state == State.LEASED && entry.lastRelease == this
               ? entry.leaseUntil
-              : null);
+              : null,
+          batch);
     }
   }
 

@@ -22,6 +22,9 @@ import java.time.Instant;
  *     ends: the claim's lease, or for a job the target answered as started the end of its hold;
  *     null otherwise. A node that takes the gate over counts another node's open release as in
  *     flight until then.
+ * @param batch the reference of the batch the job travelled in (the lowest release id among its
+ *     members, so the rows of one batch share it), or null for a job of one event; recorded with
+ *     the release's first outcome
  */
 public record ReleaseRecord(
     long releaseId,
@@ -36,4 +39,38 @@ public record ReleaseRecord(
     String outcome,
     Instant finishedAt,
     String error,
-    Instant leaseUntil) {}
+    Instant leaseUntil,
+    Long batch) {
+
+  /** A release of a job of one event. */
+  public ReleaseRecord(
+      long releaseId,
+      long eventId,
+      String identity,
+      String bucket,
+      String key,
+      int attempt,
+      Instant releasedAt,
+      Instant reachedAt,
+      Instant answeredAt,
+      String outcome,
+      Instant finishedAt,
+      String error,
+      Instant leaseUntil) {
+    this(
+        releaseId,
+        eventId,
+        identity,
+        bucket,
+        key,
+        attempt,
+        releasedAt,
+        reachedAt,
+        answeredAt,
+        outcome,
+        finishedAt,
+        error,
+        leaseUntil,
+        null);
+  }
+}

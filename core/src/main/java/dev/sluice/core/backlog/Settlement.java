@@ -17,6 +17,8 @@ import java.util.Objects;
  *     reported by then, the event is released again)
  * @param reachedAt when the job reached the target (the call to it began), or null if unknown
  * @param answeredAt when the target answered, or null if unknown
+ * @param batch the reference of the batch the job travelled in (its members' lowest release id),
+ *     recorded on the release; null for a job of one event
  */
 public record Settlement(
     Job job,
@@ -25,7 +27,8 @@ public record Settlement(
     String error,
     Instant retryAt,
     Instant reachedAt,
-    Instant answeredAt) {
+    Instant answeredAt,
+    Long batch) {
 
   public enum Kind {
     /** The work is done. */
@@ -55,14 +58,31 @@ public record Settlement(
     }
   }
 
+  /** A settlement of a job of one event. */
+  public Settlement(
+      Job job,
+      Kind kind,
+      String outcome,
+      String error,
+      Instant retryAt,
+      Instant reachedAt,
+      Instant answeredAt) {
+    this(job, kind, outcome, error, retryAt, reachedAt, answeredAt, null);
+  }
+
   /** A settlement whose times at the target are not known. */
   public Settlement(Job job, Kind kind, String outcome, String error, Instant retryAt) {
-    this(job, kind, outcome, error, retryAt, null, null);
+    this(job, kind, outcome, error, retryAt, null, null, null);
   }
 
   /** The same settlement with the times the target was reached and answered. */
   public Settlement at(Instant reached, Instant answered) {
-    return new Settlement(job, kind, outcome, error, retryAt, reached, answered);
+    return new Settlement(job, kind, outcome, error, retryAt, reached, answered, batch);
+  }
+
+  /** The same settlement of a member of the batch with reference {@code reference}. */
+  public Settlement inBatch(long reference) {
+    return new Settlement(job, kind, outcome, error, retryAt, reachedAt, answeredAt, reference);
   }
 
   public static Settlement done(Job job) {

@@ -3,7 +3,6 @@ package dev.sluice.core.dispatch;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 
 /**
  * The calls to the target that are in progress, and from when each job counts as arrived there.
@@ -26,10 +25,17 @@ final class CallsInProgress {
   /** One call to the target. */
   static final class Call {
     private final long beganNanos;
+    private final int units;
     private final AtomicBoolean counted = new AtomicBoolean();
 
-    private Call(long beganNanos) {
+    private Call(long beganNanos, int units) {
       this.beganNanos = beganNanos;
+      this.units = units;
+    }
+
+    /** How many permits the call's job holds: 1, or a batch's count under objects counting. */
+    int units() {
+      return units;
     }
 
     long beganNanos() {
@@ -46,11 +52,22 @@ final class CallsInProgress {
     this.marginNanos = margin.toNanos();
   }
 
-  /** Records that a call began at {@code nanos}. */
+  /** Records that a call of a job holding one permit began at {@code nanos}. */
   Call begin(long nanos) {
-    Call call = new Call(nanos);
+    return begin(nanos, 1);
+  }
+
+  /** Records that a call of a job holding {@code units} permits began at {@code nanos}. */
+  Call begin(long nanos, int units) {
+    Call call = new Call(nanos, units);
     calls.add(call);
     return call;
+  }
+
+  /** Told the instant a swept call counts from, and how many permits it holds. */
+  @FunctionalInterface
+  interface Arrivals {
+    void arrived(long atNanos, int units);
   }
 
   /**
@@ -76,7 +93,7 @@ final class CallsInProgress {
    * Counts every call running for {@code margin} or longer at {@code nowNanos}, passing the instant
    * each counts from (its beginning plus the margin) to {@code arrived}; forgets answered calls.
    */
-  void sweep(long nowNanos, LongConsumer arrived) {
+  void sweep(long nowNanos, Arrivals arrived) {
     for (Call head; (head = calls.peek()) != null; ) {
       boolean answered = head.counted.get();
       if (!answered && nowNanos - head.beganNanos < marginNanos) {
@@ -84,7 +101,7 @@ final class CallsInProgress {
       }
       calls.poll();
       if (!answered && head.counted.compareAndSet(false, true)) {
-        arrived.accept(head.beganNanos + marginNanos);
+        arrived.arrived(head.beganNanos + marginNanos, head.units);
       }
     }
   }

@@ -3,6 +3,8 @@ package dev.sluice.core.dispatch;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +24,11 @@ import java.util.List;
  * settlement with {@link Settlement#closesRelease()}. For one job, released comes before answered
  * and answered before settled; the end of started work is told by ended once its settlement is
  * committed, just before the settled batch that holds it.
+ *
+ * <p>When jobs are batches ({@link Dispatcher#batchBy}), each member is a job to these methods:
+ * released, answered (with its own outcome), ended and settled one by one. {@link #batchReleased}
+ * and {@link #batchAnswered} tell of the batch itself, once each: the first after {@link #released}
+ * told the step's jobs, the second before its members' {@link #answered}.
  */
 public interface DispatchObserver {
 
@@ -72,4 +79,21 @@ public interface DispatchObserver {
    * @param at when they were committed
    */
   default void settled(List<Settlement> settlements, Instant at) {}
+
+  /**
+   * A batch was handed to a worker (its members were told by {@link #released} first).
+   *
+   * @param batch the batch
+   * @param partial whether it holds fewer than the batch size (its partition's wait had passed)
+   */
+  default void batchReleased(Batch batch, boolean partial) {}
+
+  /**
+   * The target answered a batch (each member is then told by {@link #answered}).
+   *
+   * @param batch the batch delivered
+   * @param outcome the outcome of each member
+   * @param atTarget how long the call took
+   */
+  default void batchAnswered(Batch batch, BatchOutcome outcome, Duration atTarget) {}
 }

@@ -6,6 +6,10 @@ import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
+import dev.sluice.core.batch.BatchPlan;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateTerm;
 import dev.sluice.core.cluster.NotGateHolderException;
@@ -15,11 +19,14 @@ import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Grant;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionDue;
 import dev.sluice.core.partition.PartitionQuotas;
+import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,6 +124,9 @@ public final class Dispatcher implements AutoCloseable {
   private final Map<Long, Finished> earlyEnds = new HashMap<>();
 
   private final CallsInProgress calls = new CallsInProgress(ARRIVAL_MARGIN);
+
+  /** How releases are grouped into batches ({@link #batchBy}); null: one event per job. */
+  private volatile BatchRelease batches;
 
   /** Adapts the gate's in-flight ceiling to the target's answers (when enabled). */
   private final AdaptiveLimiter adaptive;
@@ -390,11 +400,15 @@ public final class Dispatcher implements AutoCloseable {
         return 0;
       }
     }
-    calls.sweep(now, arrived -> gate.onStart(arrived, 1));
+    calls.sweep(now, gate::onStart);
     AppliedCapacity capacity = capacityAt(now);
     int free = config.workers() - busyWorkers.get();
     if (free <= 0) {
       return 0;
+    }
+    BatchRelease batching = batches;
+    if (batching != null) {
+      return releaseBatches(batching, now, term, capacity, free);
     }
     // Never ahead across the schedule's next change: the limits granting then are not these.
     long horizon = Math.min(now + config.lead().toNanos(), capacity.untilNanos() - 1);
@@ -410,13 +424,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     if (releaseTimes.isEmpty()) {
-      if (gateRefusedSince == NOT_TIMED) {
-        gateRefusedSince = now;
-      }
-      if (!observers.isEmpty()) {
-        Instant refusedAt = time.instantAt(now);
-        report(o -> o.gateRefused(refusedAt));
-      }
+      gateRefused(now);
       return 0;
     }
     // Every claim of the step first, then every hand-over: jobs handed out while the next claim
@@ -510,6 +518,252 @@ public final class Dispatcher implements AutoCloseable {
       handOut(jobs, grantedAt, term);
     }
     return jobs.size();
+  }
+
+  /** The gate granted nothing at {@code now}: the limits hold releases back. */
+  private void gateRefused(long now) {
+    if (gateRefusedSince == NOT_TIMED) {
+      gateRefusedSince = now;
+    }
+    if (!observers.isEmpty()) {
+      Instant refusedAt = time.instantAt(now);
+      report(o -> o.gateRefused(refusedAt));
+    }
+  }
+
+  /**
+   * Makes this dispatcher release batches: each step asks the backlog which partitions have events
+   * due, lets {@code planner} decide how many to take from each (whole batches; a partial one once
+   * a partition's oldest event has waited), claims them with those quotas, groups the jobs into
+   * batches of the planner's K by {@code rule}, and runs each batch on one worker as one job of the
+   * target ({@link Target#deliverBatch}). Each member keeps its own release and is settled on its
+   * own: a member the target names as failed is retried alone. The gate counts a batch as one job
+   * or as its events ({@link dev.sluice.core.batch.LimitCount}). Batches are claimed at the instant
+   * the gate grants them, never ahead ({@code lead} is not used). Call before {@link #start()} or
+   * the first {@link #tick()}.
+   */
+  public void batchBy(BatchPlanner planner, PartitionRule rule) {
+    Objects.requireNonNull(planner, "planner");
+    Objects.requireNonNull(rule, "rule");
+    this.batches = planner.settings().batching() ? new BatchRelease(planner, rule) : null;
+  }
+
+  /** How batches are planned, or null when every job carries one event. */
+  public BatchPlanner batchPlanner() {
+    BatchRelease b = batches;
+    return b == null ? null : b.planner;
+  }
+
+  /** The partition rule batches are grouped by, or null when every job carries one event. */
+  public PartitionRule batchRule() {
+    BatchRelease b = batches;
+    return b == null ? null : b.rule;
+  }
+
+  /**
+   * The release step of a dispatcher that releases batches ({@link #batchBy}): permits now, the
+   * planner's quotas over the partitions due, one claim with them, the jobs grouped into batches,
+   * each batch handed to one worker. Returns how many events were released.
+   */
+  private int releaseBatches(
+      BatchRelease batching, long now, GateTerm term, AppliedCapacity capacity, int free) {
+    BatchPlanner planner = batching.planner;
+    int k = planner.settings().max();
+    // One claim per step, of at most about config.batch() events, as a step of single jobs.
+    int batchesAtMost = Math.min(free, Math.max(1, config.batch() / k));
+    List<Grant> grants =
+        capacity.capacity().blackout()
+            ? List.of()
+            : gate.reserveAhead(now, now, planner.permitsFor(batchesAtMost));
+    int permits = 0;
+    for (Grant g : grants) {
+      permits += g.count();
+    }
+    if (permits == 0) {
+      gateRefused(now);
+      return 0;
+    }
+    Instant at = time.instantAt(now);
+    BatchPlan plan;
+    try {
+      plan =
+          planner.plan(dueOf(backlog.duePartitions(at, planner.countUpTo(permits))), permits, at);
+    } catch (RuntimeException e) {
+      gate.cancel(permits);
+      throw e;
+    }
+    batching.nextReadyAt = plan.nextReadyAt();
+    if (plan.isEmpty()) {
+      gate.cancel(permits);
+      return 0; // nothing ready: not the gate's doing
+    }
+    List<Instant> releaseTimes = Collections.nCopies(plan.events(), at);
+    PartitionQuotas quotas = PartitionQuotas.limits(plan.quotas());
+    List<Job> jobs = List.of();
+    List<Batch> formed = List.of();
+    claiming = true;
+    boolean settling = settleLock.tryLock();
+    try {
+      PendingOutcomes outcomes =
+          settling ? takeOutcomes(now, Math.min(config.batch(), plan.events())) : null;
+      if (term == null || holds(term)) {
+        if (outcomes == null) {
+          try {
+            jobs = backlog.claim(releaseTimes, config.lease(), at, quotas);
+          } catch (NotGateHolderException e) {
+            gateRefusedClaim(e, term);
+          }
+        } else {
+          boolean settled = false;
+          try {
+            jobs =
+                backlog.settleAndClaim(
+                    outcomes.settlements(), releaseTimes, config.lease(), at, quotas);
+            settled = true;
+          } catch (NotGateHolderException e) {
+            putBack(outcomes);
+            gateRefusedClaim(e, term);
+          } catch (RuntimeException e) {
+            putBack(outcomes);
+            throw e;
+          }
+          if (settled) {
+            outcomesSettled(outcomes);
+          }
+        }
+      } else if (outcomes != null) {
+        putBack(outcomes);
+      }
+      formed = Batch.group(jobs, batching::partitionOf, k);
+    } finally {
+      claimedNanos = time.nanoTime();
+      claiming = false;
+      if (settling) {
+        settleLock.unlock();
+      }
+      int unused = permits - batching.slots.units(formed);
+      if (unused > 0) {
+        gate.cancel(unused);
+      }
+    }
+    Duration heldByGate =
+        jobs.isEmpty() || gateRefusedSince == NOT_TIMED
+            ? Duration.ZERO
+            : Duration.ofNanos(now - gateRefusedSince);
+    gateRefusedSince = NOT_TIMED;
+    if (!jobs.isEmpty()) {
+      List<Job> releasedJobs = List.copyOf(jobs);
+      report(o -> o.released(releasedJobs, at, heldByGate));
+      for (Batch b : formed) {
+        boolean partial = b.size() < k;
+        report(o -> o.batchReleased(b, partial));
+      }
+      handOutBatches(batching, jobs.size(), formed, now, term);
+    }
+    return jobs.size();
+  }
+
+  private static List<BatchPlanner.Due> dueOf(List<PartitionDue> partitions) {
+    List<BatchPlanner.Due> dues = new ArrayList<>(partitions.size());
+    for (PartitionDue p : partitions) {
+      dues.add(new BatchPlanner.Due(p.partition(), p.due(), p.oldestDue()));
+    }
+    return dues;
+  }
+
+  private void handOutBatches(
+      BatchRelease batching, int events, List<Batch> formed, long notBeforeNanos, GateTerm term) {
+    inFlight.addAndGet(events);
+    busyWorkers.addAndGet(formed.size());
+    released.addAndGet(events);
+    for (Batch batch : formed) {
+      batching.slots.opened(batch);
+      executor.execute(() -> runBatch(batching, batch, notBeforeNanos, term));
+    }
+  }
+
+  /** Runs one batch as one job of the target; each member's outcome is settled on its own. */
+  private void runBatch(BatchRelease batching, Batch batch, long notBeforeNanos, GateTerm term) {
+    try {
+      time.sleepUntil(notBeforeNanos);
+    } catch (InterruptedException e) {
+      // The pool is shutting down: the batch never reached the target and its leases bring its
+      // members back.
+      Thread.currentThread().interrupt();
+      busyWorkers.decrementAndGet();
+      return;
+    }
+    int units = batching.slots.units(batch);
+    long reached = time.nanoTime();
+    if (term != null && !holds(term)) {
+      gate.onStart(reached, units);
+      for (Job member : batch.members()) {
+        finished.add(new Finished(member, NOT_STARTED_GATE_LOST, reached, reached, false));
+      }
+      busyWorkers.decrementAndGet();
+      settleSignal.signal();
+      return;
+    }
+    CallsInProgress.Call call = calls.begin(reached, units);
+    Target.Arrival arrival =
+        () -> {
+          long at = time.nanoTime();
+          if (calls.arrived(call)) {
+            gate.onStart(at, units);
+          }
+        };
+    BatchOutcome outcome;
+    try {
+      outcome = target.deliverBatch(batch, arrival);
+      if (outcome == null) {
+        outcome = BatchOutcome.all(Outcome.retryable("target returned no outcome"));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "target threw on batch "
+              + batch.idempotencyKey()
+              + " (release "
+              + batch.reference()
+              + ")",
+          e);
+      outcome = BatchOutcome.all(Outcome.retryable("target threw " + e));
+    }
+    long answered = time.nanoTime();
+    if (!observers.isEmpty()) {
+      BatchOutcome answer = outcome;
+      Duration atTarget = Duration.ofNanos(answered - reached);
+      report(o -> o.batchAnswered(batch, answer, atTarget));
+      for (Job member : batch.members()) {
+        Outcome memberAnswer = answer.of(member);
+        report(o -> o.answered(member, memberAnswer, atTarget));
+      }
+    }
+    long arrived = calls.end(call, answered);
+    if (arrived >= 0) {
+      gate.onStart(arrived, units);
+    }
+    int answeredUnits = batching.slots.answered(batch, outcome);
+    if (answeredUnits > 0) {
+      gate.onAnswered(answeredUnits);
+    }
+    synchronized (startedLock) {
+      // Under the lock, as for one job: a member's reported end always follows its start.
+      for (Job member : batch.members()) {
+        Outcome o = outcome.of(member);
+        finished.add(new Finished(member, o, reached, answered, false));
+        if (o instanceof Outcome.Started) {
+          startedWork.put(member.releaseId(), new StartedWork(member, reached));
+          Finished early = earlyEnds.remove(member.releaseId());
+          if (early != null) {
+            finished.add(early);
+          }
+        }
+      }
+    }
+    busyWorkers.decrementAndGet();
+    settleSignal.signal();
+    wake(); // a worker is free
   }
 
   /**
@@ -873,6 +1127,13 @@ public final class Dispatcher implements AutoCloseable {
       if (!f.end()) {
         s = s.at(time.instantAt(f.reachedNanos()), time.instantAt(f.answeredNanos()));
       }
+      BatchRelease batching = batches;
+      if (batching != null) {
+        Long reference = batching.slots.referenceOf(f.job().releaseId());
+        if (reference != null) {
+          s = s.inBatch(reference);
+        }
+      }
       settlements.add(s);
     }
     return new PendingOutcomes(batch, ended, ends, settlements, now, at);
@@ -916,12 +1177,21 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     int answersSettled = answersSettled(outcomes);
+    int freedSlots = freed;
+    BatchRelease batching = batches;
+    if (batching != null) {
+      BatchSlots.Freed units = permitsFreed(batching, outcomes);
+      answersSettled = units.answers;
+      freedSlots = units.slots;
+    }
     if (answersSettled > 0) {
       gate.onAnswersSettled(answersSettled);
     }
     if (freed > 0) {
       inFlight.addAndGet(-freed);
-      gate.onCompletion(outcomes.nanos(), freed);
+    }
+    if (freedSlots > 0) {
+      gate.onCompletion(outcomes.nanos(), freedSlots);
     }
     if (!observers.isEmpty()) {
       // Ends are told once they are durable, so a failed commit that is tried again tells them
@@ -936,6 +1206,23 @@ public final class Dispatcher implements AutoCloseable {
       List<Settlement> committed = List.copyOf(settlements);
       report(o -> o.settled(committed, at));
     }
+  }
+
+  /**
+   * The permits the settled outcomes free when jobs are batches: per member, or per batch once its
+   * last member is settled ({@link BatchSlots}).
+   */
+  private static BatchSlots.Freed permitsFreed(BatchRelease batching, PendingOutcomes outcomes) {
+    BatchSlots.Freed freed = new BatchSlots.Freed();
+    List<Finished> batch = outcomes.batch();
+    for (int i = 0; i < batch.size(); i++) {
+      Finished f = batch.get(i);
+      Settlement.Kind kind = outcomes.settlements().get(i).kind();
+      boolean answer =
+          !f.end() && f.outcome() != NOT_STARTED_GATE_LOST && kind != Settlement.Kind.STARTED;
+      batching.slots.settled(f.job().releaseId(), answer, kind != Settlement.Kind.STARTED, freed);
+    }
+    return freed;
   }
 
   /**
@@ -1032,6 +1319,12 @@ public final class Dispatcher implements AutoCloseable {
   private long nextWakeNanos() {
     long now = time.nanoTime();
     long idle = now + config.idlePoll().toNanos();
+    BatchRelease batching = batches;
+    Instant ready = batching == null ? null : batching.nextReadyAt;
+    if (ready != null) {
+      // A partial batch becomes ready when its oldest event has waited.
+      idle = Math.max(now, Math.min(idle, time.nanoTimeAt(ready)));
+    }
     if (paused) {
       return idle;
     }

@@ -1,6 +1,8 @@
 package dev.sluice.service.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.batch.BatchSettings;
+import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.RetryPolicy;
 import dev.sluice.core.gate.AdaptiveSettings;
@@ -55,13 +57,14 @@ final class ConfigReader {
         "sources",
         "retention",
         "schedule",
-        "partitions");
+        "partitions",
+        "batch");
     SluiceConfig defaults = SluiceConfig.defaults();
     Path dataDir = dataDir(root, defaults.dataDir());
     HttpConfig http = root.section("http").map(ConfigReader::http).orElse(defaults.http());
     S3EndpointConfig s3 =
         root.section("s3-endpoint").map(ConfigReader::s3Endpoint).orElse(defaults.s3Endpoint());
-    Limits limits = root.section(LIMITS).map(ConfigReader::limits).orElse(defaults.limits());
+    Limits limits = root.section(LIMITS).map(ConfigReader::limitsInFile).orElse(defaults.limits());
     RetryPolicy retry = root.section("retry").map(ConfigReader::retry).orElse(defaults.retry());
     DispatcherConfig dispatcher =
         root.section("dispatcher")
@@ -76,8 +79,15 @@ final class ConfigReader {
         root.section("retention").map(ConfigReader::retention).orElse(defaults.retention());
     CapacitySchedule schedule =
         root.section("schedule").map(ScheduleDocument::read).orElse(defaults.schedule());
+    BatchConfig batch = batch(root);
+    // Batches are grouped by partition; without a partitions section, by bucket.
     PartitionsConfig partitions =
-        root.section("partitions").map(ConfigReader::partitions).orElse(defaults.partitions());
+        root.section("partitions")
+            .map(ConfigReader::partitions)
+            .orElse(
+                batch.batching()
+                    ? new PartitionsConfig(PartitionRule.bucket())
+                    : defaults.partitions());
     return root.build(
         () ->
             new SluiceConfig(
@@ -92,7 +102,39 @@ final class ConfigReader {
                 sources,
                 retention,
                 schedule,
-                partitions));
+                partitions,
+                batch));
+  }
+
+  /**
+   * The {@code batch:} section and {@code limits.count}: with {@code batch.max} above 1 the count
+   * must be stated, since a limit of 100 means 100 batches or 100 events.
+   */
+  private static BatchConfig batch(YamlSection root) {
+    BatchSettings settings =
+        root.section("batch")
+            .map(
+                b -> {
+                  b.allowOnly("max", "wait");
+                  int max = b.integer("max", 1);
+                  Duration wait = b.duration("wait", Duration.ZERO);
+                  return b.build(() -> new BatchSettings(max, wait));
+                })
+            .orElse(BatchSettings.NONE);
+    Optional<YamlSection> limits = root.section(LIMITS);
+    LimitCount count =
+        limits.isPresent() && limits.get().has("count")
+            ? limits.get().choice("count", LimitCount.class, LimitCount.OBJECTS)
+            : null;
+    if (count == null && settings.batching()) {
+      throw new ConfigException(
+          LIMITS
+              + ".count: must be set to jobs or objects when batch.max is above 1 (batch.max: "
+              + settings.max()
+              + "): a limit of N counts N batches (jobs) or N events (objects)");
+    }
+    LimitCount chosen = count == null ? LimitCount.OBJECTS : count;
+    return new BatchConfig(settings, chosen);
   }
 
   private static PartitionsConfig partitions(YamlSection s) {
@@ -232,7 +274,23 @@ final class ConfigReader {
 
   /** A limits section replaces the default window: only what it names is limited. */
   static Limits limits(YamlSection s) {
-    s.allowOnly("window", "rate", "concurrency");
+    return limits(s, false);
+  }
+
+  /**
+   * The file's limits section, which may also say what the limits count ({@code count}, read with
+   * the batch section: it is no limit, and is not changed at runtime).
+   */
+  private static Limits limitsInFile(YamlSection s) {
+    return limits(s, true);
+  }
+
+  private static Limits limits(YamlSection s, boolean countAllowed) {
+    if (countAllowed) {
+      s.allowOnly("window", "rate", "concurrency", "count");
+    } else {
+      s.allowOnly("window", "rate", "concurrency");
+    }
     String at = s.path();
     Limits.Window window = s.section("window").map(w -> window(w, at)).orElse(null);
     Limits.Rate rate = s.section("rate").map(r -> rate(r, at)).orElse(null);

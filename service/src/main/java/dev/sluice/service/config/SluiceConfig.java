@@ -30,6 +30,8 @@ import java.util.Objects;
  *     {@link CapacitySchedule#NONE}: {@code limits} always
  * @param partitions how events are grouped into partitions ({@code partitions:}); {@link
  *     PartitionsConfig#defaults()}: none
+ * @param batch batches of events ({@code batch:}) and what the limits count ({@code limits.count});
+ *     {@link BatchConfig#none()}: one event per job
  */
 public record SluiceConfig(
     Path dataDir,
@@ -43,7 +45,8 @@ public record SluiceConfig(
     SourcesConfig sources,
     RetentionConfig retention,
     CapacitySchedule schedule,
-    PartitionsConfig partitions) {
+    PartitionsConfig partitions,
+    BatchConfig batch) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("./sluice-data");
 
@@ -67,6 +70,8 @@ public record SluiceConfig(
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(partitions, "partitions");
+    Objects.requireNonNull(batch, "batch");
+    batch.checkAgainst(limits);
     Duration needed = releaseLogNeeded(limits, schedule, dispatcher);
     atLeast("retention.releases", retention.releases(), needed);
     atLeast("retention.dedup", retention.dedup(), needed);
@@ -77,6 +82,36 @@ public record SluiceConfig(
       throw new IllegalArgumentException(
           "s3-endpoint.port must differ from http.port on the same host, got " + http.port());
     }
+  }
+
+  /** A configuration without batches. */
+  public SluiceConfig(
+      Path dataDir,
+      HttpConfig http,
+      S3EndpointConfig s3Endpoint,
+      Limits limits,
+      RetryPolicy retry,
+      DispatcherConfig dispatcher,
+      TargetConfig target,
+      StoreConfig store,
+      SourcesConfig sources,
+      RetentionConfig retention,
+      CapacitySchedule schedule,
+      PartitionsConfig partitions) {
+    this(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        partitions,
+        BatchConfig.none());
   }
 
   /** A configuration without partitions. */
@@ -187,7 +222,8 @@ public record SluiceConfig(
         sources,
         retention,
         s,
-        partitions);
+        partitions,
+        batch);
   }
 
   private static void atLeast(String key, Duration horizon, Duration needed) {
@@ -204,6 +240,24 @@ public record SluiceConfig(
     }
   }
 
+  /** This configuration with other batch settings. */
+  public SluiceConfig withBatch(BatchConfig b) {
+    return new SluiceConfig(
+        dataDir,
+        http,
+        s3Endpoint,
+        limits,
+        retry,
+        dispatcher,
+        target,
+        store,
+        sources,
+        retention,
+        schedule,
+        partitions,
+        b);
+  }
+
   /** This configuration with another partitions section. */
   public SluiceConfig withPartitions(PartitionsConfig p) {
     return new SluiceConfig(
@@ -218,7 +272,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        p);
+        p,
+        batch);
   }
 
   /** This configuration with another retention section. */
@@ -235,7 +290,8 @@ public record SluiceConfig(
         sources,
         r,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with another dispatcher section (the retry section is kept). */
@@ -252,7 +308,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with another target. */
@@ -269,7 +326,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** A configuration with the default sources. */
@@ -318,7 +376,8 @@ public record SluiceConfig(
         s,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with another HTTP API section. */
@@ -335,7 +394,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with another S3 endpoint section. */
@@ -352,7 +412,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with another store section. */
@@ -369,7 +430,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** This configuration with other limits. */
@@ -386,7 +448,8 @@ public record SluiceConfig(
         sources,
         retention,
         schedule,
-        partitions);
+        partitions,
+        batch);
   }
 
   /** The SQS source ({@code sources.sqs}). */

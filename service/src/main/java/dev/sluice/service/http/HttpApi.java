@@ -10,6 +10,7 @@ import dev.sluice.core.backlog.BacklogUnavailableException;
 import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
@@ -17,6 +18,8 @@ import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.ListingIntake;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.AdaptiveDocument;
+import dev.sluice.service.config.BatchConfig;
+import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
@@ -432,7 +435,23 @@ public final class HttpApi implements AutoCloseable {
 
   /** A limits document that breaks a rule is a ConfigException: 400, by its class. */
   private Operator.LimitsChange changeLimits(Context ctx, UnaryOperator<Limits> change) {
-    return operator.changeLimits(change, caller(ctx));
+    return operator.changeLimits(change.andThen(this::batchesCanGo)::apply, caller(ctx));
+  }
+
+  /**
+   * Counting objects, a batch takes K permits at once: limits below K would hold every batch back,
+   * so they are refused as the config file refuses them.
+   */
+  private Limits batchesCanGo(Limits limits) {
+    BatchPlanner planner = sluice.dispatcher().batchPlanner();
+    if (planner != null) {
+      try {
+        new BatchConfig(planner.settings(), planner.count()).checkAgainst(limits);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
+    return limits;
   }
 
   /**

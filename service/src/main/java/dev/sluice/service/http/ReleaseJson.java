@@ -28,6 +28,10 @@ final class ReleaseJson {
     if (r.error() != null) {
       o.put("error", r.error());
     }
+    if (r.batch() != null) {
+      // the releases of one batch share it: the lowest release id among its members
+      o.put("batch", r.batch());
+    }
     return o;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.WriteStatus;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.cluster.GateTerm;
 import dev.sluice.core.cluster.NodeView;
 import dev.sluice.core.dispatch.DispatcherStats;
@@ -14,9 +15,11 @@ import dev.sluice.core.gate.Capacity;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.service.config.AdaptiveDocument;
+import dev.sluice.service.config.DurationText;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.ScheduleDocument;
 import dev.sluice.service.forecast.FlowReading;
+import dev.sluice.service.metrics.SluiceMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -60,6 +63,7 @@ final class StatusJson {
     o.set("capacity", ScheduleDocument.writeCapacity(capacity, json));
     o.set("adaptive", AdaptiveDocument.state(sluice.dispatcher().adaptive().state(), json));
     o.put("target", sluice.target().describe());
+    o.set("batch", batch(sluice, json));
     ObjectNode since = o.putObject("sinceStart");
     since.put("released", d.released());
     since.put("completed", d.completed());
@@ -74,6 +78,30 @@ final class StatusJson {
     }
     ObjectNode dropped = o.putObject("dropped");
     sluice.intake().droppedCounts().byLabel().forEach(dropped::put);
+    return o;
+  }
+
+  /**
+   * Batches: null when every job carries one event; else the settings, the partition rule that
+   * groups them and the batches since start.
+   */
+  private static ObjectNode batch(Sluice sluice, ObjectMapper json) {
+    BatchPlanner planner = sluice.dispatcher().batchPlanner();
+    if (planner == null) {
+      return null;
+    }
+    ObjectNode o = json.createObjectNode();
+    o.put("max", planner.settings().max());
+    o.put("wait", DurationText.format(planner.settings().maxWait()));
+    o.put("count", planner.count().word());
+    o.put("groupedBy", sluice.dispatcher().batchRule().describe());
+    SluiceMetrics.BatchCounts c = sluice.metrics().batchCounts();
+    ObjectNode since = o.putObject("sinceStart");
+    since.put("released", c.released());
+    since.put("events", c.events());
+    since.put("meanSize", c.meanSize());
+    since.put("partial", c.partial());
+    since.put("partiallyFailed", c.partiallyFailed());
     return o;
   }
 

@@ -7,6 +7,8 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.core.dispatch.AdaptiveLimiter;
 import dev.sluice.core.dispatch.DispatchObserver;
 import dev.sluice.core.dispatch.PartitionSharing;
@@ -20,6 +22,7 @@ import dev.sluice.service.cluster.ClusterNode;
 import dev.sluice.sources.sqs.SqsSource;
 import dev.sluice.sources.sqs.SqsSourceStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -63,6 +66,12 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
   private final Counter prunedEvents;
   private final Counter prunedReleases;
 
+  private final Counter batchesReleased;
+  private final Counter partialBatches;
+  private final Counter partiallyFailedBatches;
+  private final DistributionSummary batchSize;
+  private final AtomicLong batchMembers = new AtomicLong();
+
   /** Released and not yet closed by a settlement. */
   private final AtomicLong inFlight = new AtomicLong();
 
@@ -86,6 +95,29 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
       dropped(c.label()); // every reason shows, zeros included
     }
     counter("sluice.rejected", "Records turned away because they could not be read", "records");
+    batchesReleased =
+        counter(
+            "sluice.batch.released",
+            "Batches released (jobs carrying several events; see batch: in the config)",
+            "batches");
+    partialBatches =
+        counter(
+            "sluice.batch.partial",
+            "Batches released with fewer events than batch.max, once their oldest had waited"
+                + " batch.wait",
+            "batches");
+    partiallyFailedBatches =
+        counter(
+            "sluice.batch.partially.failed",
+            "Batches the target answered with some members failed and others not (only the failed"
+                + " ones are retried)",
+            "batches");
+    batchSize =
+        DistributionSummary.builder("sluice.batch.size")
+            .description("Events per batch released")
+            .baseUnit("events")
+            .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
+            .register(registry);
 
     backlogGauge(
         "sluice.backlog.waiting",
@@ -410,6 +442,39 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
     if (!heldByGate.isZero()) {
       gateWait.record(heldByGate);
     }
+  }
+
+  @Override
+  public void batchReleased(Batch batch, boolean partial) {
+    batchesReleased.increment();
+    batchMembers.addAndGet(batch.size());
+    batchSize.record(batch.size());
+    if (partial) {
+      partialBatches.increment();
+    }
+  }
+
+  @Override
+  public void batchAnswered(Batch batch, BatchOutcome outcome, Duration atTarget) {
+    if (outcome.partiallyFailed(batch)) {
+      partiallyFailedBatches.increment();
+    }
+  }
+
+  /** Batches since start, for the status: released, their events, partial, partially failed. */
+  public record BatchCounts(long released, long events, long partial, long partiallyFailed) {
+    /** Mean events per batch, 0 before the first. */
+    public double meanSize() {
+      return released == 0 ? 0.0 : (double) events / released;
+    }
+  }
+
+  public BatchCounts batchCounts() {
+    return new BatchCounts(
+        (long) batchesReleased.count(),
+        batchMembers.get(),
+        (long) partialBatches.count(),
+        (long) partiallyFailedBatches.count());
   }
 
   @Override

@@ -230,22 +230,23 @@ public final class PostgresBacklog implements Backlog {
   private static final String SETTLE =
       "WITH s AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::integer[],"
           + " ?::text[]::timestamptz[], ?::text[], ?::integer[], ?::boolean[], ?::text[],"
-          + " ?::text[]::timestamptz[], ?::text[]::timestamptz[])"
+          + " ?::text[]::timestamptz[], ?::text[]::timestamptz[], ?::bigint[])"
           + " AS s(event_id, release_id, state, due_at, error, given_back, closes, outcome,"
-          + " reached_at, answered_at)),"
+          + " reached_at, answered_at, batch)),"
           + " settled AS (UPDATE events e SET state = s.state, due_at = s.due_at,"
           + " last_error = s.error, dead_at = CASE WHEN s.state = 3 THEN ?::timestamptz END,"
           + " attempts = e.attempts - s.given_back,"
           + " settled_at = CASE WHEN s.state = 2 THEN ?::timestamptz END"
           + " FROM s WHERE e.id = s.event_id AND e.state = 1 AND e.last_release_id = s.release_id"
           + " RETURNING s.release_id, s.state, s.error, s.closes, s.outcome, s.reached_at,"
-          + " s.answered_at),"
+          + " s.answered_at, s.batch),"
           + " closed AS (UPDATE releases r SET"
           + " outcome = CASE WHEN t.closes THEN t.outcome ELSE r.outcome END,"
           + " finished_at = CASE WHEN t.closes THEN ?::timestamptz ELSE r.finished_at END,"
           + " error = CASE WHEN t.closes THEN t.error ELSE r.error END,"
           + " reached_at = coalesce(t.reached_at, r.reached_at),"
-          + " answered_at = coalesce(t.answered_at, r.answered_at)"
+          + " answered_at = coalesce(t.answered_at, r.answered_at),"
+          + " batch = coalesce(t.batch, r.batch)"
           + " FROM settled t WHERE r.id = t.release_id AND r.outcome IS NULL)"
           + " SELECT count(*) FILTER (WHERE closes AND state = 0),"
           + " count(*) FILTER (WHERE closes AND state = 2),"
@@ -763,9 +764,10 @@ public final class PostgresBacklog implements Backlog {
       statement.setArray(8, SqlArrays.texts(c, run, Settlement::outcome));
       statement.setArray(9, SqlArrays.instants(c, run, Settlement::reachedAt));
       statement.setArray(10, SqlArrays.instants(c, run, Settlement::answeredAt));
-      Timestamps.set(statement, 11, now);
+      statement.setArray(11, SqlArrays.bigints(c, run, Settlement::batch));
       Timestamps.set(statement, 12, now);
       Timestamps.set(statement, 13, now);
+      Timestamps.set(statement, 14, now);
       try (ResultSet rs = statement.executeQuery()) {
         rs.next();
         long waiting = rs.getLong(1);

@@ -52,7 +52,7 @@ final class PostgresBacklogReads {
           + " r.reached_at, r.answered_at, "
           + EventColumns.prefixed("e")
           + ", CASE WHEN r.outcome IS NULL AND e.state = 1 AND e.last_release_id = r.id"
-          + " THEN e.due_at END";
+          + " THEN e.due_at END, r.batch";
 
   private static final String RELEASES =
       RELEASE_COLUMNS
@@ -363,6 +363,11 @@ final class PostgresBacklogReads {
   }
 
   /** The rows of {@link #RELEASES} or {@link #OPEN_RELEASES}. */
+  private static Long batchOf(ResultSet rs, int column) throws SQLException {
+    long batch = rs.getLong(column);
+    return rs.wasNull() ? null : batch;
+  }
+
   private static List<ReleaseRecord> releaseRows(PreparedStatement q) throws SQLException {
     List<ReleaseRecord> page = new ArrayList<>();
     try (ResultSet rs = q.executeQuery()) {
@@ -383,7 +388,8 @@ final class PostgresBacklogReads {
                 rs.getString(5),
                 Timestamps.get(rs, 6),
                 rs.getString(7),
-                Timestamps.get(rs, 10 + EventColumns.COUNT)));
+                Timestamps.get(rs, 10 + EventColumns.COUNT),
+                batchOf(rs, 11 + EventColumns.COUNT)));
       }
     }
     return page;

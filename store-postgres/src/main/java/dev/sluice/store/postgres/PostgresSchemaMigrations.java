@@ -34,7 +34,8 @@ public final class PostgresSchemaMigrations {
           new Script(1, "db/postgres/V1__backlog.sql"),
           new Script(2, "db/postgres/V2__cluster.sql"),
           new Script(3, "db/postgres/V3__release_fillfactor.sql"),
-          new Script(4, "db/postgres/V4__partitions.sql"));
+          new Script(4, "db/postgres/V4__partitions.sql"),
+          new Script(5, "db/postgres/V5__release_batches.sql"));
 
   /** The advisory lock key every Sluice node takes to migrate ("sluice" in ASCII). */
   static final long LOCK_KEY = 0x736c75696365L;

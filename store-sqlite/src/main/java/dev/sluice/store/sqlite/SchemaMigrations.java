@@ -34,7 +34,8 @@ final class SchemaMigrations {
           new Migration(5, "db/sqlite/V5__retention.sql"),
           new Migration(6, "db/sqlite/V6__compact_events.sql"),
           new Migration(7, "db/sqlite/V7__compact_values.sql"),
-          new Migration(8, "db/sqlite/V8__partitions.sql"));
+          new Migration(8, "db/sqlite/V8__partitions.sql"),
+          new Migration(9, "db/sqlite/V9__release_batches.sql"));
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version ("

@@ -158,13 +158,14 @@ public final class SqliteBacklog implements Backlog {
   /** Closes a release; a time at the target this settlement does not know keeps the one known. */
   private static final String SETTLE_RELEASE =
       "UPDATE releases SET outcome = ?, finished_at = ?, error = ?,"
-          + " reached_at = coalesce(?, reached_at), answered_at = coalesce(?, answered_at)"
-          + " WHERE id = ? AND outcome IS NULL";
+          + " reached_at = coalesce(?, reached_at), answered_at = coalesce(?, answered_at),"
+          + " batch = coalesce(?, batch) WHERE id = ? AND outcome IS NULL";
 
   /** A started job's release stays open: only the times at the target are recorded. */
   private static final String RECORD_STARTED_RELEASE =
       "UPDATE releases SET reached_at = coalesce(?, reached_at),"
-          + " answered_at = coalesce(?, answered_at) WHERE id = ? AND outcome IS NULL";
+          + " answered_at = coalesce(?, answered_at), batch = coalesce(?, batch)"
+          + " WHERE id = ? AND outcome IS NULL";
 
   /**
    * A throttled release gives its attempt back: the target refused the job, nothing was tried.
@@ -622,7 +623,8 @@ public final class SqliteBacklog implements Backlog {
         recordStarted = recordStarted != null ? recordStarted : s.get(RECORD_STARTED_RELEASE);
         setInstant(recordStarted, 1, settlement.reachedAt());
         setInstant(recordStarted, 2, settlement.answeredAt());
-        recordStarted.setLong(3, settlement.job().releaseId());
+        setLong(recordStarted, 3, settlement.batch());
+        recordStarted.setLong(4, settlement.job().releaseId());
         recordStarted.addBatch();
         continue;
       }
@@ -632,7 +634,8 @@ public final class SqliteBacklog implements Backlog {
       closeRelease.setString(3, settlement.error());
       setInstant(closeRelease, 4, settlement.reachedAt());
       setInstant(closeRelease, 5, settlement.answeredAt());
-      closeRelease.setLong(6, settlement.job().releaseId());
+      setLong(closeRelease, 6, settlement.batch());
+      closeRelease.setLong(7, settlement.job().releaseId());
       closeRelease.addBatch();
     }
     if (recordStarted != null) {

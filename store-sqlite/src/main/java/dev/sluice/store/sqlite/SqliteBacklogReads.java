@@ -89,7 +89,7 @@ final class SqliteBacklogReads {
           + " r.reached_at, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
           + ", CASE WHEN r.outcome IS NULL AND e.state = 1 AND e.last_release_id = r.id"
-          + " THEN e.due_at END";
+          + " THEN e.due_at END, r.batch";
   private static final String RELEASES =
       RELEASE_COLUMNS
           // a release may outlive its event (the dedup horizon is shorter than the release log's)
@@ -370,10 +370,16 @@ final class SqliteBacklogReads {
                 rs.getString(5),
                 getInstant(rs, 6),
                 rs.getString(7),
-                getInstant(rs, 10 + EventColumns.COUNT)));
+                getInstant(rs, 10 + EventColumns.COUNT),
+                getBatch(rs, 11 + EventColumns.COUNT)));
       }
     }
     return page;
+  }
+
+  private static Long getBatch(ResultSet rs, int column) throws SQLException {
+    long batch = rs.getLong(column);
+    return rs.wasNull() ? null : batch;
   }
 
   List<Instant> startTimes(long since, long releasedSince) throws SQLException {

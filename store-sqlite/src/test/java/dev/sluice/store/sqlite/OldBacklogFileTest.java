@@ -187,6 +187,31 @@ class OldBacklogFileTest {
     }
   }
 
+  @Test
+  void open_whenFileHasReleasesFromBeforeBatches_listsThemWithoutABatchAndRecordsNewOnes()
+      throws Exception {
+    // Version 5 is the newest this test writes rows for; opening migrates through 9.
+    writeOldFile(5);
+    Instant now = T0.plusSeconds(60);
+
+    try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
+      assertThat(backlog.releases(T0, 0, 10))
+          .extracting(r -> r.releaseId() + " " + r.batch())
+          .containsExactly("1 null", "2 null");
+      List<dev.sluice.core.Job> jobs = backlog.claim(List.of(now, now), Duration.ofMinutes(1), now);
+      long reference = jobs.get(0).releaseId();
+      backlog.settle(
+          List.of(
+              Settlement.done(jobs.get(0)).inBatch(reference),
+              Settlement.done(jobs.get(1)).inBatch(reference)),
+          now);
+
+      assertThat(backlog.releases(now, 0, 10))
+          .extracting(r -> r.batch())
+          .containsExactly(reference, reference);
+    }
+  }
+
   private static PartitionQuotas quotas(String partition, int quota) {
     return PartitionQuotas.limits(java.util.Map.of(partition, quota));
   }

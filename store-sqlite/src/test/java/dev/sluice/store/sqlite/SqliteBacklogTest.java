@@ -76,7 +76,8 @@ class SqliteBacklogTest {
             "5|db/sqlite/V5__retention.sql",
             "6|db/sqlite/V6__compact_events.sql",
             "7|db/sqlite/V7__compact_values.sql",
-            "8|db/sqlite/V8__partitions.sql");
+            "8|db/sqlite/V8__partitions.sql",
+            "9|db/sqlite/V9__release_batches.sql");
     assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
         .contains("events", "releases", "schema_version");
   }
@@ -90,7 +91,7 @@ class SqliteBacklogTest {
     try (SqliteBacklog backlog = SqliteBacklog.open(file())) {
       assertThat(backlog.stats(T0).waiting()).isEqualTo(2);
     }
-    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("8");
+    assertThat(query("SELECT count(*) FROM schema_version")).containsExactly("9");
   }
 
   @Test
@@ -149,20 +150,20 @@ class SqliteBacklogTest {
           T0.plusSeconds(6));
       assertThat(backlog.releases(T0, 0, 10).get(1).reachedAt()).isEqualTo(T0.plusSeconds(4));
     }
-    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("8");
+    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("9");
   }
 
   @Test
   void open_whenFileHasANewerSchema_refusesNamingBothVersions() throws SQLException {
     SqliteBacklog.open(file()).close();
-    update("INSERT INTO schema_version (version, script) VALUES (9, 'db/sqlite/V9__future.sql')");
+    update("INSERT INTO schema_version (version, script) VALUES (10, 'db/sqlite/V10__future.sql')");
 
     assertThatThrownBy(() -> SqliteBacklog.open(file()))
         .isInstanceOf(SluiceException.class)
         .hasMessageContaining(file().toString())
-        .hasMessageContaining("schema version 9")
-        .hasMessageContaining("(8)");
-    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("9");
+        .hasMessageContaining("schema version 10")
+        .hasMessageContaining("(9)");
+    assertThat(query("SELECT max(version) FROM schema_version")).containsExactly("10");
   }
 
   @Test

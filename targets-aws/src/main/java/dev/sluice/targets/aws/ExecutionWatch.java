@@ -4,6 +4,7 @@ import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,7 +29,7 @@ final class ExecutionWatch implements AutoCloseable {
 
   private final SfnClient sfn;
   private final Target.Completions completions;
-  private final Map<String, Job> running = new ConcurrentHashMap<>();
+  private final Map<String, List<Job>> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
 
   ExecutionWatch(SfnClient sfn, Duration interval, Target.Completions completions) {
@@ -45,9 +46,12 @@ final class ExecutionWatch implements AutoCloseable {
     poller.scheduleWithFixedDelay(this::pollQuietly, every, every, TimeUnit.NANOSECONDS);
   }
 
-  /** Watches {@code executionArn} until it ends, then reports {@code job}'s end. */
-  void watch(Job job, String executionArn) {
-    running.put(executionArn, job);
+  /**
+   * Watches {@code executionArn} until it ends, then reports the end of each of {@code jobs} (one
+   * job, or the members of a batch).
+   */
+  void watch(List<Job> jobs, String executionArn) {
+    running.put(executionArn, List.copyOf(jobs));
   }
 
   int watching() {
@@ -64,7 +68,7 @@ final class ExecutionWatch implements AutoCloseable {
 
   /** Describes every watched execution once; reports those that ended. */
   void pollOnce() {
-    for (Map.Entry<String, Job> e : running.entrySet()) {
+    for (Map.Entry<String, List<Job>> e : running.entrySet()) {
       Outcome end;
       try {
         end = endOf(sfn.describeExecution(b -> b.executionArn(e.getKey())));
@@ -81,7 +85,9 @@ final class ExecutionWatch implements AutoCloseable {
         return;
       }
       if (end != null && running.remove(e.getKey(), e.getValue())) {
-        completions.completed(e.getValue(), end);
+        for (Job job : e.getValue()) {
+          completions.completed(job, end);
+        }
       }
     }
   }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
+import dev.sluice.targets.BatchItemFailures;
+import dev.sluice.targets.BatchJson;
 import dev.sluice.targets.JobJson;
 import java.io.IOException;
 import java.time.Duration;
@@ -52,6 +56,22 @@ public final class LambdaTarget implements Target {
   }
 
   /**
+   * One invocation for the whole batch, with the batch's document ({@link BatchJson}) as the
+   * payload. {@code RequestResponse}: a function error fails every member; otherwise an answer with
+   * {@code batchItemFailures} naming members by their {@code idempotencyKey} fails only those
+   * ({@link BatchItemFailures}), the shape a Lambda function already returns to SQS. {@code Event}:
+   * no answer comes back, so every member is done once Lambda queued the invocation.
+   */
+  @Override
+  public BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    Invoked invoked = call(BatchJson.toJson(batch), arrival);
+    if (!(invoked.outcome() instanceof Outcome.Completed) || invoked.answer() == null) {
+      return BatchOutcome.all(invoked.outcome());
+    }
+    return BatchItemFailures.read(batch, invoked.answer(), describe());
+  }
+
+  /**
    * Invokes the function with {@code payload} (JSON text) and reads the answer as {@link
    * #deliver(Job)} does: for callers whose payload is not a job of {@code sluice serve}, such as
    * the serverless invoke function, which sends the execution input of one attempt.
@@ -61,6 +81,13 @@ public final class LambdaTarget implements Target {
   }
 
   private Outcome invoke(String payload, Arrival arrival) {
+    return call(payload, arrival).outcome();
+  }
+
+  /** An invocation's outcome, and the function's answer when it returned one without error. */
+  private record Invoked(Outcome outcome, String answer) {}
+
+  private Invoked call(String payload, Arrival arrival) {
     InvokeResponse r;
     try {
       r =
@@ -78,15 +105,17 @@ public final class LambdaTarget implements Target {
           // the backoff decides
         }
       }
-      return Outcome.throttled(wait, "Invoke: TooManyRequestsException: " + e.getMessage());
+      return new Invoked(
+          Outcome.throttled(wait, "Invoke: TooManyRequestsException: " + e.getMessage()), null);
     } catch (SdkException e) {
-      return AwsOutcomes.of("Invoke", e);
+      return new Invoked(AwsOutcomes.of("Invoke", e), null);
     }
     arrival.arrived();
     if (r.functionError() == null) {
-      return Outcome.completed();
+      return new Invoked(
+          Outcome.completed(), r.payload() == null ? null : r.payload().asUtf8String());
     }
-    return functionError(r);
+    return new Invoked(functionError(r), null);
   }
 
   private Outcome functionError(InvokeResponse r) {

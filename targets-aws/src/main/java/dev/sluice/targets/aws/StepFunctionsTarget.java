@@ -5,7 +5,11 @@ import dev.sluice.core.ExecutionName;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
+import dev.sluice.core.batch.Batch;
+import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.targets.ExecutionInput;
+import java.util.List;
+import java.util.function.IntFunction;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -65,9 +69,43 @@ public final class StepFunctionsTarget implements Target {
   @Override
   public Outcome deliver(Job job, Arrival arrival) {
     EventIdentity identity = job.event().identity();
-    int attempt = Math.min(Math.max(job.attempt(), 1), ExecutionName.MAX_ATTEMPT);
+    return start(
+        List.of(job),
+        Math.min(Math.max(job.attempt(), 1), ExecutionName.MAX_ATTEMPT),
+        n -> ExecutionName.of(identity, n),
+        n -> ExecutionInput.of(job.event(), n),
+        arrival);
+  }
+
+  /**
+   * One execution for the whole batch, named from the batch's idempotency key and attempt ({@link
+   * ExecutionName#ofBatch}), its input listing the members' objects under {@code items} for a
+   * Distributed Map ({@link ExecutionInput#ofBatch}). Every member has the execution's outcome:
+   * started together, and, when the end is polled, ended together by the execution's end.
+   */
+  @Override
+  public BatchOutcome deliverBatch(Batch batch, Arrival arrival) {
+    return BatchOutcome.all(
+        start(
+            batch.members(),
+            Math.min(batch.attempt(), ExecutionName.MAX_ATTEMPT),
+            n -> ExecutionName.ofBatch(batch, n),
+            n -> ExecutionInput.ofBatch(batch, n),
+            arrival));
+  }
+
+  /**
+   * Starts (or adopts) the execution of {@code attempt} of the work of {@code jobs}, whose names
+   * and inputs by attempt are {@code nameOf} and {@code inputOf}.
+   */
+  private Outcome start(
+      List<Job> jobs,
+      int attempt,
+      IntFunction<String> nameOf,
+      IntFunction<String> inputOf,
+      Arrival arrival) {
     try {
-      Outcome earlier = adoptEarlierAttempt(job, identity, attempt);
+      Outcome earlier = adoptEarlierAttempt(jobs, nameOf, attempt);
       if (earlier != null) {
         arrival.arrived();
         return earlier;
@@ -75,16 +113,16 @@ public final class StepFunctionsTarget implements Target {
       for (int n = attempt;
           n <= Math.min(attempt + MAX_NAME_PROBES, ExecutionName.MAX_ATTEMPT);
           n++) {
-        String name = ExecutionName.of(identity, n);
-        String input = ExecutionInput.of(job.event(), n);
+        String name = nameOf.apply(n);
+        String input = inputOf.apply(n);
         try {
           StartExecutionResponse r =
               sfn.startExecution(
                   b -> b.stateMachineArn(settings.stateMachineArn()).name(name).input(input));
           arrival.arrived();
-          return started(job, r.executionArn(), false);
+          return started(jobs, r.executionArn(), false);
         } catch (ExecutionAlreadyExistsException e) {
-          Outcome existing = adopt(job, settings.executionArn(name));
+          Outcome existing = adopt(jobs, settings.executionArn(name));
           if (existing != null) {
             arrival.arrived();
             return existing;
@@ -103,30 +141,30 @@ public final class StepFunctionsTarget implements Target {
 
   /**
    * Looks for an execution started by an earlier attempt that never got its outcome settled (the
-   * newest first, down to one that failed): one that runs or succeeded is this job's work.
+   * newest first, down to one that failed): one that runs or succeeded is this work.
    */
-  private Outcome adoptEarlierAttempt(Job job, EventIdentity identity, int attempt) {
+  private Outcome adoptEarlierAttempt(List<Job> jobs, IntFunction<String> nameOf, int attempt) {
     for (int a = attempt - 1; a >= 1; a--) {
-      String arn = settings.executionArn(ExecutionName.of(identity, a));
+      String arn = settings.executionArn(nameOf.apply(a));
       DescribeExecutionResponse d;
       try {
         d = sfn.describeExecution(b -> b.executionArn(arn));
       } catch (ExecutionDoesNotExistException never) {
         continue; // that attempt never started an execution
       }
-      return ofExisting(job, d); // null if it failed: start anew
+      return ofExisting(jobs, d); // null if it failed: start anew
     }
     return null;
   }
 
-  /** The existing execution {@code arn} as this job's outcome, or null if it failed. */
-  private Outcome adopt(Job job, String arn) {
-    return ofExisting(job, sfn.describeExecution(b -> b.executionArn(arn)));
+  /** The existing execution {@code arn} as this work's outcome, or null if it failed. */
+  private Outcome adopt(List<Job> jobs, String arn) {
+    return ofExisting(jobs, sfn.describeExecution(b -> b.executionArn(arn)));
   }
 
-  private Outcome ofExisting(Job job, DescribeExecutionResponse d) {
+  private Outcome ofExisting(List<Job> jobs, DescribeExecutionResponse d) {
     if (d.status() == ExecutionStatus.RUNNING || d.status() == ExecutionStatus.PENDING_REDRIVE) {
-      return started(job, d.executionArn(), true);
+      return started(jobs, d.executionArn(), true);
     }
     if (d.status() == ExecutionStatus.SUCCEEDED) {
       return Outcome.completed();
@@ -134,13 +172,13 @@ public final class StepFunctionsTarget implements Target {
     return null;
   }
 
-  private Outcome started(Job job, String executionArn, boolean duplicate) {
+  private Outcome started(List<Job> jobs, String executionArn, boolean duplicate) {
     if (settings.completion() == StepFunctionsSettings.Completion.NONE) {
       return Outcome.completed();
     }
     ExecutionWatch w = watch;
     if (w != null) {
-      w.watch(job, executionArn);
+      w.watch(jobs, executionArn);
     }
     return new Outcome.Started(executionArn, settings.maxExecutionTime(), duplicate);
   }

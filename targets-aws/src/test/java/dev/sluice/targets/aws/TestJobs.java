@@ -28,4 +28,16 @@ final class TestJobs {
             "webhook");
     return new Job(7, releaseId, attempt, RELEASED_AT.plusSeconds(releaseId), event);
   }
+
+  /**
+   * A batch of the given keys in bucket "photos", event ids 10, 11, ..., all at {@code attempt}.
+   */
+  static dev.sluice.core.batch.Batch batch(int attempt, long firstReleaseId, String... keys) {
+    java.util.List<Job> members = new java.util.ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      Job j = job(keys[i], attempt, firstReleaseId + i);
+      members.add(new Job(10 + i, j.releaseId(), attempt, j.releasedAt(), j.event()));
+    }
+    return dev.sluice.core.batch.Batch.of("photos", members);
+  }
 }
