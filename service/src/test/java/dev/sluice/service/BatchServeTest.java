@@ -11,7 +11,10 @@ import dev.sluice.core.batch.Batch;
 import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.batch.LimitCount;
+import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.service.config.BatchConfig;
+import dev.sluice.service.config.PartitionsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +125,32 @@ class BatchServeTest {
 
       sluice.api.put("/v1/limits", "{\"window\": {\"limit\": 10, \"every\": \"1s\"}}").ok();
       assertThat(sluice.status().get("limits").get("window").get("limit").asInt()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void capsAtRuntime_whenBelowTheBatchSize_areRefusedAndNothingChanges() {
+    try (RunningSluice sluice =
+        RunningSluice.startWith(
+            dataDir,
+            new BatchTarget(),
+            c ->
+                c.withBatch(
+                        new BatchConfig(
+                            new BatchSettings(10, Duration.ofMillis(300)), LimitCount.JOBS))
+                    .withPartitions(
+                        new PartitionsConfig(PartitionRule.bucket(), PartitionShares.EQUAL)))) {
+      String error =
+          sluice
+              .api
+              .call("PATCH", "/v1/partitions", "{\"caps\": {\"data\": 5}}", Map.of())
+              .error(400);
+      assertThat(error).contains("partitions.caps.'data' must be at least batch.max (10)");
+      assertThat(sluice.api.get("/v1/partitions").json().get("caps").size()).isZero();
+
+      sluice.api.call("PATCH", "/v1/partitions", "{\"caps\": {\"data\": 10}}", Map.of()).ok();
+      assertThat(sluice.api.get("/v1/partitions").json().get("caps").get("data").asInt())
+          .isEqualTo(10);
     }
   }
 }

@@ -42,4 +42,23 @@ public record BatchPlan(
   public boolean isEmpty() {
     return batchSizes.isEmpty();
   }
+
+  /**
+   * This plan followed by {@code more}, planned for the permits this one left: their quotas added
+   * up, their batches one after the other.
+   */
+  public BatchPlan plus(BatchPlan more) {
+    Map<String, Integer> q = new java.util.TreeMap<>(quotas);
+    more.quotas.forEach((p, n) -> q.merge(p, n, Integer::sum));
+    List<Integer> sizes = new java.util.ArrayList<>(batchSizes);
+    sizes.addAll(more.batchSizes);
+    Instant next =
+        nextReadyAt == null
+            ? more.nextReadyAt
+            : more.nextReadyAt == null || nextReadyAt.isBefore(more.nextReadyAt)
+                ? nextReadyAt
+                : more.nextReadyAt;
+    return new BatchPlan(
+        q, sizes, permitsUsed + more.permitsUsed, partialBatches + more.partialBatches, next);
+  }
 }

@@ -540,7 +540,8 @@ public final class Dispatcher implements AutoCloseable {
    * own: a member the target names as failed is retried alone. The gate counts a batch as one job
    * or as its events ({@link dev.sluice.core.batch.LimitCount}). Batches are claimed at the instant
    * the gate grants them, never ahead ({@code lead} is not used). Call before {@link #start()} or
-   * the first {@link #tick()}.
+   * the first {@link #tick()}. With {@link #sharePartitions} as well, each step's batches are
+   * divided between the partitions by weight and within their caps ({@code SharedBatchPlan}).
    */
   public void batchBy(BatchPlanner planner, PartitionRule rule) {
     Objects.requireNonNull(planner, "planner");
@@ -586,8 +587,12 @@ public final class Dispatcher implements AutoCloseable {
     Instant at = time.instantAt(now);
     BatchPlan plan;
     try {
+      List<BatchPlanner.Due> dues = dueOf(backlog.duePartitions(at, planner.countUpTo(permits)));
+      PartitionSharing sharing = partitions;
       plan =
-          planner.plan(dueOf(backlog.duePartitions(at, planner.countUpTo(permits))), permits, at);
+          sharing == null
+              ? planner.plan(dues, permits, at)
+              : SharedBatchPlan.plan(planner, sharing, dues, permits, at);
     } catch (RuntimeException e) {
       gate.cancel(permits);
       throw e;

@@ -173,6 +173,36 @@ public final class PartitionSharing implements DispatchObserver {
   }
 
   /**
+   * Under batches: divides {@code batches} whole batches between the partitions of {@code ready}
+   * (the batches each could release now), by weight, carrying the credit between steps as {@link
+   * #allocate} does, so a small partition's turn comes however large K is. Caps are left out: they
+   * count events, and the dispatcher keeps them with {@link #room}.
+   *
+   * @param due each partition's due events, for the operator's view
+   */
+  public synchronized FairShare.Allocation allocateBatches(
+      int batches, Map<String, Integer> ready, Map<String, Integer> due, Instant at) {
+    List<PartitionDemand> demands = new ArrayList<>(ready.size());
+    ready.forEach((p, n) -> demands.add(new PartitionDemand(p, n, 0)));
+    FairShare.Allocation a =
+        FairShare.allocate(batches, demands, shares.withCaps(Map.of()), credit);
+    credit = a.credit();
+    if (!due.isEmpty()) {
+      lastStep = new Step(at, new TreeMap<>(due), a);
+    }
+    return a;
+  }
+
+  /**
+   * How many more events {@code partition} may put in flight under its cap at {@code at}, or {@link
+   * Integer#MAX_VALUE} when it has none.
+   */
+  public synchronized int room(String partition, Instant at) {
+    int cap = shares.capOf(partition);
+    return cap == Integer.MAX_VALUE ? cap : Math.max(0, cap - inFlightAt(partition, at));
+  }
+
+  /**
    * Grants for permits a step has left after its claims took less than granted (events that wait
    * for an earlier change of their key are counted due but not claimed): divided between the
    * partitions that may still have events, with no credit kept, since they are a loan of what the

@@ -3,6 +3,7 @@ package dev.sluice.service.config;
 import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionShares;
 import java.util.Objects;
 
 /**
@@ -51,6 +52,35 @@ public record BatchConfig(BatchSettings settings, LimitCount count) {
     if (limits.maxInFlight() != null && limits.maxInFlight() < k) {
       throw tooBig("limits.concurrency.max-in-flight", limits.maxInFlight());
     }
+  }
+
+  /**
+   * Checks that every partition's batches can go under its cap: a cap counts events in flight, and
+   * a batch of K puts K in flight at once, so a cap below K would hold that partition's whole
+   * batches back for good.
+   *
+   * @throws IllegalArgumentException naming the cap and {@code batch.max}
+   */
+  public void checkAgainst(PartitionShares shares) {
+    if (!batching()) {
+      return;
+    }
+    shares
+        .caps()
+        .forEach(
+            (partition, cap) -> {
+              if (cap < settings.max()) {
+                throw new IllegalArgumentException(
+                    "partitions.caps.'"
+                        + partition
+                        + "' must be at least batch.max ("
+                        + settings.max()
+                        + ") while batching: a cap counts events in flight and a batch puts "
+                        + settings.max()
+                        + " in flight at once, so it could never go; got "
+                        + cap);
+              }
+            });
   }
 
   private IllegalArgumentException tooBig(String limit, int allowed) {

@@ -72,6 +72,7 @@ public record SluiceConfig(
     Objects.requireNonNull(partitions, "partitions");
     Objects.requireNonNull(batch, "batch");
     batch.checkAgainst(limits);
+    batch.checkAgainst(partitions.shares());
     Duration needed = releaseLogNeeded(limits, schedule, dispatcher);
     atLeast("retention.releases", retention.releases(), needed);
     atLeast("retention.dedup", retention.dedup(), needed);

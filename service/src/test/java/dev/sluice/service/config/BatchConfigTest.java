@@ -92,6 +92,15 @@ class BatchConfigTest {
   }
 
   @Test
+  void parse_whenAPartitionCapIsBelowBatchMax_namesTheCapAndBatchMax() {
+    assertThat(
+            errorOf(
+                "batch: { max: 20, wait: 30s }\nlimits: { count: jobs }\n"
+                    + "partitions: { by: prefix, caps: { a/: 10 } }\n"))
+        .contains("partitions.caps.'a/': must be at least batch.max (20)");
+  }
+
+  @Test
   void limitsAtRuntime_refuseCount() {
     assertThat(
             catchThrowableOfType(
