@@ -1106,6 +1106,12 @@ public final class Dispatcher implements AutoCloseable {
     List<StartedWork> ended = new ArrayList<>();
     List<Finished> ends = new ArrayList<>();
     for (Finished f; batch.size() < max && (f = finished.poll()) != null; ) {
+      if (f.answeredNanos() > now) {
+        // Answered after this step began: settled at the step's instant, it would be recorded as
+        // finished before its answer. The next settlement takes it.
+        finished.offerFirst(f);
+        break;
+      }
       if (f.end()) {
         StartedWork work;
         synchronized (startedLock) {

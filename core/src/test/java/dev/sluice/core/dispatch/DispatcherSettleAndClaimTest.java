@@ -15,6 +15,8 @@ import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.core.time.ManualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +112,52 @@ class DispatcherSettleAndClaimTest {
     assertThat(d.stats().inFlight()).isZero();
   }
 
+  @Test
+  void tick_whenAnswersComeInAfterTheStepBegan_settlesThemNoEarlierThanTheirAnswer() {
+    appendParts(0, 10);
+    Queue<Runnable> workers = new ArrayDeque<>();
+    Dispatcher d =
+        new Dispatcher(
+            backlog,
+            ScriptedTarget.completing(),
+            new Gate(Limits.none()),
+            time,
+            DispatcherConfig.defaults().withWorkers(20),
+            workers::add,
+            new Random(42));
+    d.sharePartitions(new PartitionSharing(PartitionRule.prefix(1), PartitionShares.EQUAL));
+    assertThat(d.tick()).isEqualTo(10);
+    appendParts(10, 20);
+
+    // The ten answers arrive while the next step runs, after it read the clock (its partitions are
+    // asked before the outcomes waiting are taken).
+    backlog.whileAskingPartitions =
+        () -> {
+          backlog.whileAskingPartitions = () -> {};
+          time.advance(Duration.ofMillis(5));
+          runAll(workers);
+        };
+    assertThat(d.tick()).isEqualTo(10);
+    time.advance(Duration.ofMillis(5));
+    runAll(workers);
+    d.tick();
+    d.applyOutcomes();
+
+    List<ReleaseRecord> log = backlog.releases(Instant.EPOCH, 0, 100);
+    assertThat(log).hasSize(20).allSatisfy(r -> assertThat(r.finishedAt()).isNotNull());
+    for (ReleaseRecord r : log) {
+      assertThat(r.finishedAt()).as("release %d", r.releaseId()).isAfterOrEqualTo(r.answeredAt());
+    }
+  }
+
+  private void appendParts(int from, int to) {
+    List<ObjectEvent> events = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      events.add(ObjectEvent.created("data", "part-" + i + ".parquet", "test"));
+    }
+    backlog.append(events, time.now());
+  }
+
   private static void runAll(Queue<Runnable> workers) {
     for (Runnable r; (r = workers.poll()) != null; ) {
       r.run();
@@ -122,6 +170,7 @@ class DispatcherSettleAndClaimTest {
     final List<Integer> settledWithClaims = new ArrayList<>();
     int plainSettlements;
     boolean failNextSettleAndClaim;
+    Runnable whileAskingPartitions = () -> {};
 
     RecordingBacklog(Backlog inner) {
       this.inner = inner;
@@ -165,6 +214,7 @@ class DispatcherSettleAndClaimTest {
 
     @Override
     public List<dev.sluice.core.partition.PartitionDue> duePartitions(Instant now, int countUpTo) {
+      whileAskingPartitions.run();
       return inner.duePartitions(now, countUpTo);
     }
 
