@@ -82,13 +82,35 @@ public final class FairShareOrder {
    * Integer#MAX_VALUE}.
    */
   public static int countUpTo(String partition, long aheadInPartition, PartitionShares shares) {
-    Objects.requireNonNull(partition, "partition");
-    if (aheadInPartition < 0) {
-      throw new IllegalArgumentException("aheadInPartition must be >= 0, got " + aheadInPartition);
-    }
     long most = shares.defaultWeight();
     for (int w : shares.weights().values()) {
       most = Math.max(most, w);
+    }
+    return countUpTo(partition, aheadInPartition, shares, most);
+  }
+
+  /**
+   * As {@link #countUpTo(String, long, PartitionShares)}, with {@code w_max} the largest weight
+   * among the partitions of {@code busy} only (each listed with any count): a heavy partition with
+   * nothing due then does not make every other partition counted further.
+   */
+  public static int countUpTo(
+      String partition,
+      long aheadInPartition,
+      PartitionShares shares,
+      Collection<PartitionDue> busy) {
+    long most = 1;
+    for (PartitionDue d : busy) {
+      most = Math.max(most, shares.weightOf(d.partition()));
+    }
+    return countUpTo(partition, aheadInPartition, shares, most);
+  }
+
+  private static int countUpTo(
+      String partition, long aheadInPartition, PartitionShares shares, long most) {
+    Objects.requireNonNull(partition, "partition");
+    if (aheadInPartition < 0) {
+      throw new IllegalArgumentException("aheadInPartition must be >= 0, got " + aheadInPartition);
     }
     long own = shares.weightOf(partition);
     long served = aheadInPartition + 1;

@@ -103,6 +103,17 @@ class FairShareOrderTest {
     assertThat(FairShareOrder.countUpTo("c/", 3_000_000_000L, shares)).isEqualTo(Integer.MAX_VALUE);
   }
 
+  @Test
+  void countUpTo_amongTheBusy_takesTheLargestWeightOfThoseOnly() {
+    PartitionShares shares = new PartitionShares(Map.of("vip/", 1_000, "a/", 3), Map.of(), 1);
+
+    assertThat(FairShareOrder.countUpTo("b/", 9, shares)).isEqualTo(10_000);
+    assertThat(FairShareOrder.countUpTo("b/", 9, shares, List.of(due("a/", 1), due("b/", 1))))
+        .isEqualTo(30);
+    assertThat(FairShareOrder.countUpTo("b/", 9, shares, List.of(due("b/", 1)))).isEqualTo(10);
+    assertThat(FairShareOrder.countUpTo("b/", 9, shares, List.of())).isEqualTo(10);
+  }
+
   /**
    * Against the allocator itself: steps of 7 permits over partitions of weights 1, 2 and 3, one of
    * which empties early. The (k+1)-th release of each partition happens in the step whose permits

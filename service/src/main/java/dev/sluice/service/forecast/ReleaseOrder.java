@@ -67,6 +67,11 @@ public final class ReleaseOrder {
     long ahead = located.aheadInPartition();
     Instant at = located.dueAt().isAfter(now) ? located.dueAt() : now;
     int countUpTo = FairShareOrder.countUpTo(partition, ahead, shares);
+    if (countUpTo > ahead + 1) {
+      // A heavier partition may be named in the weights and have nothing due: the busy ones
+      // first (one probe each), so that the others are counted only as far as they can matter.
+      countUpTo = FairShareOrder.countUpTo(partition, ahead, shares, backlog.duePartitions(at, 1));
+    }
     return FairShareOrder.position(partition, ahead, backlog.duePartitions(at, countUpTo), shares);
   }
 }
