@@ -15,10 +15,7 @@ final class WhereText {
       b.append(String.format("event        %d%s%n", e.path("eventId").asLong(), version(e)));
       b.append(String.format("state        %s%n", e.path("state").asText()));
       if (e.hasNonNull("position")) {
-        b.append(
-            String.format(
-                "position     %d (%d ahead)%n",
-                e.path("position").asLong(), e.path("ahead").asLong()));
+        b.append(position(o, e));
         b.append(
             String.format(
                 "starts       in %s, at %s%s%n",
@@ -33,6 +30,23 @@ final class WhereText {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Its place in the release order: under fair share, by the events ahead of it in its own
+   * partition, with the oldest-first count beside it for comparison.
+   */
+  private static String position(JsonNode o, JsonNode e) {
+    if ("fair-share".equals(o.path("order").asText())) {
+      return String.format(
+          "position     %d by fair share (%d ahead in partition '%s', %d in the backlog)%n",
+          e.path("position").asLong(),
+          e.path("aheadInPartition").asLong(),
+          e.path("partition").asText(),
+          e.path("ahead").asLong());
+    }
+    return String.format(
+        "position     %d (%d ahead)%n", e.path("position").asLong(), e.path("ahead").asLong());
   }
 
   private static String version(JsonNode e) {

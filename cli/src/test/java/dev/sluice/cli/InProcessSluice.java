@@ -72,13 +72,23 @@ final class InProcessSluice implements AutoCloseable {
       Target target,
       dev.sluice.service.config.PartitionsConfig partitions,
       boolean paused) {
+    return startPartitioned(dataDir, target, partitions, Limits.none(), paused);
+  }
+
+  /** As {@link #start} under {@code limits}, its backlog partitioned by {@code partitions}. */
+  static InProcessSluice startPartitioned(
+      Path dataDir,
+      Target target,
+      dev.sluice.service.config.PartitionsConfig partitions,
+      Limits limits,
+      boolean paused) {
     SluiceConfig config =
         new SluiceConfig(
                 dataDir,
                 new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
                 new S3EndpointConfig(
                     false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
-                Limits.none(),
+                limits,
                 new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
                 DispatcherConfig.defaults().withWorkers(8).withBatch(100),
                 TargetConfig.log(),

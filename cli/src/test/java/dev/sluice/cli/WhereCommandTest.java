@@ -36,6 +36,35 @@ class WhereCommandTest {
   }
 
   @Test
+  void where_whenPartitioned_printsItsPlaceByFairShare() {
+    try (InProcessSluice sluice =
+        InProcessSluice.startPartitioned(
+            dataDir,
+            RecordingTarget.completing(),
+            new dev.sluice.service.config.PartitionsConfig(
+                dev.sluice.core.partition.PartitionRule.prefix(1)),
+            Limits.window(5, Duration.ofMinutes(1)),
+            true)) {
+      sluice.postObjects(InProcessSluice.keys("a/x", 30));
+      sluice.postObjects(InProcessSluice.keys("b/x", 3));
+
+      CliRun run = CliRun.of("where", "landing", "b/x-2.parquet", "--url", sluice.url());
+
+      // b/'s third: two of b/'s and three of a/'s go first, so the second window, not the
+      // seventh (32 ahead oldest first).
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.outLines())
+          .contains(
+              "state        waiting",
+              "position     6 by fair share (2 ahead in partition 'b/', 32 in the backlog)");
+      assertThat(run.outLines())
+          .anySatisfy(
+              l ->
+                  assertThat(l).startsWith("starts       in 1m00s, at ").endsWith(" once resumed"));
+    }
+  }
+
+  @Test
   void where_whenNoSuchObject_failsWithOneLine() {
     try (InProcessSluice sluice =
         InProcessSluice.start(dataDir, RecordingTarget.completing(), Limits.none(), true)) {

@@ -2130,4 +2130,123 @@ public abstract class BacklogContract {
         .extracting(j -> j.event().key())
         .containsExactlyInAnyOrder("a/1", "a/2", "dead/1");
   }
+
+  private EventLocation located(String key, Instant now) {
+    List<EventLocation> found = backlog.locate("landing", key, now);
+    assertThat(found).as("events of %s", key).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void locate_underARule_countsTheEventsAheadWithinItsPartition() {
+    partitionBy(PartitionRule.prefix(1));
+    // Interleaved due times: claim order crosses partitions.
+    String[] keys = {"a/1", "b/1", "a/2", "a/3", "b/2", "c/1", "a/4"};
+    for (int i = 0; i < keys.length; i++) {
+      backlog.append(List.of(at(keys[i])), T0.plusMillis(i));
+    }
+    Instant now = T0.plusSeconds(1);
+
+    EventLocation a4 = located("a/4", now);
+    EventLocation b2 = located("b/2", now);
+    EventLocation c1 = located("c/1", now);
+    EventLocation a1 = located("a/1", now);
+
+    assertThat(a4.partition()).isEqualTo("a/");
+    assertThat(a4.ahead()).isEqualTo(6L);
+    assertThat(a4.aheadInPartition()).isEqualTo(3L);
+    assertThat(b2.partition()).isEqualTo("b/");
+    assertThat(b2.ahead()).isEqualTo(4L);
+    assertThat(b2.aheadInPartition()).isEqualTo(1L);
+    assertThat(c1.ahead()).isEqualTo(5L);
+    assertThat(c1.aheadInPartition()).isZero();
+    assertThat(a1.aheadInPartition()).isZero();
+  }
+
+  @Test
+  void locate_underARule_countsAnExpiredLeaseAndAnEarlierRetryOfItsPartitionAhead() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/lost"), at("a/retry"), at("b/lost")), T0);
+    List<Job> jobs = backlog.claim(10, LEASE, T0); // leases end at T0 + 30 s
+    Job retry =
+        jobs.stream().filter(j -> j.event().key().equals("a/retry")).findFirst().orElseThrow();
+    backlog.settle(List.of(Settlement.retry(retry, "failed", "busy", T0.plusSeconds(5))), T0);
+    backlog.append(List.of(at("a/new"), at("b/new")), T0.plusSeconds(10));
+
+    // At T0 + 40 s: a/retry (due at 5 s) is ahead of a/new (due at 10 s); a/lost's lease ended
+    // at 30 s, after a/new was due, so a claim takes it after a/new.
+    Instant after = T0.plusSeconds(40);
+    EventLocation aNew = located("a/new", after);
+    assertThat(aNew.ahead()).isEqualTo(1L);
+    assertThat(aNew.aheadInPartition()).isEqualTo(1L);
+
+    // Before the leases end, a/new has a/retry ahead; b/new has a/retry and a/new, none of b/.
+    Instant before = T0.plusSeconds(20);
+    assertThat(located("a/new", before).aheadInPartition()).isEqualTo(1L);
+    assertThat(located("b/new", before).aheadInPartition()).isZero();
+    assertThat(located("b/new", before).ahead()).isEqualTo(2L);
+    assertThat(located("a/retry", before).aheadInPartition()).isZero();
+  }
+
+  @Test
+  void locate_underARule_whenNotYetDue_countsWhatIsDueNowAndWhatFallsDueBeforeIt() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/retry"), at("a/lost")), T0);
+    List<Job> jobs = backlog.claim(10, LEASE, T0); // leases end at T0 + 30 s
+    Job retry =
+        jobs.stream().filter(j -> j.event().key().equals("a/retry")).findFirst().orElseThrow();
+    backlog.settle(List.of(Settlement.retry(retry, "failed", "busy", T0.plusSeconds(100))), T0);
+    backlog.append(List.of(at("a/1"), at("b/1")), T0.plusSeconds(50));
+    backlog.append(List.of(at("a/2")), T0.plusSeconds(150));
+
+    // At T0 + 60 s: a/retry is due at 100 s; the expired lease (30 s) and a/1 (50 s) go first.
+    EventLocation located = located("a/retry", T0.plusSeconds(60));
+    assertThat(located.dueAt()).isEqualTo(T0.plusSeconds(100));
+    assertThat(located.aheadInPartition()).isEqualTo(2L);
+    assertThat(located.ahead()).isEqualTo(3L);
+    // a/2 is not due until 150 s: everything of a/ is ahead of it
+    assertThat(located("a/2", T0.plusSeconds(60)).aheadInPartition()).isEqualTo(3L);
+  }
+
+  @Test
+  void locate_whenNoRule_isInTheEmptyPartitionWithEverythingAhead() {
+    backlog.append(List.of(at("a/1"), at("b/1"), at("a/2")), T0);
+
+    EventLocation a2 = located("a/2", T0);
+
+    assertThat(a2.partition()).isEmpty();
+    assertThat(a2.ahead()).isEqualTo(2L);
+    assertThat(a2.aheadInPartition()).isEqualTo(2L);
+    assertThat(located("a/1", T0).aheadInPartition()).isZero();
+  }
+
+  @Test
+  void locate_underARule_whenNotWaiting_hasNoPlaceInItsPartition() {
+    partitionBy(PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/1")), T0);
+    backlog.claim(1, LEASE, T0);
+
+    EventLocation leased = located("a/1", T0);
+
+    assertThat(leased.ahead()).isNull();
+    assertThat(leased.aheadInPartition()).isNull();
+  }
+
+  @Test
+  void locate_afterReopenWithARule_eventsAppendedWithoutOneAreAheadInTheEmptyPartition() {
+    backlog.append(List.of(at("a/1"), at("b/1")), T0);
+    backlog = reopen(backlog, PartitionRule.prefix(1));
+    backlog.append(List.of(at("a/2"), at("top.csv")), T0.plusSeconds(1));
+    Instant now = T0.plusSeconds(2);
+
+    EventLocation top = located("top.csv", now);
+    EventLocation a2 = located("a/2", now);
+
+    assertThat(top.partition()).isEmpty();
+    assertThat(top.aheadInPartition()).isEqualTo(2L);
+    assertThat(top.ahead()).isEqualTo(3L);
+    assertThat(a2.partition()).isEqualTo("a/");
+    assertThat(a2.aheadInPartition()).isZero();
+    assertThat(located("b/1", now).partition()).isEmpty();
+  }
 }

@@ -7,12 +7,16 @@ import dev.sluice.core.ObjectEvent;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
+import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.dispatch.Dispatcher;
 import dev.sluice.core.dispatch.DispatcherConfig;
 import dev.sluice.core.dispatch.PartitionSharing;
+import dev.sluice.core.forecast.DrainForecast;
+import dev.sluice.core.forecast.ForecastBasis;
 import dev.sluice.core.gate.Gate;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.FairShareOrder;
 import dev.sluice.core.partition.PartitionRule;
 import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.core.time.ManualTimeSource;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -247,6 +252,79 @@ public abstract class FairShareContract {
     assertThat(a[5] + a[6]).isEqualTo(10);
     assertThat(perSecond(log, null, 7)).containsExactly(100, 100, 100, 100, 100, 100, 100);
     assertWindowKept(log);
+  }
+
+  /**
+   * The forecast of each waiting object's start, by its fair-share position ({@link FairShareOrder}
+   * over {@link Backlog#locate} and {@link Backlog#duePartitions}) and the drain forecast, against
+   * the release the dispatcher then makes: a/ has 700 left and has used the last window when b/'s
+   * 100 arrive mid-window.
+   */
+  @Test
+  void forecast_byFairSharePosition_isWhenTheDispatcherReleasesEachObject() {
+    // b/ gets 50 of each window from 3 s: its last goes at 4 s, within two windows of arriving
+    forecastMatchesReleases(PartitionShares.EQUAL, T0.plusSeconds(4));
+  }
+
+  /** As {@link #forecast_byFairSharePosition_isWhenTheDispatcherReleasesEachObject}, at 3:1. */
+  @Test
+  void forecast_byFairSharePosition_underWeights_isWhenTheDispatcherReleasesEachObject() {
+    // b/ gets 25 of each window from 3 s: its last goes at 6 s
+    forecastMatchesReleases(PartitionShares.EQUAL.withWeights(Map.of("a/", 3)), T0.plusSeconds(6));
+  }
+
+  private void forecastMatchesReleases(PartitionShares shares, Instant bLast) {
+    Run run = new Run(shares, new CompletingTarget());
+    run.append("a", 1_000);
+    Instant bArrives = T0.plusMillis(2_500);
+    run.runUntil(bArrives);
+    run.append("b", 100);
+    Instant now = run.time.now();
+    Map<String, Instant> forecast = new HashMap<>();
+    DrainForecast drain =
+        new DrainForecast(
+            new ForecastBasis(
+                now,
+                Limits.window(LIMIT, WINDOW),
+                run.backlog.startTimes(now.minus(WINDOW), WINDOW),
+                0,
+                Duration.ZERO));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      keys.add(String.format("b/obj-%05d", i));
+    }
+    for (int i = 300; i < 1_000; i += 7) {
+      keys.add(String.format("a/obj-%05d", i));
+    }
+    keys.add("a/obj-00999");
+    for (String key : keys) {
+      EventLocation l = run.backlog.locate("data", key, now).get(0);
+      int upTo = FairShareOrder.countUpTo(l.partition(), l.aheadInPartition(), shares);
+      long position =
+          FairShareOrder.position(
+              l.partition(), l.aheadInPartition(), run.backlog.duePartitions(now, upTo), shares);
+      forecast.put(key, drain.startOf(position, l.dueAt()));
+    }
+
+    run.runUntil(T0.plusSeconds(12));
+
+    Map<String, Instant> released = new HashMap<>();
+    List<ReleaseRecord> log = run.releaseLog();
+    assertThat(log).hasSize(1_100);
+    log.forEach(r -> released.put(r.key(), r.releasedAt()));
+    for (String key : keys) {
+      assertThat(Duration.between(released.get(key), forecast.get(key)).abs())
+          .as("%s forecast at %s, released at %s", key, forecast.get(key), released.get(key))
+          .isLessThanOrEqualTo(WINDOW);
+    }
+    // b/'s last as worked out by hand; a/'s last at the drain time (a/ 1,000 and b/ 100 at 100 a
+    // second from 0 s: the 11th window).
+    assertThat(forecast.get("b/obj-00099")).isEqualTo(bLast);
+    assertThat(forecast.get("a/obj-00999")).isEqualTo(T0.plusSeconds(10));
+    Instant drained = log.get(log.size() - 1).releasedAt();
+    assertThat(forecast.get("a/obj-00999")).isEqualTo(drained);
+    long exact = keys.stream().filter(k -> forecast.get(k).equals(released.get(k))).count();
+    assertThat(exact).as("objects forecast to the window").isEqualTo(keys.size());
   }
 
   /** Completes every job at once. */

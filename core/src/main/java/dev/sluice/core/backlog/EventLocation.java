@@ -15,6 +15,11 @@ import java.time.Instant;
  * @param ahead while waiting, how many due-or-earlier events a claim takes before it (waiting
  *     events and expired leases before it in claim order: due time, then id); else null
  * @param lastError the last error the target gave, or null
+ * @param partition the partition the backlog keeps the event in ({@code ""} when the backlog has no
+ *     partition rule: a claim then takes every event as one partition)
+ * @param aheadInPartition while waiting, how many events of its own partition a claim takes before
+ *     it (counted as {@code ahead}, within the partition; equal to {@code ahead} when the backlog
+ *     has no rule); else null. What a fair-share forecast places the event by.
  */
 public record EventLocation(
     long eventId,
@@ -24,7 +29,20 @@ public record EventLocation(
     Instant acceptedAt,
     Instant dueAt,
     Long ahead,
-    String lastError) {
+    String lastError,
+    String partition,
+    Long aheadInPartition) {
+
+  public EventLocation {
+    java.util.Objects.requireNonNull(partition, "partition");
+    if ((ahead == null) != (aheadInPartition == null)) {
+      throw new IllegalArgumentException(
+          "ahead and aheadInPartition are both given or both null, got "
+              + ahead
+              + " and "
+              + aheadInPartition);
+    }
+  }
 
   /** The states an event goes through. */
   public enum EventStatus {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -383,19 +384,36 @@ public final class InMemoryBacklog implements Backlog {
     List<EventLocation> out = new ArrayList<>(found.size());
     for (Entry e : found) {
       Long ahead = null;
+      Long aheadInPartition = null;
       Instant dueAt = null;
       if (e.state == State.WAITING) {
         DueKey mine = new DueKey(e.dueAt, e.id);
         DueKey expired = new DueKey(now, Long.MAX_VALUE);
         DueKey bound = DueKey.ORDER.compare(mine, expired) < 0 ? mine : expired;
         ahead = (long) waiting.headSet(mine, false).size() + leased.headSet(bound, false).size();
+        aheadInPartition =
+            inPartition(waiting.headSet(mine, false), e.partition)
+                + inPartition(leased.headSet(bound, false), e.partition);
         dueAt = e.dueAt;
       }
       out.add(
           new EventLocation(
-              e.id, e.event, status(e), e.attempts, e.acceptedAt, dueAt, ahead, e.lastError));
+              e.id,
+              e.event,
+              status(e),
+              e.attempts,
+              e.acceptedAt,
+              dueAt,
+              ahead,
+              e.lastError,
+              e.partition,
+              aheadInPartition));
     }
     return out;
+  }
+
+  private long inPartition(Set<DueKey> keys, String partition) {
+    return keys.stream().filter(k -> byId.get(k.eventId()).partition.equals(partition)).count();
   }
 
   @Override

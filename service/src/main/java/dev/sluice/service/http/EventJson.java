@@ -12,16 +12,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The body of {@code GET /v1/events/...}: where each event of one object stands. The reading (and
- * the forecast's basis) is there only when one of them waits.
+ * The body of {@code GET /v1/events/...}: where each event of one object stands, its place in the
+ * release order ({@code "order"}: oldest first, or fair share between partitions) and its forecast
+ * start. The reading (and the forecast's basis) is there only when one of them waits.
  */
 final class EventJson {
   private EventJson() {}
+
+  /**
+   * How the events found are placed in the release order.
+   *
+   * @param order the order's name ({@link dev.sluice.service.forecast.ReleaseOrder#name})
+   * @param permitsBefore for each event found, in order, the permits granted before it is reached,
+   *     or null when it does not wait
+   */
+  record Placing(String order, List<Long> permitsBefore) {}
 
   static ObjectNode of(
       String bucket,
       String key,
       List<EventLocation> found,
+      Placing placing,
       Instant now,
       FlowReading reading,
       boolean paused,
@@ -32,13 +43,16 @@ final class EventJson {
     o.put("key", key);
     o.put("now", now.toString());
     o.put("paused", paused);
+    o.put("order", placing.order());
     // What the forecast starts from, so a reader can tell why it says what it says.
     if (reading != null) {
       o.put("latencySeconds", StatusJson.seconds(reading.latency()));
       o.put("lagSeconds", StatusJson.seconds(reading.lag()));
     }
     ArrayNode events = o.putArray("events");
-    for (EventLocation l : found) {
+    for (int i = 0; i < found.size(); i++) {
+      EventLocation l = found.get(i);
+      Long before = placing.permitsBefore().get(i);
       ObjectNode e = events.addObject();
       e.put("eventId", l.eventId());
       e.put("identity", l.event().identity().toString());
@@ -48,10 +62,12 @@ final class EventJson {
       e.put("attempts", l.attempts());
       e.put("acceptedAt", l.acceptedAt().toString());
       e.put("dueAt", l.dueAt() == null ? null : l.dueAt().toString());
+      e.put("partition", l.partition());
       e.put("ahead", l.ahead());
-      e.put("position", l.ahead() == null ? null : l.ahead() + 1);
-      if (l.ahead() != null && forecast != null) {
-        Instant start = forecast.startOf(l.ahead(), l.dueAt());
+      e.put("aheadInPartition", l.aheadInPartition());
+      e.put("position", before == null ? null : before + 1);
+      if (before != null && forecast != null) {
+        Instant start = forecast.startOf(before, l.dueAt());
         e.put("forecastStart", start.toString());
         e.put("forecastStartInSeconds", StatusJson.seconds(Duration.between(now, start)));
       } else {

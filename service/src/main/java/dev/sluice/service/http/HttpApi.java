@@ -30,6 +30,7 @@ import dev.sluice.service.config.WebhookAuthConfig;
 import dev.sluice.service.control.Caller;
 import dev.sluice.service.control.Operator;
 import dev.sluice.service.forecast.FlowReading;
+import dev.sluice.service.forecast.ReleaseOrder;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -613,10 +614,23 @@ public final class HttpApi implements AutoCloseable {
     boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
     FlowReading reading =
         waits ? FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now) : null;
+    ReleaseOrder order = ReleaseOrder.of(sluice.dispatcher().partitions(), sluice.backlog());
+    List<Long> permitsBefore = new ArrayList<>(found.size());
+    for (EventLocation l : found) {
+      permitsBefore.add(order.permitsBefore(l, now));
+    }
     send(
         ctx,
         200,
-        EventJson.of(bucket, key, found, now, reading, sluice.dispatcher().isPaused(), json));
+        EventJson.of(
+            bucket,
+            key,
+            found,
+            new EventJson.Placing(order.name(), permitsBefore),
+            now,
+            reading,
+            sluice.dispatcher().isPaused(),
+            json));
   }
 
   /**

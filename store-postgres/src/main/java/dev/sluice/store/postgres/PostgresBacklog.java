@@ -948,7 +948,9 @@ public final class PostgresBacklog implements Backlog {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(now, "now");
-    return read("locate", c -> PostgresBacklogReads.locate(c, bucket, key, now, LOCATE_LIMIT));
+    return read(
+        "locate",
+        c -> PostgresBacklogReads.locate(c, bucket, key, now, LOCATE_LIMIT, partitioned()));
   }
 
   @Override

@@ -76,6 +76,7 @@ final class PostgresBacklogReads {
   private static final String LOCATE =
       "SELECT e.id, e.state, e.attempts, e.accepted_at, e.due_at, e.last_error, r.answered_at, "
           + EventColumns.prefixed("e")
+          + ", e.partition"
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
           + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
 
@@ -90,6 +91,18 @@ final class PostgresBacklogReads {
       "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at = ? AND id < ?";
   private static final String LEASES_ENDED_AT_OR_BEFORE =
       "SELECT count(*) FROM events WHERE state IN (0, 1) AND state = 1 AND due_at <= ?";
+
+  // Within one partition, through events_open_partition_due (partition, due_at, id), as a claim
+  // with quotas walks it: the open events before a due event in one range of the index; only
+  // those due later than now are looked up for their state.
+  private static final String OPEN_IN_PARTITION_BEFORE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND partition = ?"
+          + " AND (due_at, id) < (?, ?)";
+  private static final String OPEN_IN_PARTITION_DUE_BY =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND partition = ? AND due_at <= ?";
+  private static final String WAITING_IN_PARTITION_AFTER_BEFORE =
+      "SELECT count(*) FROM events WHERE state IN (0, 1) AND partition = ? AND due_at > ?"
+          + " AND (due_at, id) < (?, ?) AND state = 0";
 
   private PostgresBacklogReads() {}
 
@@ -198,7 +211,13 @@ final class PostgresBacklogReads {
     return new BacklogStats(waiting, due, leased, done, dead, releases, oldest);
   }
 
-  static List<EventLocation> locate(Connection c, String bucket, String key, Instant now, int limit)
+  /**
+   * See {@link dev.sluice.core.backlog.Backlog#locate}.
+   *
+   * @param partitioned whether the backlog has a rule: without, every event is in partition ''
+   */
+  static List<EventLocation> locate(
+      Connection c, String bucket, String key, Instant now, int limit, boolean partitioned)
       throws SQLException {
     List<EventLocation> found = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement(LOCATE)) {
@@ -219,25 +238,32 @@ final class PostgresBacklogReads {
                   Timestamps.get(rs, 4),
                   dueAt,
                   null,
-                  rs.getString(6)));
+                  rs.getString(6),
+                  partitioned ? partitionOf(rs.getString(8 + EventColumns.COUNT)) : "",
+                  null));
         }
       }
     }
     // ahead is counted after the rows are read: one statement open at a time on the connection
     List<EventLocation> located = new ArrayList<>(found.size());
     for (EventLocation l : found) {
+      if (l.dueAt() == null) {
+        located.add(l);
+        continue;
+      }
+      long ahead = ahead(c, l.eventId(), l.dueAt(), now);
       located.add(
-          l.dueAt() == null
-              ? l
-              : new EventLocation(
-                  l.eventId(),
-                  l.event(),
-                  l.state(),
-                  l.attempts(),
-                  l.acceptedAt(),
-                  l.dueAt(),
-                  ahead(c, l.eventId(), l.dueAt(), now),
-                  l.lastError()));
+          new EventLocation(
+              l.eventId(),
+              l.event(),
+              l.state(),
+              l.attempts(),
+              l.acceptedAt(),
+              l.dueAt(),
+              ahead,
+              l.lastError(),
+              l.partition(),
+              partitioned ? aheadIn(c, l.partition(), l.eventId(), l.dueAt(), now) : ahead));
     }
     Collections.reverse(located);
     return located;
@@ -285,6 +311,46 @@ final class PostgresBacklogReads {
       ahead += count(c, LEASES_ENDED_AT_OR_BEFORE, now);
     }
     return ahead;
+  }
+
+  /** Under a rule every open event has its partition stored (see V4__partitions.sql). */
+  private static String partitionOf(String stored) {
+    return stored == null ? "" : stored;
+  }
+
+  /** Events of {@code partition} a claim takes before a waiting event, as {@link #ahead}. */
+  private static long aheadIn(Connection c, String partition, long id, Instant dueAt, Instant now)
+      throws SQLException {
+    if (!dueAt.isAfter(now)) {
+      // every open event before it in claim order: waiting or with its lease ended before it
+      try (PreparedStatement q = c.prepareStatement(OPEN_IN_PARTITION_BEFORE)) {
+        q.setString(1, partition);
+        Timestamps.set(q, 2, dueAt);
+        q.setLong(3, id);
+        return single(q);
+      }
+    }
+    // not due yet: every open event due by now, then the waiting ones due before it
+    long ahead;
+    try (PreparedStatement q = c.prepareStatement(OPEN_IN_PARTITION_DUE_BY)) {
+      q.setString(1, partition);
+      Timestamps.set(q, 2, now);
+      ahead = single(q);
+    }
+    try (PreparedStatement q = c.prepareStatement(WAITING_IN_PARTITION_AFTER_BEFORE)) {
+      q.setString(1, partition);
+      Timestamps.set(q, 2, now);
+      Timestamps.set(q, 3, dueAt);
+      q.setLong(4, id);
+      return ahead + single(q);
+    }
+  }
+
+  private static long single(PreparedStatement q) throws SQLException {
+    try (ResultSet rs = q.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static long count(Connection c, String sql, Instant at) throws SQLException {

@@ -192,4 +192,33 @@ class PostgresClaimPlanTest {
       assertThat(read[0]).as("buffers duePartitions read").isLessThan(WAITING / 3);
     }
   }
+
+  @Test
+  void locate_inASmallPartitionAmongManyEvents_countsThroughItsPartitionOnly() throws SQLException {
+    PostgresOptions options = TestDatabases.fresh(server, "locate_plan");
+    try (PostgresBacklog backlog =
+            PostgresBacklog.open(options, "node-a", null, PartitionRule.prefix(1));
+        Connection c =
+            DriverManager.getConnection(options.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        Statement s = c.createStatement()) {
+      appendInPartitions(backlog);
+      List<ObjectEvent> small = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        small.add(ObjectEvent.created("data", "small/part-" + i, "test"));
+      }
+      backlog.append(small, T0.plusSeconds(1));
+      s.execute("CREATE EXTENSION pg_stat_statements");
+      s.execute("SELECT pg_stat_statements_reset()");
+
+      var located = backlog.locate("data", "small/part-9", T0.plusSeconds(2)).get(0);
+
+      assertThat(located.ahead()).isEqualTo(WAITING + 9);
+      assertThat(located.aheadInPartition()).isEqualTo(9);
+      long[] read =
+          buffersAndRows(s, "SELECT count(*) FROM events WHERE state IN (%) AND partition =");
+      // through the partition's part of events_open_partition_due; a count over the open events
+      // reads at least one buffer for each of the 30,000 of the other partitions
+      assertThat(read[0]).as("buffers the count within the partition read").isLessThan(100);
+    }
+  }
 }

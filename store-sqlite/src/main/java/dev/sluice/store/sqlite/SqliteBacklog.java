@@ -863,7 +863,8 @@ public final class SqliteBacklog implements Backlog {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(now, "now");
-    return read("locate", () -> reads.locate(bucket, key, Micros.of(now), LOCATE_LIMIT));
+    return read(
+        "locate", () -> reads.locate(bucket, key, Micros.of(now), LOCATE_LIMIT, partitioned()));
   }
 
   @Override

@@ -112,6 +112,7 @@ final class SqliteBacklogReads {
       "SELECT e.id, e.state, e.attempts, e.accepted_at, coalesce(e.due_at, e.accepted_at),"
           + " e.last_error, r.answered_at, "
           + prefixed("e.", EventColumns.LIST)
+          + ", e.partition"
           + " FROM events e LEFT JOIN releases r ON r.id = e.last_release_id"
           + " WHERE e.bucket = ? AND e.object_key = ? ORDER BY e.id DESC LIMIT ?";
   // Whether an object was seen, through the prefix (bucket, key) of the unique index on identity.
@@ -129,6 +130,21 @@ final class SqliteBacklogReads {
       COUNT_OPEN + " AND state = 1 AND " + EventColumns.DUE + " < ?";
   private static final String LEASES_ENDED_AT_BEFORE_ID =
       COUNT_OPEN + " AND state = 1 AND " + EventColumns.DUE + " = ? AND id < ?";
+
+  // Within one partition, through events_open_partition_due (partition, due, then the rowid the
+  // index ends with), as a claim with quotas walks it: the open events before a due event are
+  // counted from the index alone; only those due later than now are looked up for their state.
+  private static final String OPEN_IN_PARTITION =
+      "SELECT count(*) FROM events INDEXED BY events_open_partition_due"
+          + " WHERE state IN (0, 1) AND partition = ? AND ";
+  private static final String OPEN_IN_PARTITION_DUE_BEFORE =
+      OPEN_IN_PARTITION + EventColumns.DUE + " < ?";
+  private static final String OPEN_IN_PARTITION_DUE_AT_BEFORE_ID =
+      OPEN_IN_PARTITION + EventColumns.DUE + " = ? AND id < ?";
+  private static final String WAITING_IN_PARTITION_DUE_BETWEEN =
+      OPEN_IN_PARTITION + EventColumns.DUE + " > ? AND " + EventColumns.DUE + " < ? AND state = 0";
+  private static final String WAITING_IN_PARTITION_DUE_AT_BEFORE_ID =
+      OPEN_IN_PARTITION + EventColumns.DUE + " = ? AND id < ? AND state = 0";
 
   private final StatementCache statements;
 
@@ -225,7 +241,13 @@ final class SqliteBacklogReads {
     return new BacklogStats(waiting, due, leased, done, dead, releases, oldest);
   }
 
-  List<EventLocation> locate(String bucket, String key, long now, int limit) throws SQLException {
+  /**
+   * See {@link dev.sluice.core.backlog.Backlog#locate}.
+   *
+   * @param partitioned whether the backlog has a rule: without, every event is in partition ''
+   */
+  List<EventLocation> locate(String bucket, String key, long now, int limit, boolean partitioned)
+      throws SQLException {
     PreparedStatement query = statements.get(LOCATE);
     query.setString(1, bucket);
     query.setString(2, key);
@@ -237,6 +259,13 @@ final class SqliteBacklogReads {
         int state = rs.getInt(2);
         Long dueAt = state == EventState.WAITING ? rs.getLong(5) : null;
         long id = rs.getLong(1);
+        // Under a rule every open event has its partition stored (see V8__partitions.sql).
+        String partition = partitioned ? rs.getString(8 + EventColumns.COUNT) : null;
+        Long ahead = dueAt == null ? null : ahead(id, dueAt, now);
+        Long aheadInPartition = ahead;
+        if (ahead != null && partition != null) {
+          aheadInPartition = aheadIn(partition, id, dueAt, now);
+        }
         found.add(
             new EventLocation(
                 id,
@@ -245,8 +274,10 @@ final class SqliteBacklogReads {
                 rs.getInt(3),
                 Micros.toInstant(rs.getLong(4)),
                 dueAt == null ? null : Micros.toInstant(dueAt),
-                dueAt == null ? null : ahead(id, dueAt, now),
-                rs.getString(6)));
+                ahead,
+                rs.getString(6),
+                partition == null ? "" : partition,
+                aheadInPartition));
       }
     }
     Collections.reverse(found);
@@ -279,6 +310,31 @@ final class SqliteBacklogReads {
       ahead += count(LEASES_ENDED_BEFORE, now + 1);
     }
     return ahead;
+  }
+
+  /** Events of {@code partition} a claim takes before a waiting event, as {@link #ahead}. */
+  private long aheadIn(String partition, long id, long dueAt, long now) throws SQLException {
+    if (dueAt <= now) {
+      // every open event before it in claim order: waiting or with its lease ended before it
+      return countIn(OPEN_IN_PARTITION_DUE_BEFORE, partition, dueAt)
+          + countIn(OPEN_IN_PARTITION_DUE_AT_BEFORE_ID, partition, dueAt, id);
+    }
+    // not due yet: every open event due by now, then the waiting ones due before it
+    return countIn(OPEN_IN_PARTITION_DUE_BEFORE, partition, now + 1)
+        + countIn(WAITING_IN_PARTITION_DUE_BETWEEN, partition, now, dueAt)
+        + countIn(WAITING_IN_PARTITION_DUE_AT_BEFORE_ID, partition, dueAt, id);
+  }
+
+  private long countIn(String sql, String partition, long... params) throws SQLException {
+    PreparedStatement query = statements.get(sql);
+    query.setString(1, partition);
+    for (int i = 0; i < params.length; i++) {
+      query.setLong(i + 2, params[i]);
+    }
+    try (ResultSet rs = query.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private long count(String sql, long... params) throws SQLException {
