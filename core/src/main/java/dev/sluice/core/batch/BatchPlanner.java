@@ -1,5 +1,6 @@
 package dev.sluice.core.batch;
 
+import dev.sluice.core.partition.PartitionDue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,23 +31,6 @@ import java.util.Objects;
  * capped count never looks like a partial remainder.
  */
 public final class BatchPlanner {
-
-  /**
-   * What one partition has due at the step.
-   *
-   * @param partition the partition's name
-   * @param due events due, counted up to {@link #countUpTo}
-   * @param oldestDue when the oldest of them became due
-   */
-  public record Due(String partition, int due, Instant oldestDue) {
-    public Due {
-      Objects.requireNonNull(partition, "partition");
-      Objects.requireNonNull(oldestDue, "oldestDue");
-      if (due < 0) {
-        throw new IllegalArgumentException("due must be >= 0, got " + due);
-      }
-    }
-  }
 
   private final BatchSettings settings;
   private final LimitCount count;
@@ -90,7 +74,7 @@ public final class BatchPlanner {
    * one once its wait has passed; each a permit under jobs counting, its events under objects
    * counting. What a fair share between partitions takes as the partition's demand.
    */
-  public int demand(Due due, Instant now) {
+  public int demand(PartitionDue due, Instant now) {
     int k = settings.max();
     boolean waited = !now.isBefore(due.oldestDue().plus(settings.maxWait()));
     int whole = due.due() / k;
@@ -102,7 +86,7 @@ public final class BatchPlanner {
   }
 
   /** The batches to release now from {@code dues} with {@code permits} granted. */
-  public BatchPlan plan(List<Due> dues, int permits, Instant now) {
+  public BatchPlan plan(List<PartitionDue> dues, int permits, Instant now) {
     return plan(dues, permits, now, Map.of());
   }
 
@@ -111,13 +95,14 @@ public final class BatchPlanner {
    * budgets} by partition (a fair share's allocation); a partition it does not name is not limited
    * by it. A batch goes whole within its partition's budget or waits.
    */
-  public BatchPlan plan(List<Due> dues, int permits, Instant now, Map<String, Integer> budgets) {
+  public BatchPlan plan(
+      List<PartitionDue> dues, int permits, Instant now, Map<String, Integer> budgets) {
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(budgets, "budgets");
     int k = settings.max();
     List<Turns> ready = new ArrayList<>();
     Instant nextReady = null;
-    for (Due d : dues) {
+    for (PartitionDue d : dues) {
       if (d.due() == 0) {
         continue;
       }
@@ -178,14 +163,14 @@ public final class BatchPlanner {
 
   /** What remains to plan of one ready partition. */
   private static final class Turns {
-    final Due due;
+    final PartitionDue due;
     final boolean waited;
     int whole;
     int remainder;
     int spent;
     boolean exhausted;
 
-    Turns(Due due, int whole, int remainder, boolean waited) {
+    Turns(PartitionDue due, int whole, int remainder, boolean waited) {
       this.due = due;
       this.whole = whole;
       this.remainder = remainder;

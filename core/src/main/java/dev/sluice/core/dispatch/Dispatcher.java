@@ -587,7 +587,7 @@ public final class Dispatcher implements AutoCloseable {
     Instant at = time.instantAt(now);
     BatchPlan plan;
     try {
-      List<BatchPlanner.Due> dues = dueOf(backlog.duePartitions(at, planner.countUpTo(permits)));
+      List<PartitionDue> dues = backlog.duePartitions(at, planner.countUpTo(permits));
       PartitionSharing sharing = partitions;
       plan =
           sharing == null
@@ -666,14 +666,6 @@ public final class Dispatcher implements AutoCloseable {
       handOutBatches(batching, jobs.size(), formed, now, term);
     }
     return jobs.size();
-  }
-
-  private static List<BatchPlanner.Due> dueOf(List<PartitionDue> partitions) {
-    List<BatchPlanner.Due> dues = new ArrayList<>(partitions.size());
-    for (PartitionDue p : partitions) {
-      dues.add(new BatchPlanner.Due(p.partition(), p.due(), p.oldestDue()));
-    }
-    return dues;
   }
 
   private void handOutBatches(

@@ -4,6 +4,7 @@ import dev.sluice.core.batch.BatchPlan;
 import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.partition.FairShare;
+import dev.sluice.core.partition.PartitionDue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class SharedBatchPlan {
   static BatchPlan plan(
       BatchPlanner planner,
       PartitionSharing sharing,
-      List<BatchPlanner.Due> dues,
+      List<PartitionDue> dues,
       int permits,
       Instant at) {
     int k = planner.settings().max();
@@ -41,7 +42,7 @@ final class SharedBatchPlan {
     Map<String, Integer> ready = new TreeMap<>();
     Map<String, Integer> due = new TreeMap<>();
     Map<String, Integer> rooms = new HashMap<>();
-    for (BatchPlanner.Due d : dues) {
+    for (PartitionDue d : dues) {
       due.put(d.partition(), d.due());
       int asked = planner.demand(d, at);
       if (asked == 0) {
@@ -65,12 +66,12 @@ final class SharedBatchPlan {
       return first;
     }
     // What the shares left: to whoever still has a batch ready, within the caps.
-    List<BatchPlanner.Due> rest = new ArrayList<>();
+    List<PartitionDue> rest = new ArrayList<>();
     Map<String, Integer> roomLeft = new HashMap<>();
-    for (BatchPlanner.Due d : dues) {
+    for (PartitionDue d : dues) {
       int taken = first.quotas().getOrDefault(d.partition(), 0);
       if (d.due() > taken) {
-        rest.add(new BatchPlanner.Due(d.partition(), d.due() - taken, d.oldestDue()));
+        rest.add(new PartitionDue(d.partition(), d.due() - taken, d.oldestDue()));
       }
       Integer room = rooms.get(d.partition());
       if (room != null) {

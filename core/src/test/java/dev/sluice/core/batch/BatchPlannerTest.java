@@ -2,7 +2,7 @@ package dev.sluice.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.batch.BatchPlanner.Due;
+import dev.sluice.core.partition.PartitionDue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +23,8 @@ class BatchPlannerTest {
   @Test
   void plan_whenFewerThanKAndWaitNotPassed_takesNothingAndSaysWhenReady() {
     BatchPlan p =
-        planner(20, LimitCount.JOBS).plan(List.of(new Due("a", 7, T0)), 5, T0.plusSeconds(3));
+        planner(20, LimitCount.JOBS)
+            .plan(List.of(new PartitionDue("a", 7, T0)), 5, T0.plusSeconds(3));
     assertThat(p.isEmpty()).isTrue();
     assertThat(p.permitsUsed()).isZero();
     assertThat(p.nextReadyAt()).isEqualTo(T0.plus(WAIT));
@@ -31,7 +32,8 @@ class BatchPlannerTest {
 
   @Test
   void plan_whenWaitPassed_takesThePartialBatch() {
-    BatchPlan p = planner(20, LimitCount.JOBS).plan(List.of(new Due("a", 7, T0)), 5, T0.plus(WAIT));
+    BatchPlan p =
+        planner(20, LimitCount.JOBS).plan(List.of(new PartitionDue("a", 7, T0)), 5, T0.plus(WAIT));
     assertThat(p.quotas()).isEqualTo(Map.of("a", 7));
     assertThat(p.batchSizes()).containsExactly(7);
     assertThat(p.partialBatches()).isEqualTo(1);
@@ -41,19 +43,20 @@ class BatchPlannerTest {
 
   @Test
   void plan_whenMoreThanKBeforeWait_takesWholeBatchesOnly() {
-    BatchPlan p = planner(20, LimitCount.JOBS).plan(List.of(new Due("a", 45, T0)), 10, T0);
+    BatchPlan p = planner(20, LimitCount.JOBS).plan(List.of(new PartitionDue("a", 45, T0)), 10, T0);
     assertThat(p.batchSizes()).containsExactly(20, 20);
     assertThat(p.quotas()).isEqualTo(Map.of("a", 40));
     assertThat(p.partialBatches()).isZero();
     assertThat(p.nextReadyAt()).isEqualTo(T0.plus(WAIT));
     BatchPlan later =
-        planner(20, LimitCount.JOBS).plan(List.of(new Due("a", 45, T0)), 10, T0.plus(WAIT));
+        planner(20, LimitCount.JOBS)
+            .plan(List.of(new PartitionDue("a", 45, T0)), 10, T0.plus(WAIT));
     assertThat(later.batchSizes()).containsExactly(20, 20, 5);
   }
 
   @Test
   void plan_jobsMode_aPermitIsABatch() {
-    BatchPlan p = planner(20, LimitCount.JOBS).plan(List.of(new Due("a", 200, T0)), 3, T0);
+    BatchPlan p = planner(20, LimitCount.JOBS).plan(List.of(new PartitionDue("a", 200, T0)), 3, T0);
     assertThat(p.batchSizes()).containsExactly(20, 20, 20);
     assertThat(p.permitsUsed()).isEqualTo(3);
     assertThat(p.events()).isEqualTo(60);
@@ -61,7 +64,8 @@ class BatchPlannerTest {
 
   @Test
   void plan_objectsMode_aBatchTakesAPermitPerMemberAndGoesWhole() {
-    BatchPlan p = planner(20, LimitCount.OBJECTS).plan(List.of(new Due("a", 200, T0)), 50, T0);
+    BatchPlan p =
+        planner(20, LimitCount.OBJECTS).plan(List.of(new PartitionDue("a", 200, T0)), 50, T0);
     assertThat(p.batchSizes()).containsExactly(20, 20);
     assertThat(p.permitsUsed()).isEqualTo(40); // 10 go back: half a batch is not a batch
   }
@@ -70,15 +74,17 @@ class BatchPlannerTest {
   void plan_objectsMode_whenPermitsBelowK_takesOnlyAPartialBatchThatFitsWhole() {
     BatchPlanner planner = planner(20, LimitCount.OBJECTS);
     // Whole batches wait for their permits, also after the wait: none is cut short.
-    assertThat(planner.plan(List.of(new Due("a", 45, T0)), 10, T0.plus(WAIT)).isEmpty()).isTrue();
-    BatchPlan waited = planner.plan(List.of(new Due("a", 7, T0)), 10, T0.plus(WAIT));
+    assertThat(planner.plan(List.of(new PartitionDue("a", 45, T0)), 10, T0.plus(WAIT)).isEmpty())
+        .isTrue();
+    BatchPlan waited = planner.plan(List.of(new PartitionDue("a", 7, T0)), 10, T0.plus(WAIT));
     assertThat(waited.batchSizes()).containsExactly(7);
     assertThat(waited.permitsUsed()).isEqualTo(7);
   }
 
   @Test
   void plan_objectsMode_aWholeBatchThatDoesNotFit_holdsBackSmallerOnesBehindIt() {
-    List<Due> dues = List.of(new Due("big", 40, T0), new Due("small", 5, T0.plusSeconds(1)));
+    List<PartitionDue> dues =
+        List.of(new PartitionDue("big", 40, T0), new PartitionDue("small", 5, T0.plusSeconds(1)));
     BatchPlanner planner = planner(20, LimitCount.OBJECTS);
     Instant waited = T0.plus(WAIT).plusSeconds(1);
 
@@ -89,11 +95,11 @@ class BatchPlannerTest {
 
   @Test
   void plan_partitionsTakeTurnsOldestFirst() {
-    List<Due> dues =
+    List<PartitionDue> dues =
         List.of(
-            new Due("hot", 1000, T0.plusSeconds(1)),
-            new Due("small", 20, T0.plusSeconds(2)),
-            new Due("old", 40, T0));
+            new PartitionDue("hot", 1000, T0.plusSeconds(1)),
+            new PartitionDue("small", 20, T0.plusSeconds(2)),
+            new PartitionDue("old", 40, T0));
     BatchPlan p = planner(20, LimitCount.JOBS).plan(dues, 4, T0.plusSeconds(2));
     // one round: old, hot, small; then old again
     assertThat(p.quotas()).isEqualTo(Map.of("old", 40, "hot", 20, "small", 20));
@@ -101,7 +107,7 @@ class BatchPlannerTest {
 
   @Test
   void demand_isTheWholeBatchesAndThePartialOneAfterTheWait() {
-    Due d = new Due("a", 45, T0);
+    PartitionDue d = new PartitionDue("a", 45, T0);
     assertThat(planner(20, LimitCount.JOBS).demand(d, T0)).isEqualTo(2);
     assertThat(planner(20, LimitCount.JOBS).demand(d, T0.plus(WAIT))).isEqualTo(3);
     assertThat(planner(20, LimitCount.OBJECTS).demand(d, T0)).isEqualTo(40);
@@ -110,7 +116,9 @@ class BatchPlannerTest {
 
   @Test
   void plan_withBudgets_keepsEachPartitionWithinItsShareAndLendsNoneBeyond() {
-    List<Due> dues = List.of(new Due("hot", 1000, T0), new Due("small", 40, T0.plusSeconds(1)));
+    List<PartitionDue> dues =
+        List.of(
+            new PartitionDue("hot", 1000, T0), new PartitionDue("small", 40, T0.plusSeconds(1)));
     BatchPlan p = planner(20, LimitCount.JOBS).plan(dues, 10, T0, Map.of("hot", 3, "small", 7));
     // small can form only 2 batches; hot keeps to its 3: the fair share's allocation decides.
     assertThat(p.quotas()).isEqualTo(Map.of("hot", 60, "small", 40));
@@ -142,10 +150,12 @@ class BatchPlannerTest {
       LimitCount count = random.nextBoolean() ? LimitCount.JOBS : LimitCount.OBJECTS;
       BatchPlanner planner = planner(k, count);
       Instant now = T0.plusSeconds(100);
-      List<Due> dues = new ArrayList<>();
+      List<PartitionDue> dues = new ArrayList<>();
       int parts = random.nextInt(5);
       for (int i = 0; i < parts; i++) {
-        dues.add(new Due("p" + i, random.nextInt(3 * k + 1), now.minusSeconds(random.nextInt(20))));
+        dues.add(
+            new PartitionDue(
+                "p" + i, 1 + random.nextInt(3 * k), now.minusSeconds(random.nextInt(20))));
       }
       int permits = random.nextInt(4 * k + 2);
       BatchPlan p = planner.plan(dues, permits, now);
@@ -156,7 +166,7 @@ class BatchPlannerTest {
         cost += count == LimitCount.JOBS ? 1 : s;
       }
       assertThat(cost).isEqualTo(p.permitsUsed());
-      for (Due d : dues) {
+      for (PartitionDue d : dues) {
         int q = p.quotas().getOrDefault(d.partition(), 0);
         assertThat(q).isLessThanOrEqualTo(d.due());
         boolean waited = !now.isBefore(d.oldestDue().plus(WAIT));
