@@ -103,9 +103,6 @@ public final class BatchPlanner {
     List<Turns> ready = new ArrayList<>();
     Instant nextReady = null;
     for (PartitionDue d : dues) {
-      if (d.due() == 0) {
-        continue;
-      }
       boolean waited = !now.isBefore(d.oldestDue().plus(settings.maxWait()));
       int remainder = d.due() % k;
       if (remainder > 0 && !waited) {

@@ -495,22 +495,9 @@ public final class Dispatcher implements AutoCloseable {
         }
       }
     } finally {
-      claimedNanos = time.nanoTime();
-      claiming = false;
-      if (settling) {
-        settleLock.unlock();
-      }
-      int unused = releaseTimes.size() - jobs.size();
-      if (unused > 0) {
-        gate.cancel(unused);
-      }
+      claimsEnded(settling, releaseTimes.size() - jobs.size());
     }
-    // Granted with nothing due: the gate held nothing back, whatever it refused before.
-    Duration heldByGate =
-        jobs.isEmpty() || gateRefusedSince == NOT_TIMED
-            ? Duration.ZERO
-            : Duration.ofNanos(now - gateRefusedSince);
-    gateRefusedSince = NOT_TIMED;
+    Duration heldByGate = heldByGate(!jobs.isEmpty(), now);
     if (!jobs.isEmpty()) {
       // Told before the hand-over, so a worker's answer never reaches an observer first.
       List<Job> releasedJobs = List.copyOf(jobs);
@@ -641,21 +628,9 @@ public final class Dispatcher implements AutoCloseable {
       }
       formed = Batch.group(jobs, batching::partitionOf, k);
     } finally {
-      claimedNanos = time.nanoTime();
-      claiming = false;
-      if (settling) {
-        settleLock.unlock();
-      }
-      int unused = permits - batching.slots.units(formed);
-      if (unused > 0) {
-        gate.cancel(unused);
-      }
+      claimsEnded(settling, permits - batching.slots.units(formed));
     }
-    Duration heldByGate =
-        jobs.isEmpty() || gateRefusedSince == NOT_TIMED
-            ? Duration.ZERO
-            : Duration.ofNanos(now - gateRefusedSince);
-    gateRefusedSince = NOT_TIMED;
+    Duration heldByGate = heldByGate(!jobs.isEmpty(), now);
     if (!jobs.isEmpty()) {
       List<Job> releasedJobs = List.copyOf(jobs);
       report(o -> o.released(releasedJobs, at, heldByGate));
@@ -761,6 +736,32 @@ public final class Dispatcher implements AutoCloseable {
     busyWorkers.decrementAndGet();
     settleSignal.signal();
     wake(); // a worker is free
+  }
+
+  /**
+   * Ends a step's claims: the settling loop may settle on its own again, and the permits the claims
+   * did not use go back to the gate.
+   */
+  private void claimsEnded(boolean settling, int unusedPermits) {
+    claimedNanos = time.nanoTime();
+    claiming = false;
+    if (settling) {
+      settleLock.unlock();
+    }
+    if (unusedPermits > 0) {
+      gate.cancel(unusedPermits);
+    }
+  }
+
+  /** How long the gate held back what a step released, and the refusals forgotten. */
+  private Duration heldByGate(boolean releasedAny, long now) {
+    // Granted with nothing due: the gate held nothing back, whatever it refused before.
+    Duration held =
+        !releasedAny || gateRefusedSince == NOT_TIMED
+            ? Duration.ZERO
+            : Duration.ofNanos(now - gateRefusedSince);
+    gateRefusedSince = NOT_TIMED;
+    return held;
   }
 
   /**
