@@ -744,14 +744,52 @@
   function renderBatches(s) {
     const b = s.batch;
     el("batch-figure").hidden = !b;
+    el("batch-settings").hidden = !b;
     if (!b) {
       return;
     }
+    fillBatchInputs(b);
     const n = b.sinceStart;
     el("fig-batches").textContent = n.released + " × " + n.meanSize.toFixed(1);
     el("fig-batch-detail").textContent = "max " + b.max + ", wait " + b.wait + ", limits count " +
       b.count + ", by " + b.groupedBy + "; " + n.partial + " partial, " + n.partiallyFailed +
       " partly failed";
+  }
+
+  let shownBatch = null;
+
+  // The size and wait in force, unless the operator is typing in the field.
+  function fillBatchInputs(b) {
+    const text = b.max + " " + b.wait;
+    if (text === shownBatch) {
+      return;
+    }
+    shownBatch = text;
+    if (document.activeElement !== el("batch-max")) {
+      el("batch-max").value = b.max;
+    }
+    if (document.activeElement !== el("batch-wait")) {
+      el("batch-wait").value = b.wait;
+    }
+  }
+
+  // PATCH /v1/batch with the fields filled in; the server checks them as the config file is.
+  function setBatch() {
+    const patch = {};
+    const max = el("batch-max").value.trim();
+    const wait = el("batch-wait").value.trim();
+    if (max !== "") {
+      patch.max = Number(max);
+    }
+    if (wait !== "") {
+      patch.wait = wait;
+    }
+    shownBatch = null;
+    return callJson("PATCH", "/v1/batch", patch);
+  }
+
+  function wireBatch() {
+    el("batch-set").addEventListener("click", () => act("set batch", setBatch));
   }
 
   function wireAdaptive() {
@@ -763,5 +801,6 @@
 
   wire();
   wireAdaptive();
+  wireBatch();
   poll();
 })();

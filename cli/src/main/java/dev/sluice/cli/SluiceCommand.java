@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       LimitsCommand.class,
       ScheduleCommand.class,
       AdaptiveCommand.class,
+      BatchCommand.class,
       PartitionsCommand.class,
       DeadCommand.class,
       ReleasesCommand.class,

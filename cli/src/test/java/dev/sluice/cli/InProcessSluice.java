@@ -66,6 +66,33 @@ final class InProcessSluice implements AutoCloseable {
             config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
   }
 
+  /** As {@link #start}, releasing batches as {@code batch} says, grouped by bucket. */
+  static InProcessSluice startBatching(
+      Path dataDir,
+      Target target,
+      Limits limits,
+      dev.sluice.service.config.BatchConfig batch,
+      boolean paused) {
+    SluiceConfig config =
+        new SluiceConfig(
+                dataDir,
+                new HttpConfig("127.0.0.1", 0, HttpConfig.DEFAULT_MAX_BODY),
+                new S3EndpointConfig(
+                    false, "127.0.0.1", 0, List.of("data"), null, null, "us-east-1"),
+                limits,
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), 2.0),
+                DispatcherConfig.defaults().withWorkers(8).withBatch(100),
+                TargetConfig.log(),
+                StoreConfig.defaults())
+            .withBatch(batch)
+            .withPartitions(
+                new dev.sluice.service.config.PartitionsConfig(
+                    dev.sluice.core.partition.PartitionRule.bucket()));
+    return new InProcessSluice(
+        SluiceService.start(
+            config, new SluiceService.Options(target, System.out, paused, Duration.ofMillis(20))));
+  }
+
   /** As {@link #start} with no limits, its backlog partitioned by {@code partitions}. */
   static InProcessSluice startPartitioned(
       Path dataDir,

@@ -6,6 +6,7 @@ import dev.sluice.core.Target;
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.Pruner;
 import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.dispatch.Dispatcher;
@@ -203,6 +204,11 @@ public final class SluiceService implements AutoCloseable {
       metrics.watchCapacity(dispatcher::capacity);
       dispatcher.addObserver(metrics);
       metrics.watch(dispatcher.adaptive());
+      metrics.watchBatchSettings(
+          () -> {
+            BatchPlanner planner = dispatcher.batchPlanner();
+            return planner == null ? BatchSettings.NONE : planner.settings();
+          });
       if (dispatcher.partitions() != null) {
         metrics.watch(dispatcher.partitions());
       }

@@ -11,7 +11,12 @@ import java.time.Instant;
  * batches in flight hold.
  */
 final class BatchRelease {
-  final BatchPlanner planner;
+  /**
+   * Read once at the start of each step; replaced whole by {@link Dispatcher#setBatchSettings}, so
+   * a step plans with one K and wait throughout.
+   */
+  volatile BatchPlanner planner;
+
   final PartitionRule rule;
   final BatchSlots slots;
 

@@ -10,6 +10,7 @@ import dev.sluice.core.batch.Batch;
 import dev.sluice.core.batch.BatchOutcome;
 import dev.sluice.core.batch.BatchPlan;
 import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.cluster.GateFence;
 import dev.sluice.core.cluster.GateTerm;
 import dev.sluice.core.cluster.NotGateHolderException;
@@ -534,6 +535,30 @@ public final class Dispatcher implements AutoCloseable {
     Objects.requireNonNull(planner, "planner");
     Objects.requireNonNull(rule, "rule");
     this.batches = planner.settings().batching() ? new BatchRelease(planner, rule) : null;
+  }
+
+  /**
+   * Changes the batch size K and the wait of a dispatcher that releases batches: the next release
+   * step plans with them; batches already formed keep their members. What the gate counts ({@link
+   * dev.sluice.core.batch.LimitCount}) and whether jobs are batches at all stay as {@link #batchBy}
+   * set them: a batch in flight holds its permits in that unit, and the release path is chosen
+   * once.
+   *
+   * @throws IllegalStateException when this dispatcher does not release batches, or {@code
+   *     settings} would stop batching
+   */
+  public void setBatchSettings(BatchSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    BatchRelease b = batches;
+    if (b == null) {
+      throw new IllegalStateException("this dispatcher releases one event per job, not batches");
+    }
+    if (!settings.batching()) {
+      throw new IllegalStateException(
+          "batch max must stay above 1 at runtime, got " + settings.max());
+    }
+    b.planner = new BatchPlanner(settings, b.planner.count());
+    wake();
   }
 
   /** How batches are planned, or null when every job carries one event. */

@@ -17,6 +17,7 @@ import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import dev.sluice.service.config.AdaptiveDocument;
+import dev.sluice.service.config.BatchDocument;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.PartitionsDocument;
 import dev.sluice.service.config.ScheduleDocument;
@@ -166,6 +167,21 @@ public final class ClusterNode implements AutoCloseable {
                   dispatcher.partitions().setShares(shares);
                   dispatcher.wake();
                 });
+    // K and the wait, when this node releases batches (batching itself and what the limits count
+    // are the config file's). Counting objects, a K its limits cannot hold is refused and logged.
+    SettingFollower<?> batch =
+        dispatcher.batchPlanner() == null
+            ? null
+            : new SettingFollower<>(
+                control,
+                Operator.SHARED_BATCH,
+                BatchDocument::read,
+                () -> dispatcher.batchPlanner().settings(),
+                settings -> {
+                  BatchDocument.checkAgainst(
+                      settings, dispatcher.batchPlanner().count(), dispatcher.limits());
+                  dispatcher.setBatchSettings(settings);
+                });
     Instant startedAt = time.now();
     String host = hostName();
     long pid = ProcessHandle.current().pid();
@@ -180,6 +196,9 @@ public final class ClusterNode implements AutoCloseable {
             adaptive.follow();
             if (partitions != null) {
               partitions.follow();
+            }
+            if (batch != null) {
+              batch.follow();
             }
             failures.succeeded();
           } catch (RuntimeException e) {
@@ -223,9 +242,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * A setting an operator changes at runtime and several nodes share (the limits, the capacity
-   * schedule): stored by the node whose API took the change, followed by every node (the holder
-   * applies it). A node that joins takes the stored value over its config file's, so all nodes
-   * count the same limits.
+   * schedule, the adaptive settings, the partitions' weights, the batch size): stored by the node
+   * whose API took the change, followed by every node (the holder applies it). A node that joins
+   * takes the stored value over its config file's, so all nodes count the same limits.
    */
   private static final class SettingFollower<T> {
     private final ControlStore control;

@@ -112,15 +112,7 @@ final class ConfigReader {
    */
   private static BatchConfig batch(YamlSection root) {
     BatchSettings settings =
-        root.section("batch")
-            .map(
-                b -> {
-                  b.allowOnly("max", "wait");
-                  int max = b.integer("max", 1);
-                  Duration wait = b.duration("wait", Duration.ZERO);
-                  return b.build(() -> new BatchSettings(max, wait));
-                })
-            .orElse(BatchSettings.NONE);
+        root.section("batch").map(BatchDocument::read).orElse(BatchSettings.NONE);
     Optional<YamlSection> limits = root.section(LIMITS);
     LimitCount count =
         limits.isPresent() && limits.get().has("count")

@@ -2,6 +2,8 @@ package dev.sluice.service.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.control.ControlStore;
 import dev.sluice.core.gate.AdaptiveSettings;
@@ -10,6 +12,7 @@ import dev.sluice.core.gate.Limits;
 import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.AdaptiveDocument;
+import dev.sluice.service.config.BatchDocument;
 import dev.sluice.service.config.ConfigException;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.PartitionsDocument;
@@ -41,6 +44,9 @@ public final class Operator {
   /** The control setting several nodes share the partitions' weights and caps through. */
   public static final String SHARED_PARTITIONS = "partitions";
 
+  /** The control setting several nodes share the batch size and wait through. */
+  public static final String SHARED_BATCH = "batch";
+
   private final Sluice sluice;
   private final ControlStore store;
   private final ObjectMapper json = new ObjectMapper();
@@ -59,6 +65,9 @@ public final class Operator {
 
   /** The partitions' weights and caps before and after a change, and its audit entry. */
   public record PartitionsChange(PartitionShares before, PartitionShares after, AuditEntry entry) {}
+
+  /** The batch settings before and after a change, and its audit entry. */
+  public record BatchChange(BatchSettings before, BatchSettings after, AuditEntry entry) {}
 
   /** How many dead letters an action moved, and its audit entry. */
   public record DeadLettersChange(int count, AuditEntry entry) {}
@@ -208,6 +217,46 @@ public final class Operator {
     }
   }
 
+  /**
+   * Changes the batch size K and the wait with {@code change}, applied to those in force; audited
+   * as {@code batch}. The next release step forms its batches with them; batches already formed
+   * keep their members. Several nodes share them as they share the limits. Whether jobs are batches
+   * at all, and what the limits count, are set in the config file only: the release path and the
+   * unit the gate's permits are held in cannot change under jobs in flight. Counting objects, K
+   * must fit every limit, as in the config file.
+   *
+   * @throws ConfigException when batching is off, {@code change} would switch it off, or K does not
+   *     fit the limits
+   */
+  public BatchChange changeBatch(UnaryOperator<BatchSettings> change, Caller caller) {
+    synchronized (lock) {
+      BatchPlanner planner = sluice.dispatcher().batchPlanner();
+      if (planner == null) {
+        throw new ConfigException(
+            "batch.max: batching is off (batch.max is 1 in the config file) and is switched on in"
+                + " the config file only: jobs of one event and batches are released by different"
+                + " paths, which cannot change while jobs are in flight");
+      }
+      BatchSettings before = planner.settings();
+      BatchSettings after = Objects.requireNonNull(change.apply(before), "new settings");
+      if (!after.batching()) {
+        throw new ConfigException(
+            "batch.max: must stay above 1 at runtime, got "
+                + after.max()
+                + ": batching is switched off in the config file only, since batches in flight"
+                + " and jobs of one event are released by different paths");
+      }
+      BatchDocument.checkAgainst(after, planner.count(), sluice.limits());
+      AuditEntry entry =
+          recordShared(
+              SHARED_BATCH,
+              batchJson(after),
+              entry("batch", caller, batchJson(before), batchJson(after)));
+      sluice.dispatcher().setBatchSettings(after);
+      return new BatchChange(before, after, entry);
+    }
+  }
+
   /** Moves dead letters back to the backlog: these ids, or all for an empty list. */
   public DeadLettersChange redrive(List<Long> eventIds, Caller caller) {
     synchronized (lock) {
@@ -306,6 +355,10 @@ public final class Operator {
 
   private String partitionsJson(PartitionShares p) {
     return PartitionsDocument.write(p, json).toString();
+  }
+
+  private String batchJson(BatchSettings b) {
+    return BatchDocument.write(b, json).toString();
   }
 
   private String adaptiveJson(AdaptiveSettings a) {

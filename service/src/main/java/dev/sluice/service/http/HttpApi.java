@@ -11,6 +11,8 @@ import dev.sluice.core.backlog.DeadLetter;
 import dev.sluice.core.backlog.EventLocation;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.BatchSettings;
+import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
@@ -19,8 +21,7 @@ import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.ListingIntake;
 import dev.sluice.service.Sluice;
 import dev.sluice.service.config.AdaptiveDocument;
-import dev.sluice.service.config.BatchConfig;
-import dev.sluice.service.config.ConfigException;
+import dev.sluice.service.config.BatchDocument;
 import dev.sluice.service.config.HttpConfig;
 import dev.sluice.service.config.LimitsDocument;
 import dev.sluice.service.config.LimitsPatch;
@@ -140,6 +141,8 @@ public final class HttpApi implements AutoCloseable {
                   c.routes.delete("/v1/schedule", action(this::deleteSchedule));
                   c.routes.get("/v1/adaptive", view(ctx -> send(ctx, 200, adaptiveState())));
                   c.routes.patch("/v1/adaptive", action(this::patchAdaptive));
+                  c.routes.get("/v1/batch", view(ctx -> send(ctx, 200, batchState())));
+                  c.routes.patch("/v1/batch", action(this::patchBatch));
                   c.routes.get("/v1/partitions", view(ctx -> send(ctx, 200, partitions())));
                   c.routes.patch("/v1/partitions", action(this::patchPartitions));
                   c.routes.get("/v1/dead", view(this::getDead));
@@ -432,6 +435,39 @@ public final class HttpApi implements AutoCloseable {
     send(ctx, 200, out);
   }
 
+  /**
+   * The batch settings, what the limits count, how batches are grouped and the batches since start,
+   * as status shows them; without batching {@code max} 1 and no grouping.
+   */
+  private ObjectNode batchState() {
+    ObjectNode o = StatusJson.batch(sluice, json);
+    if (o == null) {
+      o = BatchDocument.write(BatchSettings.NONE, json);
+      o.put("count", LimitCount.OBJECTS.word());
+      o.putNull("groupedBy");
+      o.putNull("sinceStart");
+    }
+    return o;
+  }
+
+  /**
+   * Changes the batch size ({@code max}) and the wait named and keeps the other; answers the
+   * settings before and after, and the batches now. Switching batching on or off, or what the
+   * limits count, is refused (400): those are the config file's.
+   */
+  private void patchBatch(Context ctx) throws IOException {
+    JsonNode node = jsonBody(ctx);
+    BatchPlanner planner = sluice.dispatcher().batchPlanner();
+    LimitCount count = planner == null ? LimitCount.OBJECTS : planner.count();
+    Operator.BatchChange change =
+        operator.changeBatch(current -> BatchDocument.patch(current, count, node), caller(ctx));
+    ObjectNode out = json.createObjectNode();
+    out.set("before", BatchDocument.write(change.before(), json));
+    out.set("after", BatchDocument.write(change.after(), json));
+    out.set("state", batchState());
+    send(ctx, 200, out);
+  }
+
   private ObjectNode adaptiveState() {
     return AdaptiveDocument.state(sluice.dispatcher().adaptive().state(), json);
   }
@@ -461,11 +497,7 @@ public final class HttpApi implements AutoCloseable {
   private Limits batchesCanGo(Limits limits) {
     BatchPlanner planner = sluice.dispatcher().batchPlanner();
     if (planner != null) {
-      try {
-        new BatchConfig(planner.settings(), planner.count()).checkAgainst(limits);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage(), e);
-      }
+      BatchDocument.checkAgainst(planner.settings(), planner.count(), limits);
     }
     return limits;
   }

@@ -85,7 +85,7 @@ final class StatusJson {
    * Batches: null when every job carries one event; else the settings, the partition rule that
    * groups them and the batches since start.
    */
-  private static ObjectNode batch(Sluice sluice, ObjectMapper json) {
+  static ObjectNode batch(Sluice sluice, ObjectMapper json) {
     BatchPlanner planner = sluice.dispatcher().batchPlanner();
     if (planner == null) {
       return null;

@@ -9,6 +9,7 @@ import dev.sluice.core.backlog.Pruned;
 import dev.sluice.core.backlog.Settlement;
 import dev.sluice.core.batch.Batch;
 import dev.sluice.core.batch.BatchOutcome;
+import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.dispatch.AdaptiveLimiter;
 import dev.sluice.core.dispatch.DispatchObserver;
 import dev.sluice.core.dispatch.PartitionSharing;
@@ -371,6 +372,25 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
         .register(registry);
     FunctionCounter.builder("sluice.adaptive.increases", adaptive, a -> a.state().increases())
         .description("Times the adaptive limit was raised by one as the target kept up")
+        .register(registry);
+  }
+
+  /**
+   * The batch size K and the wait in force ({@code settings}, read at each scrape: they change at
+   * runtime); 1 and 0 without batching.
+   */
+  public void watchBatchSettings(Supplier<BatchSettings> settings) {
+    Gauge.builder("sluice.batch.max", settings, s -> s.get().max())
+        .description("Most events one job carries (batch.max); 1 without batching")
+        // The registry holds a gauge's object weakly; nothing else holds this supplier.
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("sluice.batch.wait", settings, s -> s.get().maxWait().toNanos() / 1e9)
+        .description(
+            "How long the oldest due event of a partition waits for its batch to fill"
+                + " (batch.wait)")
+        .baseUnit("seconds")
+        .strongReference(true)
         .register(registry);
   }
 
