@@ -165,7 +165,19 @@ public final class DrainForecast {
     if (position < 0) {
       throw new IllegalArgumentException("position must be >= 0, got " + position);
     }
-    long turn = turnOf(position / eventsPerPermit);
+    return startOfPermit(position / eventsPerPermit, dueAt);
+  }
+
+  /**
+   * When the job that goes with the permit {@code permit} (permits granted before it), due at
+   * {@code dueAt} (null: due now), is expected to reach the target: for a place already counted in
+   * permits, as a fair-share order of batches counts it.
+   */
+  public Instant startOfPermit(long permit, Instant dueAt) {
+    if (permit < 0) {
+      throw new IllegalArgumentException("permit must be >= 0, got " + permit);
+    }
+    long turn = turnOf(permit);
     if (dueAt != null) {
       turn = Math.max(turn, saturatedAdd(epochNanos(dueAt), lagNanos));
     }

@@ -4,8 +4,10 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.core.forecast.ForecastBasis;
+import dev.sluice.core.forecast.PermitStarts;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
 import java.time.Duration;
@@ -53,23 +55,44 @@ public record FlowReading(
    */
   public static FlowReading of(
       Backlog backlog, Limits limits, CapacitySchedule schedule, Instant now) {
+    return of(backlog, limits, schedule, null, now);
+  }
+
+  /**
+   * Reads the backlog and its release log at {@code now} under {@code limits}, the capacity {@code
+   * schedule} over them and the dispatcher's {@code batches} (null: one event per job). Under
+   * batches counted as jobs the forecast counts in batches: the recent starts one per batch ({@link
+   * PermitStarts}), the jobs in flight and the waiting events K to a permit.
+   */
+  public static FlowReading of(
+      Backlog backlog,
+      Limits limits,
+      CapacitySchedule schedule,
+      BatchPlanner batches,
+      Instant now) {
+    int eventsPerPermit = ReleaseOrder.eventsPerPermit(batches);
     BacklogStats stats = backlog.stats(now);
     Limits inEffect = schedule.at(now, limits).limits();
     Duration history = schedule.historyNeeded(limits);
     // A release counts from its start at the target; one released up to a window before may
     // have started inside it.
     List<Instant> recentStarts =
-        history.isZero() ? List.of() : backlog.startTimes(now.minus(history), history);
+        history.isZero()
+            ? List.of()
+            : PermitStarts.of(backlog.startTimes(now.minus(history), history), eventsPerPermit);
     List<Instant> lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO);
     Samples samples = recentSamples(backlog, now);
     Duration latency = median(samples.answers());
-    Duration lag = lagUnderWindow(inEffect, lastMinute);
+    Duration lag = lagUnderWindow(inEffect, PermitStarts.of(lastMinute, eventsPerPermit));
     if (lag == null) {
       lag = mean(samples.handovers());
     }
+    // Leased events are members of batches in flight: one slot each under jobs counting.
+    long inFlight = (stats.leased() + eventsPerPermit - 1) / eventsPerPermit;
     DrainForecast forecast =
         new DrainForecast(
-            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag, schedule));
+            new ForecastBasis(
+                now, limits, recentStarts, inFlight, latency, lag, schedule, eventsPerPermit));
     return new FlowReading(
         now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
   }

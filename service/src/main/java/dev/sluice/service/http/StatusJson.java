@@ -30,7 +30,13 @@ final class StatusJson {
 
   static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
-    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now);
+    FlowReading reading =
+        FlowReading.of(
+            sluice.backlog(),
+            sluice.limits(),
+            sluice.schedule(),
+            sluice.dispatcher().batchPlanner(),
+            now);
     BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
