@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionRule;
+import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.service.config.BatchConfig;
+import dev.sluice.service.config.PartitionsConfig;
 import dev.sluice.testkit.RecordingTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +40,42 @@ class BatchForecastApiTest {
             o -> new SluiceService.Options(target, System.out, true, Duration.ofMillis(20)));
     sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("obj", 0, 1_000))).ok();
     return sluice;
+  }
+
+  @Test
+  void forecast_whenBatchesUnderFairShare_countsEachPartitionsPartialBatchAsAPermit() {
+    RecordingTarget target = RecordingTarget.completing();
+    try (RunningSluice sluice =
+        RunningSluice.startWith(
+            dataDir,
+            target,
+            c ->
+                c.withLimits(TEN_PER_SECOND)
+                    .withPartitions(
+                        new PartitionsConfig(PartitionRule.prefix(1), PartitionShares.EQUAL))
+                    .withBatch(
+                        new BatchConfig(
+                            new BatchSettings(20, Duration.ofMillis(100)), LimitCount.JOBS)),
+            o -> new SluiceService.Options(target, System.out, true, Duration.ofMillis(20)))) {
+      sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys("a/obj", 0, 1_000)));
+      for (int p = 0; p < 30; p++) {
+        String prefix = String.format("p%02d/obj", p);
+        sluice.api.post("/v1/events", Notifications.forKeys(Notifications.keys(prefix, 0, 1))).ok();
+      }
+
+      JsonNode a199 = event(sluice, "a/obj-00199.parquet");
+      JsonNode small = event(sluice, "p29/obj-00000.parquet");
+
+      // a/'s 200th event is in its 10th batch; by then each of the 30 other partitions has sent
+      // its one partial batch, a permit each: 9 + 30 permits before it, the fourth window. (In
+      // events, 199 + 30 ahead would make it the second.)
+      assertThat(a199.get("aheadInPartition").asLong()).isEqualTo(199);
+      assertThat(a199.get("position").asLong()).isEqualTo(40);
+      assertThat(a199.get("forecastStartInSeconds").asDouble()).isEqualTo(3.0);
+      // A small partition's only event: its batch beside one of a/'s and one of each other's.
+      assertThat(small.get("position").asLong()).isEqualTo(31);
+      assertThat(small.get("forecastStartInSeconds").asDouble()).isEqualTo(3.0);
+    }
   }
 
   private static JsonNode event(RunningSluice sluice, String key) {
