@@ -75,6 +75,9 @@ class BatchForecastApiTest {
       // A small partition's only event: its batch beside one of a/'s and one of each other's.
       assertThat(small.get("position").asLong()).isEqualTo(31);
       assertThat(small.get("forecastStartInSeconds").asDouble()).isEqualTo(3.0);
+      // 1,030 waiting: a/'s 50 batches and 30 partial ones, 80 permits: the eighth window (as
+      // 1,030 events in full batches, 52 permits, it would be the sixth).
+      assertThat(sluice.status().get("timeToDrainSeconds").asDouble()).isEqualTo(7.0);
     }
   }
 

@@ -32,10 +32,10 @@ import java.util.List;
  * <p>Under batches counted as jobs a permit carries up to K events ({@link
  * ForecastBasis#eventsPerPermit}): the event at position p goes with permit floor(p / K), and n
  * waiting events take ceil(n / K) permits. That takes every batch as full; a partition with fewer
- * than K due sends a partial batch, which takes a whole permit, so with many small partitions the
- * forecast is early. Counted as objects a permit is an event and the model is the one above; a
- * batch goes whole, once all its members' permits are granted, so an event may start up to K - 1
- * permits later than its own.
+ * than K due sends a partial batch, which takes a whole permit: a caller that counts by partition
+ * gives the permits ({@link #drain(long, long)}, {@link #startOfPermit}). Counted as objects a
+ * permit is an event and the model is the one above; a batch goes whole, once all its members'
+ * permits are granted, so an event may start up to K - 1 permits later than its own.
  *
  * <p>Under a capacity schedule ({@link ForecastBasis#schedule}) the simulation applies the
  * schedule's limits from the instant each holds, counting the starts already made as the gate does
@@ -189,14 +189,27 @@ public final class DrainForecast {
    * {@code ceil(waiting / eventsPerPermit)} permits.
    */
   public Drain drain(long waiting) {
+    return drain(waiting, permitsFor(Math.max(0, waiting)));
+  }
+
+  /**
+   * When {@code waiting} events, all due, that take {@code permits} permits are expected to have
+   * started and been answered: for a count of permits made by partition, where each partition's
+   * last batch may be partial and still takes a permit.
+   */
+  public Drain drain(long waiting, long permits) {
     if (waiting < 0) {
       throw new IllegalArgumentException("waiting must be >= 0, got " + waiting);
+    }
+    if (permits < 0 || (waiting > 0 && permits == 0)) {
+      throw new IllegalArgumentException(
+          "permits must be >= 0, and >= 1 when events wait, got " + permits);
     }
     long inFlightEnd = basis.inFlight() > 0 ? nowNanos + latencyNanos : nowNanos;
     if (waiting == 0) {
       return new Drain(0, basis.now(), instant(inFlightEnd));
     }
-    long last = turnOf(permitsFor(waiting) - 1);
+    long last = turnOf(permits - 1);
     return new Drain(waiting, instant(last), instant(Math.max(inFlightEnd, last + latencyNanos)));
   }
 

@@ -65,6 +65,23 @@ class DrainForecastBatchTest {
   }
 
   @Test
+  void drain_whenPermitsAreCountedByPartition_takesThemAll() {
+    // 1,000 events in 30 partitions: 29 of them hold one event each (29 partial batches), the last
+    // 971 (49 batches): 78 permits, the last in the eighth window.
+    Drain d = forecast(List.of(), 20).drain(1_000, 29 + 49);
+
+    assertThat(d.waiting()).isEqualTo(1_000);
+    assertThat(d.lastStart()).isEqualTo(at(7));
+  }
+
+  @Test
+  void drain_whenEventsWaitAndNoPermitIsGiven_isRefused() {
+    assertThatThrownBy(() -> forecast(List.of(), 20).drain(5, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("permits must be");
+  }
+
+  @Test
   void startOf_whenBatchesOf20_placesAnEventWithItsBatch() {
     DrainForecast f = forecast(List.of(), 20);
 

@@ -5,11 +5,13 @@ import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
 import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.core.forecast.ForecastBasis;
 import dev.sluice.core.forecast.PermitStarts;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionDue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ import java.util.List;
  * @param lag how late after the limits allowed it a recent job reached the target (see {@link
  *     #lagUnderWindow}; zero when not known)
  * @param forecast the forecast from these figures and the limits in force
+ * @param waitingPermits the permits the waiting events take ({@code stats.waiting()} but under
+ *     batches counted as jobs, where each partition's due events make their own batches)
  */
 public record FlowReading(
     Instant now,
@@ -37,7 +41,8 @@ public record FlowReading(
     Duration latency,
     int latencySamples,
     Duration lag,
-    DrainForecast forecast) {
+    DrainForecast forecast,
+    long waitingPermits) {
 
   private static final Duration RATE_SPAN = Duration.ofMinutes(1);
   private static final int LATENCY_SAMPLES = 1_000;
@@ -94,7 +99,44 @@ public record FlowReading(
             new ForecastBasis(
                 now, limits, recentStarts, inFlight, latency, lag, schedule, eventsPerPermit));
     return new FlowReading(
-        now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
+        now,
+        stats,
+        lastMinute.size(),
+        latency,
+        samples.answers().size(),
+        lag,
+        forecast,
+        waitingPermits(backlog, stats, eventsPerPermit, now));
+  }
+
+  /** When the waiting events are expected to have started and been answered. */
+  public Drain drain() {
+    return forecast.drain(stats.waiting(), waitingPermits);
+  }
+
+  /**
+   * The permits the waiting events take. Under batches counted as jobs a batch holds events of one
+   * partition, so each partition's due events take ceil(due / K) permits, a partial batch a whole
+   * one (a count by partition, through the partition index: asked only when batching); the events
+   * not due yet are taken as full batches.
+   */
+  private static long waitingPermits(
+      Backlog backlog, BacklogStats stats, int eventsPerPermit, Instant now) {
+    long waiting = stats.waiting();
+    if (eventsPerPermit == 1 || waiting == 0) {
+      return waiting;
+    }
+    long permits = 0;
+    long counted = 0;
+    for (PartitionDue d : backlog.duePartitions(now, Integer.MAX_VALUE)) {
+      permits += ((long) d.due() + eventsPerPermit - 1) / eventsPerPermit;
+      counted += d.due();
+    }
+    // Due events include expired leases, which waiting does not count: never fewer permits
+    // than the waiting events fill.
+    long rest = Math.max(0, waiting - counted);
+    permits += (rest + eventsPerPermit - 1) / eventsPerPermit;
+    return Math.max(permits, (waiting + eventsPerPermit - 1) / eventsPerPermit);
   }
 
   /** How far back releases still hold a window or a bucket: as the gate restores them. */

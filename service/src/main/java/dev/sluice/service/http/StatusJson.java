@@ -58,7 +58,7 @@ final class StatusJson {
     o.put(
         "oldestWaitingSeconds",
         b.oldestWaiting() == null ? 0.0 : seconds(Duration.between(b.oldestWaiting(), now)));
-    Drain drain = reading.forecast().drain(b.waiting());
+    Drain drain = reading.drain();
     o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
     Capacity capacity = sluice.capacity();
     // A blackout that never ends is forecast as a pause is: as if lifted now.
