@@ -29,6 +29,14 @@ import java.util.List;
  * is taken to accept every job; throttling, retries, failures, a pause and the one-change- per-key
  * order are not foreseen.
  *
+ * <p>Under batches counted as jobs a permit carries up to K events ({@link
+ * ForecastBasis#eventsPerPermit}): the event at position p goes with permit floor(p / K), and n
+ * waiting events take ceil(n / K) permits. That takes every batch as full; a partition with fewer
+ * than K due sends a partial batch, which takes a whole permit: a caller that counts by partition
+ * gives the permits ({@link #drain(long, long)}, {@link #startOfPermit}). Counted as objects a
+ * permit is an event and the model is the one above; a batch goes whole, once all its members'
+ * permits are granted, so an event may start up to K - 1 permits later than its own.
+ *
  * <p>Under a capacity schedule ({@link ForecastBasis#schedule}) the simulation applies the
  * schedule's limits from the instant each holds, counting the starts already made as the gate does
  * at a change, and grants nothing during a blackout: a blackout delays the forecast by its length,
@@ -53,6 +61,7 @@ public final class DrainForecast {
   private final long nowNanos;
   private final long latencyNanos;
   private final long lagNanos;
+  private final long eventsPerPermit;
   private final List<Limit> limits = new ArrayList<>(2);
   private Integer maxInFlight;
   // The schedule's capacity where the simulation is, and when it changes next (epoch nanos).
@@ -74,6 +83,7 @@ public final class DrainForecast {
     this.nowNanos = epochNanos(basis.now());
     this.latencyNanos = basis.latency().toNanos();
     this.lagNanos = basis.lag().toNanos();
+    this.eventsPerPermit = basis.eventsPerPermit();
     List<Long> starts = new ArrayList<>(basis.recentStarts().size());
     for (Instant t : basis.recentStarts()) {
       long n = epochNanos(t);
@@ -141,7 +151,7 @@ public final class DrainForecast {
 
   /**
    * When the event with {@code position} events ahead of it in claim order is expected to reach the
-   * target.
+   * target: it goes with permit {@code position / eventsPerPermit}.
    */
   public Instant startOf(long position) {
     return startOf(position, null);
@@ -155,33 +165,66 @@ public final class DrainForecast {
     if (position < 0) {
       throw new IllegalArgumentException("position must be >= 0, got " + position);
     }
-    long turn = turnOf(position);
+    return startOfPermit(position / eventsPerPermit, dueAt);
+  }
+
+  /**
+   * When the job that goes with the permit {@code permit} (permits granted before it), due at
+   * {@code dueAt} (null: due now), is expected to reach the target: for a place already counted in
+   * permits, as a fair-share order of batches counts it.
+   */
+  public Instant startOfPermit(long permit, Instant dueAt) {
+    if (permit < 0) {
+      throw new IllegalArgumentException("permit must be >= 0, got " + permit);
+    }
+    long turn = turnOf(permit);
     if (dueAt != null) {
       turn = Math.max(turn, saturatedAdd(epochNanos(dueAt), lagNanos));
     }
     return instant(Math.max(turn, nowNanos + lagNanos));
   }
 
-  /** When {@code waiting} events, all due, are expected to have started and been answered. */
+  /**
+   * When {@code waiting} events, all due, are expected to have started and been answered: they take
+   * {@code ceil(waiting / eventsPerPermit)} permits.
+   */
   public Drain drain(long waiting) {
+    return drain(waiting, permitsFor(Math.max(0, waiting)));
+  }
+
+  /**
+   * When {@code waiting} events, all due, that take {@code permits} permits are expected to have
+   * started and been answered: for a count of permits made by partition, where each partition's
+   * last batch may be partial and still takes a permit.
+   */
+  public Drain drain(long waiting, long permits) {
     if (waiting < 0) {
       throw new IllegalArgumentException("waiting must be >= 0, got " + waiting);
+    }
+    if (permits < 0 || (waiting > 0 && permits == 0)) {
+      throw new IllegalArgumentException(
+          "permits must be >= 0, and >= 1 when events wait, got " + permits);
     }
     long inFlightEnd = basis.inFlight() > 0 ? nowNanos + latencyNanos : nowNanos;
     if (waiting == 0) {
       return new Drain(0, basis.now(), instant(inFlightEnd));
     }
-    long last = turnOf(waiting - 1);
+    long last = turnOf(permits - 1);
     return new Drain(waiting, instant(last), instant(Math.max(inFlightEnd, last + latencyNanos)));
   }
 
+  /** The permits {@code events} events take: whole permits, the last one maybe not full. */
+  public long permitsFor(long events) {
+    return events / eventsPerPermit + (events % eventsPerPermit == 0 ? 0 : 1);
+  }
+
   /**
-   * The pace the tightest limit allows in the long run, per second; infinite with none. A sliding
-   * window opens once per its length plus the lag; a slot under max-in-flight is held for the lag
-   * plus the latency.
+   * The pace the tightest limit allows in the long run, in events per second (permits times the
+   * events each carries); infinite with none. A sliding window opens once per its length plus the
+   * lag; a slot under max-in-flight is held for the lag plus the latency.
    */
   public double steadyPerSecond() {
-    return paceOf(basis.schedule().at(basis.now(), basis.limits()).limits());
+    return paceOf(basis.schedule().at(basis.now(), basis.limits()).limits()) * eventsPerPermit;
   }
 
   private double paceOf(Limits l) {

@@ -13,11 +13,12 @@ import java.util.Objects;
  *
  * @param now the instant the forecast is made
  * @param limits the limits in force: the base limits the schedule's rules override
- * @param recentStarts when the jobs of recent releases started at the target (as {@code
- *     Backlog.startTimes} gives them): a window or a bucket already spent by them is not granted
- *     afresh. Any order; those older than the limits look back are ignored.
- * @param inFlight jobs released and not finished; under a max-in-flight limit they hold their slots
- *     until {@code now + latency}
+ * @param recentStarts when the permits of recent releases started at the target (as {@code
+ *     Backlog.startTimes} gives them, one per job; under batches counted as jobs, one per batch): a
+ *     window or a bucket already spent by them is not granted afresh. Any order; those older than
+ *     the limits look back are ignored.
+ * @param inFlight permits released and not finished (jobs; under batches counted as jobs, batches);
+ *     under a max-in-flight limit they hold their slots until {@code now + latency}
  * @param latency how long the target takes to answer a job (a mean or median of recent answers);
  *     zero when not known. It bounds throughput under a max-in-flight limit M to M per latency.
  * @param lag how late after the limits allow it a job reaches the target: the time the dispatcher
@@ -26,6 +27,10 @@ import java.util.Objects;
  *     later than the last one alone would: over many windows the lags add up.
  * @param schedule the capacity schedule over {@code limits}: its limits hold from their start, and
  *     nothing is released during a blackout ({@link CapacitySchedule#NONE}: the limits always)
+ * @param eventsPerPermit how many events one permit of the limits carries: {@code batch.max} when
+ *     batches are counted as jobs (a batch of up to K events takes one permit), else 1 (a job of
+ *     one event, or batches counted as objects, where a batch of K takes K permits). Positions and
+ *     waiting counts, given in events, are turned into permits with it.
  */
 public record ForecastBasis(
     Instant now,
@@ -34,7 +39,20 @@ public record ForecastBasis(
     long inFlight,
     Duration latency,
     Duration lag,
-    CapacitySchedule schedule) {
+    CapacitySchedule schedule,
+    int eventsPerPermit) {
+
+  /** A basis where every permit carries one event. */
+  public ForecastBasis(
+      Instant now,
+      Limits limits,
+      List<Instant> recentStarts,
+      long inFlight,
+      Duration latency,
+      Duration lag,
+      CapacitySchedule schedule) {
+    this(now, limits, recentStarts, inFlight, latency, lag, schedule, 1);
+  }
 
   /** A basis without a capacity schedule. */
   public ForecastBasis(
@@ -69,5 +87,8 @@ public record ForecastBasis(
       throw new IllegalArgumentException("lag must be >= 0, got " + lag);
     }
     Objects.requireNonNull(schedule, "schedule");
+    if (eventsPerPermit < 1) {
+      throw new IllegalArgumentException("eventsPerPermit must be >= 1, got " + eventsPerPermit);
+    }
   }
 }

@@ -4,10 +4,14 @@ import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.BacklogArguments;
 import dev.sluice.core.backlog.BacklogStats;
 import dev.sluice.core.backlog.ReleaseRecord;
+import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.forecast.Drain;
 import dev.sluice.core.forecast.DrainForecast;
 import dev.sluice.core.forecast.ForecastBasis;
+import dev.sluice.core.forecast.PermitStarts;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionDue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +31,8 @@ import java.util.List;
  * @param lag how late after the limits allowed it a recent job reached the target (see {@link
  *     #lagUnderWindow}; zero when not known)
  * @param forecast the forecast from these figures and the limits in force
+ * @param waitingPermits the permits the waiting events take ({@code stats.waiting()} but under
+ *     batches counted as jobs, where each partition's due events make their own batches)
  */
 public record FlowReading(
     Instant now,
@@ -35,7 +41,8 @@ public record FlowReading(
     Duration latency,
     int latencySamples,
     Duration lag,
-    DrainForecast forecast) {
+    DrainForecast forecast,
+    long waitingPermits) {
 
   private static final Duration RATE_SPAN = Duration.ofMinutes(1);
   private static final int LATENCY_SAMPLES = 1_000;
@@ -53,25 +60,83 @@ public record FlowReading(
    */
   public static FlowReading of(
       Backlog backlog, Limits limits, CapacitySchedule schedule, Instant now) {
+    return of(backlog, limits, schedule, null, now);
+  }
+
+  /**
+   * Reads the backlog and its release log at {@code now} under {@code limits}, the capacity {@code
+   * schedule} over them and the dispatcher's {@code batches} (null: one event per job). Under
+   * batches counted as jobs the forecast counts in batches: the recent starts one per batch ({@link
+   * PermitStarts}), the jobs in flight and the waiting events K to a permit.
+   */
+  public static FlowReading of(
+      Backlog backlog,
+      Limits limits,
+      CapacitySchedule schedule,
+      BatchPlanner batches,
+      Instant now) {
+    int eventsPerPermit = ReleaseOrder.eventsPerPermit(batches);
     BacklogStats stats = backlog.stats(now);
     Limits inEffect = schedule.at(now, limits).limits();
     Duration history = schedule.historyNeeded(limits);
     // A release counts from its start at the target; one released up to a window before may
     // have started inside it.
     List<Instant> recentStarts =
-        history.isZero() ? List.of() : backlog.startTimes(now.minus(history), history);
+        history.isZero()
+            ? List.of()
+            : PermitStarts.of(backlog.startTimes(now.minus(history), history), eventsPerPermit);
     List<Instant> lastMinute = backlog.startTimes(now.minus(RATE_SPAN), Duration.ZERO);
     Samples samples = recentSamples(backlog, now);
     Duration latency = median(samples.answers());
-    Duration lag = lagUnderWindow(inEffect, lastMinute);
+    Duration lag = lagUnderWindow(inEffect, PermitStarts.of(lastMinute, eventsPerPermit));
     if (lag == null) {
       lag = mean(samples.handovers());
     }
+    // Leased events are members of batches in flight: one slot each under jobs counting.
+    long inFlight = (stats.leased() + eventsPerPermit - 1) / eventsPerPermit;
     DrainForecast forecast =
         new DrainForecast(
-            new ForecastBasis(now, limits, recentStarts, stats.leased(), latency, lag, schedule));
+            new ForecastBasis(
+                now, limits, recentStarts, inFlight, latency, lag, schedule, eventsPerPermit));
     return new FlowReading(
-        now, stats, lastMinute.size(), latency, samples.answers().size(), lag, forecast);
+        now,
+        stats,
+        lastMinute.size(),
+        latency,
+        samples.answers().size(),
+        lag,
+        forecast,
+        waitingPermits(backlog, stats, eventsPerPermit, now));
+  }
+
+  /** When the waiting events are expected to have started and been answered. */
+  public Drain drain() {
+    return forecast.drain(stats.waiting(), waitingPermits);
+  }
+
+  /**
+   * The permits the waiting events take. Under batches counted as jobs a batch holds events of one
+   * partition, so each partition's due events take ceil(due / K) permits, a partial batch a whole
+   * one (a count by partition, through the partition index: asked only when batching); the events
+   * not due yet are taken as full batches.
+   */
+  private static long waitingPermits(
+      Backlog backlog, BacklogStats stats, int eventsPerPermit, Instant now) {
+    long waiting = stats.waiting();
+    if (eventsPerPermit == 1 || waiting == 0) {
+      return waiting;
+    }
+    long permits = 0;
+    long counted = 0;
+    for (PartitionDue d : backlog.duePartitions(now, Integer.MAX_VALUE)) {
+      permits += ((long) d.due() + eventsPerPermit - 1) / eventsPerPermit;
+      counted += d.due();
+    }
+    // Due events include expired leases, which waiting does not count: never fewer permits
+    // than the waiting events fill.
+    long rest = Math.max(0, waiting - counted);
+    permits += (rest + eventsPerPermit - 1) / eventsPerPermit;
+    return Math.max(permits, (waiting + eventsPerPermit - 1) / eventsPerPermit);
   }
 
   /** How far back releases still hold a window or a bucket: as the gate restores them. */

@@ -2,10 +2,15 @@ package dev.sluice.service.forecast;
 
 import dev.sluice.core.backlog.Backlog;
 import dev.sluice.core.backlog.EventLocation;
+import dev.sluice.core.batch.BatchPlanner;
+import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.dispatch.PartitionSharing;
 import dev.sluice.core.partition.FairShareOrder;
+import dev.sluice.core.partition.PartitionDue;
 import dev.sluice.core.partition.PartitionShares;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +23,12 @@ import java.util.Objects;
  * FairShareOrder} from the events ahead of it in its own partition, the weights in force and the
  * other partitions' due events (counted as far as that needs, through the backlog's partition
  * index).
+ *
+ * <p>Under batches counted as jobs a permit is a batch of up to K events of one partition, and the
+ * place is counted in batches: the event goes in its partition's batch {@code aheadInPartition /
+ * K}, and under fair share every other partition is served in whole batches, {@code ceil(due / K)}
+ * at most (a partition with fewer than K due still takes a permit for its partial batch). Counted
+ * as objects, a permit is an event and the place is counted in events.
  */
 public final class ReleaseOrder {
   /** The order's name when the backlog has no partitions. */
@@ -28,20 +39,46 @@ public final class ReleaseOrder {
 
   private final PartitionSharing sharing;
   private final Backlog backlog;
+  private final int eventsPerPermit;
 
-  private ReleaseOrder(PartitionSharing sharing, Backlog backlog) {
+  private ReleaseOrder(PartitionSharing sharing, Backlog backlog, int eventsPerPermit) {
     this.sharing = sharing;
     this.backlog = Objects.requireNonNull(backlog, "backlog");
+    this.eventsPerPermit = eventsPerPermit;
+  }
+
+  /**
+   * The order the dispatcher follows when every permit carries one event.
+   *
+   * @param sharing the dispatcher's fair share, or null when the backlog is not partitioned
+   * @param backlog asked for the due partitions when an event is placed
+   */
+  public static ReleaseOrder of(PartitionSharing sharing, Backlog backlog) {
+    return new ReleaseOrder(sharing, backlog, 1);
   }
 
   /**
    * The order the dispatcher follows.
    *
    * @param sharing the dispatcher's fair share, or null when the backlog is not partitioned
+   * @param batches the dispatcher's batch planner, or null when every job carries one event
    * @param backlog asked for the due partitions when an event is placed
    */
-  public static ReleaseOrder of(PartitionSharing sharing, Backlog backlog) {
-    return new ReleaseOrder(sharing, backlog);
+  public static ReleaseOrder of(PartitionSharing sharing, BatchPlanner batches, Backlog backlog) {
+    return new ReleaseOrder(sharing, backlog, eventsPerPermit(batches));
+  }
+
+  /**
+   * How many events one permit of the limits carries under {@code batches} (null: no batches): K
+   * when batches are counted as jobs, else 1.
+   */
+  public static int eventsPerPermit(BatchPlanner batches) {
+    return batches != null && batches.count() == LimitCount.JOBS ? batches.settings().max() : 1;
+  }
+
+  /** How many events one permit carries in this order (see {@link #eventsPerPermit}). */
+  public int eventsPerPermit() {
+    return eventsPerPermit;
   }
 
   /** {@link #OLDEST_FIRST} or {@link #FAIR_SHARE}. */
@@ -60,11 +97,13 @@ public final class ReleaseOrder {
       return null;
     }
     if (sharing == null) {
-      return located.ahead();
+      // One partition: its batches leave one after the other, full but for the last.
+      return located.ahead() / eventsPerPermit;
     }
     PartitionShares shares = sharing.shares();
     String partition = located.partition();
-    long ahead = located.aheadInPartition();
+    // The event's own batch in its partition, and the other partitions in batches.
+    long ahead = located.aheadInPartition() / eventsPerPermit;
     Instant at = located.dueAt().isAfter(now) ? located.dueAt() : now;
     int countUpTo = FairShareOrder.countUpTo(partition, ahead, shares);
     if (countUpTo > ahead + 1) {
@@ -72,6 +111,21 @@ public final class ReleaseOrder {
       // first (one probe each), so that the others are counted only as far as they can matter.
       countUpTo = FairShareOrder.countUpTo(partition, ahead, shares, backlog.duePartitions(at, 1));
     }
-    return FairShareOrder.position(partition, ahead, backlog.duePartitions(at, countUpTo), shares);
+    return FairShareOrder.position(partition, ahead, duePermits(at, countUpTo), shares);
+  }
+
+  /** The due partitions, each with the permits its due events take, counted up to {@code upTo}. */
+  private List<PartitionDue> duePermits(Instant at, int upTo) {
+    if (eventsPerPermit == 1) {
+      return backlog.duePartitions(at, upTo);
+    }
+    int events = (int) Math.min(Integer.MAX_VALUE, (long) upTo * eventsPerPermit);
+    List<PartitionDue> due = backlog.duePartitions(at, events);
+    List<PartitionDue> permits = new ArrayList<>(due.size());
+    for (PartitionDue d : due) {
+      long batches = ((long) d.due() + eventsPerPermit - 1) / eventsPerPermit;
+      permits.add(new PartitionDue(d.partition(), (int) batches, d.oldestDue()));
+    }
+    return permits;
   }
 }

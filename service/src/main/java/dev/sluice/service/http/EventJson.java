@@ -48,6 +48,8 @@ final class EventJson {
     if (reading != null) {
       o.put("latencySeconds", StatusJson.seconds(reading.latency()));
       o.put("lagSeconds", StatusJson.seconds(reading.lag()));
+      // A position counts permits: batches when batches are counted as jobs.
+      o.put("eventsPerPermit", reading.forecast().basis().eventsPerPermit());
     }
     ArrayNode events = o.putArray("events");
     for (int i = 0; i < found.size(); i++) {
@@ -67,7 +69,7 @@ final class EventJson {
       e.put("aheadInPartition", l.aheadInPartition());
       e.put("position", before == null ? null : before + 1);
       if (before != null && forecast != null) {
-        Instant start = forecast.startOf(before, l.dueAt());
+        Instant start = forecast.startOfPermit(before, l.dueAt());
         e.put("forecastStart", start.toString());
         e.put("forecastStartInSeconds", StatusJson.seconds(Duration.between(now, start)));
       } else {

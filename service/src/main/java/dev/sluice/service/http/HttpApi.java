@@ -644,9 +644,13 @@ public final class HttpApi implements AutoCloseable {
     }
     // The forecast reads the release log: only worth it when an event still waits.
     boolean waits = found.stream().anyMatch(l -> l.ahead() != null);
+    BatchPlanner batches = sluice.dispatcher().batchPlanner();
     FlowReading reading =
-        waits ? FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now) : null;
-    ReleaseOrder order = ReleaseOrder.of(sluice.dispatcher().partitions(), sluice.backlog());
+        waits
+            ? FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), batches, now)
+            : null;
+    ReleaseOrder order =
+        ReleaseOrder.of(sluice.dispatcher().partitions(), batches, sluice.backlog());
     List<Long> permitsBefore = new ArrayList<>(found.size());
     for (EventLocation l : found) {
       permitsBefore.add(order.permitsBefore(l, now));

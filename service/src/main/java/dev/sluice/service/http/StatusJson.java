@@ -30,7 +30,13 @@ final class StatusJson {
 
   static ObjectNode of(Sluice sluice, boolean draining, ObjectMapper json) {
     Instant now = sluice.time().now();
-    FlowReading reading = FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), now);
+    FlowReading reading =
+        FlowReading.of(
+            sluice.backlog(),
+            sluice.limits(),
+            sluice.schedule(),
+            sluice.dispatcher().batchPlanner(),
+            now);
     BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
     ObjectNode o = json.createObjectNode();
@@ -52,7 +58,7 @@ final class StatusJson {
     o.put(
         "oldestWaitingSeconds",
         b.oldestWaiting() == null ? 0.0 : seconds(Duration.between(b.oldestWaiting(), now)));
-    Drain drain = reading.forecast().drain(b.waiting());
+    Drain drain = reading.drain();
     o.put("timeToDrainSeconds", seconds(Duration.between(now, drain.drainedAt())));
     Capacity capacity = sluice.capacity();
     // A blackout that never ends is forecast as a pause is: as if lifted now.

@@ -66,4 +66,35 @@ class FlowReadingTest {
     assertThat(reading.forecast().drain(30).lastStart())
         .isEqualTo(Instant.parse("2026-12-02T11:02:00Z"));
   }
+
+  @Test
+  void of_whenBatchesCountAsJobs_seedsOneStartPerBatchOfTheReleaseLog() {
+    dev.sluice.core.backlog.Backlog backlog = new dev.sluice.core.backlog.InMemoryBacklog();
+    List<dev.sluice.core.ObjectEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      events.add(dev.sluice.core.ObjectEvent.created("data", "k" + i, "test"));
+    }
+    backlog.append(events, T0);
+    // 100 released at T0 and still open: 5 batches of 20, one start each at T0.
+    backlog.claim(100, Duration.ofMinutes(5), T0);
+    Limits tenPerSecond = Limits.window(10, Duration.ofSeconds(1));
+    dev.sluice.core.batch.BatchPlanner twenties =
+        new dev.sluice.core.batch.BatchPlanner(
+            new dev.sluice.core.batch.BatchSettings(20, Duration.ofMillis(100)),
+            dev.sluice.core.batch.LimitCount.JOBS);
+    Instant now = T0.plusMillis(500);
+
+    FlowReading reading =
+        FlowReading.of(
+            backlog, tenPerSecond, dev.sluice.core.gate.CapacitySchedule.NONE, twenties, now);
+
+    // 5 of the window's 10 permits are spent: the 100 left, 5 batches, all start now; one per
+    // release would have spent the window until T0 + 1 s.
+    assertThat(reading.forecast().basis().recentStarts()).containsExactly(T0, T0, T0, T0, T0);
+    assertThat(reading.forecast().basis().inFlight()).isEqualTo(5);
+    assertThat(reading.drain().waiting()).isEqualTo(100);
+    assertThat(reading.drain().lastStart()).isEqualTo(now);
+    FlowReading perRelease = FlowReading.of(backlog, tenPerSecond, now);
+    assertThat(perRelease.drain().lastStart()).isEqualTo(T0.plusSeconds(10));
+  }
 }
