@@ -151,6 +151,11 @@ class BatchServeTest {
       sluice.api.call("PATCH", "/v1/partitions", "{\"caps\": {\"data\": 10}}", Map.of()).ok();
       assertThat(sluice.api.get("/v1/partitions").json().get("caps").get("data").asInt())
           .isEqualTo(10);
+
+      // The same rule from the other side: a batch size above a cap.
+      String tooBig = sluice.api.call("PATCH", "/v1/batch", "{\"max\": 11}", Map.of()).error(400);
+      assertThat(tooBig).contains("partitions.caps.'data' must be at least batch.max (11)");
+      assertThat(sluice.api.get("/v1/batch").json().get("max").asInt()).isEqualTo(10);
     }
   }
 }

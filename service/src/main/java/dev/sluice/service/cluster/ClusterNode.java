@@ -164,6 +164,12 @@ public final class ClusterNode implements AutoCloseable {
                 PartitionsDocument::read,
                 () -> dispatcher.partitions().shares(),
                 shares -> {
+                  if (dispatcher.batchPlanner() != null) {
+                    BatchDocument.checkAgainst(
+                        dispatcher.batchPlanner().settings(),
+                        dispatcher.batchPlanner().count(),
+                        shares);
+                  }
                   dispatcher.partitions().setShares(shares);
                   dispatcher.wake();
                 });
@@ -180,6 +186,12 @@ public final class ClusterNode implements AutoCloseable {
                 settings -> {
                   BatchDocument.checkAgainst(
                       settings, dispatcher.batchPlanner().count(), dispatcher.limits());
+                  if (dispatcher.partitions() != null) {
+                    BatchDocument.checkAgainst(
+                        settings,
+                        dispatcher.batchPlanner().count(),
+                        dispatcher.partitions().shares());
+                  }
                   dispatcher.setBatchSettings(settings);
                 });
     Instant startedAt = time.now();

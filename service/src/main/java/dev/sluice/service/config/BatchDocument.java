@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.gate.Limits;
+import dev.sluice.core.partition.PartitionShares;
 import java.time.Duration;
 
 /**
@@ -78,6 +79,21 @@ public final class BatchDocument {
   public static void checkAgainst(BatchSettings settings, LimitCount count, Limits limits) {
     try {
       new BatchConfig(settings, count).checkAgainst(limits);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses batch settings under which a partition's batches could never go: a cap on its events in
+   * flight below K. The check of the config file, for a change made at runtime to either side.
+   *
+   * @throws ConfigException naming the cap and {@code batch.max}
+   */
+  public static void checkAgainst(
+      BatchSettings settings, LimitCount count, PartitionShares shares) {
+    try {
+      new BatchConfig(settings, count).checkAgainst(shares);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import dev.sluice.core.batch.BatchPlanner;
 import dev.sluice.core.batch.BatchSettings;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.control.ControlStore;
+import dev.sluice.core.dispatch.PartitionSharing;
 import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
@@ -206,6 +207,11 @@ public final class Operator {
       }
       PartitionShares before = sharing.shares();
       PartitionShares after = Objects.requireNonNull(change.apply(before), "new shares");
+      // A cap below the batch size would hold that partition's batches back for good.
+      var planner = sluice.dispatcher().batchPlanner();
+      if (planner != null) {
+        BatchDocument.checkAgainst(planner.settings(), planner.count(), after);
+      }
       AuditEntry entry =
           recordShared(
               SHARED_PARTITIONS,
@@ -247,6 +253,10 @@ public final class Operator {
                 + " and jobs of one event are released by different paths");
       }
       BatchDocument.checkAgainst(after, planner.count(), sluice.limits());
+      PartitionSharing sharing = sluice.dispatcher().partitions();
+      if (sharing != null) {
+        BatchDocument.checkAgainst(after, planner.count(), sharing.shares());
+      }
       AuditEntry entry =
           recordShared(
               SHARED_BATCH,

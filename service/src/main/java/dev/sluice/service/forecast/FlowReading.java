@@ -116,9 +116,10 @@ public record FlowReading(
 
   /**
    * The permits the waiting events take. Under batches counted as jobs a batch holds events of one
-   * partition, so each partition's due events take ceil(due / K) permits, a partial batch a whole
-   * one (a count by partition, through the partition index: asked only when batching); the events
-   * not due yet are taken as full batches.
+   * partition, so a partition with fewer than K due takes one permit for them, a partial batch. The
+   * due events are counted by partition up to K only (through the partition index, asked only when
+   * batching), so a status read stays cheap on a large backlog: the events of the partitions with K
+   * or more are taken as full batches, which may miss one partial batch each.
    */
   private static long waitingPermits(
       Backlog backlog, BacklogStats stats, int eventsPerPermit, Instant now) {
@@ -127,14 +128,16 @@ public record FlowReading(
       return waiting;
     }
     long permits = 0;
-    long counted = 0;
-    for (PartitionDue d : backlog.duePartitions(now, Integer.MAX_VALUE)) {
-      permits += ((long) d.due() + eventsPerPermit - 1) / eventsPerPermit;
-      counted += d.due();
+    long inSmall = 0;
+    for (PartitionDue d : backlog.duePartitions(now, eventsPerPermit)) {
+      if (d.due() < eventsPerPermit) {
+        permits++;
+        inSmall += d.due();
+      }
     }
     // Due events include expired leases, which waiting does not count: never fewer permits
     // than the waiting events fill.
-    long rest = Math.max(0, waiting - counted);
+    long rest = Math.max(0, waiting - inSmall);
     permits += (rest + eventsPerPermit - 1) / eventsPerPermit;
     return Math.max(permits, (waiting + eventsPerPermit - 1) / eventsPerPermit);
   }

@@ -16,7 +16,6 @@ import dev.sluice.core.batch.LimitCount;
 import dev.sluice.core.control.AuditEntry;
 import dev.sluice.core.gate.CapacitySchedule;
 import dev.sluice.core.gate.Limits;
-import dev.sluice.core.partition.PartitionShares;
 import dev.sluice.ingest.IntakeReport;
 import dev.sluice.ingest.ListingIntake;
 import dev.sluice.service.Sluice;
@@ -426,8 +425,7 @@ public final class HttpApi implements AutoCloseable {
   private void patchPartitions(Context ctx) throws IOException {
     JsonNode node = jsonBody(ctx);
     Operator.PartitionsChange change =
-        operator.changePartitions(
-            current -> batchesFitCaps(PartitionsDocument.patch(current, node)), caller(ctx));
+        operator.changePartitions(current -> PartitionsDocument.patch(current, node), caller(ctx));
     ObjectNode out = json.createObjectNode();
     out.set("before", PartitionsDocument.write(change.before(), json));
     out.set("after", PartitionsDocument.write(change.after(), json));
@@ -475,19 +473,6 @@ public final class HttpApi implements AutoCloseable {
   /** A limits document that breaks a rule is a ConfigException: 400, by its class. */
   private Operator.LimitsChange changeLimits(Context ctx, UnaryOperator<Limits> change) {
     return operator.changeLimits(change.andThen(this::batchesCanGo)::apply, caller(ctx));
-  }
-
-  /** A cap below batch.max would hold a partition's batches back: refused as the config does. */
-  private PartitionShares batchesFitCaps(PartitionShares shares) {
-    BatchPlanner planner = sluice.dispatcher().batchPlanner();
-    if (planner != null) {
-      try {
-        new BatchConfig(planner.settings(), planner.count()).checkAgainst(shares);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage(), e);
-      }
-    }
-    return shares;
   }
 
   /**
