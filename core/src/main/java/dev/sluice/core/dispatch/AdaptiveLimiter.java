@@ -3,12 +3,15 @@ package dev.sluice.core.dispatch;
 import dev.sluice.core.Job;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.gate.AdaptiveConcurrency;
+import dev.sluice.core.gate.AdaptiveRate;
 import dev.sluice.core.gate.AdaptiveSettings;
 import dev.sluice.core.gate.Gate;
+import dev.sluice.core.gate.Limits;
 import dev.sluice.core.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * Feeds the target's answers to an {@link AdaptiveConcurrency} and keeps the gate's adapted ceiling
@@ -17,7 +20,11 @@ import java.util.Objects;
  * out. For an asynchronous target, the sample is the end of the work, timed from its start.
  *
  * <p>The ceiling it adapts under is the configured max-in-flight, or the dispatcher's workers when
- * none is set; a change of limits is taken up at the next answer or reading. Thread-safe.
+ * none is set; a change of limits is taken up at the next answer or reading.
+ *
+ * <p>With {@link AdaptiveSettings#rate()} on, the same answers also drive an {@link AdaptiveRate}:
+ * the gate's window and rate limits in effect are scaled by its factor ({@link
+ * Gate#setRateFactor}), never below the permits of a whole batch. Thread-safe.
  */
 public final class AdaptiveLimiter implements DispatchObserver {
 
@@ -32,6 +39,7 @@ public final class AdaptiveLimiter implements DispatchObserver {
    * @param reason why it changed
    * @param decreases decreases since the start
    * @param increases increases since the start
+   * @param rate the adapted share of the window and rate limits
    */
   public record State(
       AdaptiveSettings settings,
@@ -41,7 +49,8 @@ public final class AdaptiveLimiter implements DispatchObserver {
       int changedFrom,
       AdaptiveConcurrency.Reason reason,
       long decreases,
-      long increases) {
+      long increases,
+      RateState rate) {
 
     /** Whether the concurrency adapts. */
     public boolean enabled() {
@@ -49,10 +58,34 @@ public final class AdaptiveLimiter implements DispatchObserver {
     }
   }
 
+  /**
+   * What an operator sees of the adapted window and rate.
+   *
+   * @param factor the share of the limits in effect allowed now; 1 while the rate does not adapt
+   * @param windowLimitNow the window's releases allowed per window now, or null with no window
+   * @param ratePerSecondNow the rate allowed now, or null with no rate
+   * @param changedAt when the factor last changed (or a throttle at the floor was seen)
+   * @param changedFrom the factor before that change
+   * @param reason why it changed
+   * @param decreases decreases since the start
+   * @param increases increases since the start
+   */
+  public record RateState(
+      double factor,
+      Integer windowLimitNow,
+      Double ratePerSecondNow,
+      Instant changedAt,
+      double changedFrom,
+      AdaptiveRate.Reason reason,
+      long decreases,
+      long increases) {}
+
   private final Gate gate;
   private final TimeSource time;
   private final int workers;
   private final AdaptiveConcurrency policy;
+  private final AdaptiveRate ratePolicy;
+  private IntSupplier wholeRelease = () -> 1;
 
   /**
    * @param workers the dispatcher's workers: the ceiling when no max-in-flight is set
@@ -62,7 +95,16 @@ public final class AdaptiveLimiter implements DispatchObserver {
     this.time = Objects.requireNonNull(time, "time");
     this.workers = workers;
     this.policy = new AdaptiveConcurrency(settings, ceiling(), time.nanoTime());
+    this.ratePolicy = new AdaptiveRate(settings, time.nanoTime());
     apply();
+  }
+
+  /**
+   * Keeps a scaled window or burst at least {@code permits} (a whole batch's, when the limits count
+   * objects), so that a lowered limit never holds a whole batch back for good.
+   */
+  public synchronized void keepWholeReleasesOf(IntSupplier permits) {
+    this.wholeRelease = Objects.requireNonNull(permits, "permits");
   }
 
   @Override
@@ -84,14 +126,39 @@ public final class AdaptiveLimiter implements DispatchObserver {
     long now = time.nanoTime();
     long start = now - atTarget.toNanos();
     policy.setCeiling(ceiling(), now);
+    AdaptiveRate.Scale scale = AdaptiveRate.Scale.of(gate.limits());
     if (outcome instanceof Outcome.Throttled) {
       policy.onThrottled(start, now);
+      ratePolicy.onThrottled(start, now, scale);
     } else if (outcome instanceof Outcome.Completed) {
       policy.onAnswered(start, now, gate.atTarget());
+      if (ratePolicy.adapting() && scale != null) {
+        ratePolicy.onAnswered(start, now, rateInUse(scale, now), scale);
+      }
     } else {
       return;
     }
     apply();
+  }
+
+  /**
+   * Whether the starts of the last period took at least half what the scaled limits allow in it
+   * (counted over what the gate keeps of its history, when that is shorter).
+   */
+  private boolean rateInUse(AdaptiveRate.Scale scale, long now) {
+    long span = Math.min(scale.periodNanos(), gate.historyNeeded().toNanos());
+    if (span <= 0) {
+      return false;
+    }
+    Limits inForce = gate.limitsInForce();
+    double allowed = Double.MAX_VALUE;
+    if (inForce.window() != null) {
+      allowed = (double) inForce.window().limit() * span / inForce.window().every().toNanos();
+    }
+    if (inForce.rate() != null) {
+      allowed = Math.min(allowed, inForce.rate().perSecond() * span / 1e9);
+    }
+    return 2.0 * gate.startsWithin(span, now) >= allowed;
   }
 
   /** Changes the settings at once; switching on starts at the ceiling. */
@@ -99,6 +166,7 @@ public final class AdaptiveLimiter implements DispatchObserver {
     long now = time.nanoTime();
     policy.setCeiling(ceiling(), now);
     policy.setSettings(settings, now);
+    ratePolicy.setSettings(settings, now);
     apply();
   }
 
@@ -122,7 +190,22 @@ public final class AdaptiveLimiter implements DispatchObserver {
         c.from(),
         c.reason(),
         policy.decreases(),
-        policy.increases());
+        policy.increases(),
+        rateState());
+  }
+
+  private RateState rateState() {
+    Limits inForce = gate.limitsInForce();
+    AdaptiveRate.Change c = ratePolicy.lastChange();
+    return new RateState(
+        ratePolicy.factor(),
+        inForce.window() == null ? null : inForce.window().limit(),
+        inForce.rate() == null ? null : inForce.rate().perSecond(),
+        time.instantAt(c.atNanos()),
+        c.from(),
+        c.reason(),
+        ratePolicy.decreases(),
+        ratePolicy.increases());
   }
 
   private int ceiling() {
@@ -135,6 +218,11 @@ public final class AdaptiveLimiter implements DispatchObserver {
       gate.setAdaptiveLimit(policy.limit());
     } else {
       gate.clearAdaptiveLimit();
+    }
+    if (ratePolicy.factor() != 1 || gate.rateFactor() != 1) {
+      // Also when the factor stays: a batch size changed at runtime moves the least allowed.
+      int atLeast = Math.max(1, wholeRelease.getAsInt());
+      gate.setRateFactor(ratePolicy.factor(), atLeast, time.nanoTime());
     }
   }
 }

@@ -267,7 +267,16 @@ public final class Dispatcher implements AutoCloseable {
     restoreGateFromReleaseLog();
     target.watchCompletions(this::endReported);
     this.adaptive = new AdaptiveLimiter(gate, time, config.workers(), config.adaptive());
+    adaptive.keepWholeReleasesOf(this::wholeBatchPermits);
     observers.add(adaptive);
+  }
+
+  /** The permits one whole batch takes at once: K when batches count objects, else 1. */
+  private int wholeBatchPermits() {
+    BatchPlanner p = batchPlanner();
+    return p != null && p.count() == dev.sluice.core.batch.LimitCount.OBJECTS
+        ? p.settings().max()
+        : 1;
   }
 
   /**

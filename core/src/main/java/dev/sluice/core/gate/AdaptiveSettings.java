@@ -14,8 +14,17 @@ import java.time.Duration;
  * @param backoff what the limit is multiplied by when the target throttles, > 0 and < 1
  * @param latencyAbove a call that took longer than this counts as a throttle; null to ignore
  *     latency
+ * @param rate whether the window and rate limits adapt too (see {@link AdaptiveRate}); off by
+ *     default, since a throttle cannot say whether the target ran out of room for jobs at once or
+ *     for starts per second, and cutting a window the target does not mind costs throughput
  */
-public record AdaptiveSettings(boolean enabled, int min, double backoff, Duration latencyAbove) {
+public record AdaptiveSettings(
+    boolean enabled, int min, double backoff, Duration latencyAbove, boolean rate) {
+
+  /** Concurrency only, as before the rate adapted. */
+  public AdaptiveSettings(boolean enabled, int min, double backoff, Duration latencyAbove) {
+    this(enabled, min, backoff, latencyAbove, false);
+  }
 
   public static final int DEFAULT_MIN = 1;
 
@@ -46,18 +55,23 @@ public record AdaptiveSettings(boolean enabled, int min, double backoff, Duratio
   }
 
   public AdaptiveSettings withEnabled(boolean e) {
-    return new AdaptiveSettings(e, min, backoff, latencyAbove);
+    return new AdaptiveSettings(e, min, backoff, latencyAbove, rate);
   }
 
   public AdaptiveSettings withMin(int m) {
-    return new AdaptiveSettings(enabled, m, backoff, latencyAbove);
+    return new AdaptiveSettings(enabled, m, backoff, latencyAbove, rate);
   }
 
   public AdaptiveSettings withBackoff(double b) {
-    return new AdaptiveSettings(enabled, min, b, latencyAbove);
+    return new AdaptiveSettings(enabled, min, b, latencyAbove, rate);
   }
 
   public AdaptiveSettings withLatencyAbove(Duration l) {
-    return new AdaptiveSettings(enabled, min, backoff, l);
+    return new AdaptiveSettings(enabled, min, backoff, l, rate);
+  }
+
+  /** With the window and rate limits adapting too, or not. */
+  public AdaptiveSettings withRate(boolean r) {
+    return new AdaptiveSettings(enabled, min, backoff, latencyAbove, r);
   }
 }

@@ -32,6 +32,13 @@ public final class Gate {
 
   private final long alignedAnchorNanos;
   private Limits limits;
+
+  /** The adapted share of the window and rate limits ({@link #setRateFactor}); 1 = as set. */
+  private double rateFactor = 1;
+
+  /** The least a scaled window or burst allows: a whole batch's permits. */
+  private int scaledAtLeast = 1;
+
   private Limit window;
   private RateLimit rate;
   private ConcurrencyLimit concurrency;
@@ -249,15 +256,62 @@ public final class Gate {
   public synchronized void setLimits(Limits newLimits, long nowNanos) {
     Objects.requireNonNull(newLimits, "limits");
     long now = observe(nowNanos);
-    forgetHistory(now);
-    if (!Objects.equals(limits.window(), newLimits.window())) {
-      window = rebuilt(newWindow(newLimits.window()));
-    }
-    if (!Objects.equals(limits.rate(), newLimits.rate())) {
-      rate = rebuilt(newRate(newLimits.rate()));
-    }
-    concurrency = newConcurrency(newLimits.maxInFlight());
+    Limits before = limitsInForce();
     limits = newLimits;
+    applyInForce(before, now);
+    concurrency = newConcurrency(newLimits.maxInFlight());
+  }
+
+  /**
+   * Scales the window and rate limits in effect by {@code factor}, the share of them the target
+   * takes (see {@link AdaptiveRate}); a later {@link #setLimits} (a schedule's boundary) keeps it.
+   * A scaled window or burst allows at least {@code atLeast} (the permits of a whole batch). As
+   * with {@link #setLimits}, the releases already made still count.
+   *
+   * @throws IllegalArgumentException if {@code factor} is not in (0, 1] or {@code atLeast} below 1
+   */
+  public synchronized void setRateFactor(double factor, int atLeast, long nowNanos) {
+    if (!(factor > 0 && factor <= 1)) {
+      throw new IllegalArgumentException("rate factor must be > 0 and <= 1, got " + factor);
+    }
+    if (atLeast < 1) {
+      throw new IllegalArgumentException("atLeast must be >= 1, got " + atLeast);
+    }
+    long now = observe(nowNanos);
+    Limits before = limitsInForce();
+    rateFactor = factor;
+    scaledAtLeast = atLeast;
+    applyInForce(before, now);
+  }
+
+  /** The adapted share of the window and rate limits; 1 when they are applied as set. */
+  public synchronized double rateFactor() {
+    return rateFactor;
+  }
+
+  /**
+   * The limits admission applies: those in effect ({@link #limits()}) with the window and rate
+   * scaled by {@link #rateFactor()}.
+   */
+  public synchronized Limits limitsInForce() {
+    return limits.scaledBy(rateFactor, scaledAtLeast);
+  }
+
+  /** Jobs counted as started in the {@code periodNanos} before {@code nowNanos} (as kept). */
+  public synchronized long startsWithin(long periodNanos, long nowNanos) {
+    return history.countSince(nowNanos - periodNanos);
+  }
+
+  /** Rebuilds the window and rate whose settings in force changed from {@code before}. */
+  private void applyInForce(Limits before, long now) {
+    Limits after = limitsInForce();
+    forgetHistory(now);
+    if (!Objects.equals(before.window(), after.window())) {
+      window = rebuilt(newWindow(after.window()));
+    }
+    if (!Objects.equals(before.rate(), after.rate())) {
+      rate = rebuilt(newRate(after.rate()));
+    }
     forgetHistory(now);
   }
 
@@ -273,8 +327,8 @@ public final class Gate {
       all.add(new ReleaseHistory.Batch(Objects.requireNonNull(nanos, "release time"), 1));
     }
     history = ReleaseHistory.of(all);
-    window = rebuilt(newWindow(limits.window()));
-    rate = rebuilt(newRate(limits.rate()));
+    window = rebuilt(newWindow(limitsInForce().window()));
+    rate = rebuilt(newRate(limitsInForce().rate()));
     if (seenTime) {
       forgetHistory(latestNanos);
     }
@@ -306,8 +360,8 @@ public final class Gate {
       all.add(new ReleaseHistory.Batch(Objects.requireNonNull(nanos, "start time"), 1));
     }
     history = ReleaseHistory.of(all);
-    window = rebuilt(newWindow(limits.window()));
-    rate = rebuilt(newRate(limits.rate()));
+    window = rebuilt(newWindow(limitsInForce().window()));
+    rate = rebuilt(newRate(limitsInForce().rate()));
     if (seenTime) {
       forgetHistory(latestNanos);
     }

@@ -76,4 +76,41 @@ public record Limits(Window window, Rate rate, Integer maxInFlight) {
   public Limits withMaxInFlight(Integer m) {
     return new Limits(window, rate, m);
   }
+
+  /**
+   * The window and rate scaled by {@code factor} (an adapted share of them, see {@link
+   * AdaptiveRate}): a window of N allows {@code floor(N * factor)}, a rate of r per second {@code r
+   * * factor} (to a thousandth, at least one) with its burst scaled alike; max-in-flight as is. A
+   * scaled window or burst stays at least {@code atLeast} (the permits a whole batch takes at once)
+   * and at least 1, and never above its own value: the configured limits stay the ceiling.
+   *
+   * @throws IllegalArgumentException if {@code factor} is not in (0, 1]
+   */
+  public Limits scaledBy(double factor, int atLeast) {
+    if (!(factor > 0 && factor <= 1)) {
+      throw new IllegalArgumentException("factor must be > 0 and <= 1, got " + factor);
+    }
+    if (factor == 1) {
+      return this;
+    }
+    Window w =
+        window == null
+            ? null
+            : new Window(
+                scaledCount(window.limit(), factor, atLeast), window.every(), window.aligned());
+    Rate r = null;
+    if (rate != null) {
+      double perSecond = Math.max(0.001, Math.round(rate.perSecond() * factor * 1000) / 1000.0);
+      r =
+          new Rate(
+              Math.min(rate.perSecond(), perSecond), scaledCount(rate.burst(), factor, atLeast));
+    }
+    return new Limits(w, r, maxInFlight);
+  }
+
+  private static int scaledCount(int n, double factor, int atLeast) {
+    // The epsilon keeps 100 * 0.19 (18.999...) at 19.
+    int scaled = (int) Math.floor(n * factor + 1e-9);
+    return Math.min(n, Math.max(Math.max(1, atLeast), scaled));
+  }
 }

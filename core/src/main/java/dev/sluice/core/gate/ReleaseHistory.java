@@ -47,6 +47,15 @@ final class ReleaseHistory {
     }
   }
 
+  /** Releases held at or after {@code nanos}. */
+  long countSince(long nanos) {
+    long n = 0;
+    for (long c : batches.tailMap(nanos, true).values()) {
+      n += c;
+    }
+    return n;
+  }
+
   /** Number of releases held. */
   long total() {
     return total;
