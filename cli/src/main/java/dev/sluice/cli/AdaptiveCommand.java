@@ -41,6 +41,14 @@ final class AdaptiveCommand implements Runnable {
   @Option(names = "--no-latency", description = "Stop treating slow calls as throttles.")
   boolean noLatency;
 
+  @Option(
+      names = "--rate",
+      description = "Adapt the window and rate limits too (a target throttling starts per second).")
+  boolean rate;
+
+  @Option(names = "--no-rate", description = "Keep the window and rate limits as configured.")
+  boolean noRate;
+
   @Override
   public void run() {
     ApiClient api = service.client();
@@ -57,6 +65,12 @@ final class AdaptiveCommand implements Runnable {
     }
     if (backoff != null) {
       patch.put("backoff", backoff);
+    }
+    if (rate && noRate) {
+      throw new CliException("--rate and --no-rate contradict each other");
+    }
+    if (rate || noRate) {
+      patch.put("rate", rate);
     }
     if (latencyAbove != null) {
       patch.put("latency-above", latencyAbove);

@@ -41,6 +41,35 @@ class AdaptiveCommandTest {
   }
 
   @Test
+  void adaptive_withRate_showsTheWindowAllowedNowAndKeepsItOnOffAgain() {
+    try (InProcessSluice sluice =
+        InProcessSluice.start(
+            dataDir,
+            RecordingTarget.completing(),
+            Limits.window(100, java.time.Duration.ofSeconds(1)),
+            true)) {
+      CliRun on = CliRun.of("adaptive", "on", "--rate", "--url", sluice.url());
+      assertThat(on.exitCode()).isZero();
+      assertThat(on.out().strip())
+          .contains("min 1, backoff 0.9, rate adapts; rate x1.00: window 100 (last: settings at ")
+          .endsWith("; 0 down, 0 up)");
+      JsonNode adaptive = sluice.status().get("adaptive");
+      assertThat(adaptive.get("rate").asBoolean()).isTrue();
+      assertThat(adaptive.get("rateFactor").asDouble()).isEqualTo(1.0);
+      assertThat(adaptive.get("windowLimitNow").asInt()).isEqualTo(100);
+      assertThat(adaptive.get("ratePerSecondNow").isNull()).isTrue();
+
+      CliRun noRate = CliRun.of("adaptive", "--no-rate", "--url", sluice.url());
+      assertThat(noRate.out().strip()).endsWith("min 1, backoff 0.9");
+      assertThat(sluice.status().get("adaptive").get("rate").asBoolean()).isFalse();
+
+      CliRun both = CliRun.of("adaptive", "--rate", "--no-rate", "--url", sluice.url());
+      assertThat(both.exitCode()).isNotZero();
+      assertThat(both.err()).contains("--rate and --no-rate");
+    }
+  }
+
+  @Test
   void adaptive_whenSwitchIsNeitherOnNorOff_failsNamingIt() {
     try (InProcessSluice sluice =
         InProcessSluice.start(dataDir, RecordingTarget.completing(), Limits.none(), true)) {

@@ -10,7 +10,7 @@ import java.time.Duration;
 /**
  * The adaptive concurrency settings as a document, with the keys and checks of the {@code
  * dispatcher.adaptive} section of the config file: {@code {"enabled": true, "min": 1, "backoff":
- * 0.9, "latency-above": "2s"}}. Also the view of the adapted limit shown in status.
+ * 0.9, "latency-above": "2s", "rate": false}}. Also the view of the adapted limit shown in status.
  */
 public final class AdaptiveDocument {
   static final String SECTION = "dispatcher.adaptive";
@@ -34,8 +34,8 @@ public final class AdaptiveDocument {
   public static AdaptiveSettings patch(AdaptiveSettings current, JsonNode patch) {
     if (patch == null || !patch.isObject() || patch.isEmpty()) {
       throw new ConfigException(
-          "adaptive: expected an object with at least one of enabled, min, backoff and"
-              + " latency-above");
+          "adaptive: expected an object with at least one of enabled, min, backoff,"
+              + " latency-above and rate");
     }
     AdaptiveSettings base =
         patch.has("latency-above") && patch.get("latency-above").isNull()
@@ -45,14 +45,15 @@ public final class AdaptiveDocument {
   }
 
   private static AdaptiveSettings apply(AdaptiveSettings base, YamlSection s) {
-    s.allowOnly("enabled", "min", "backoff", "latency-above");
+    s.allowOnly("enabled", "min", "backoff", "latency-above", "rate");
     boolean enabled = s.bool("enabled", base.enabled());
     int min = s.integer("min", base.min());
     double backoff = s.number("backoff", base.backoff());
     Duration latencyAbove = s.duration("latency-above", base.latencyAbove());
+    boolean rate = s.bool("rate", base.rate());
     // AdaptiveSettings' messages start with "adaptive.", so they are qualified from "dispatcher".
     return YamlSection.buildAt(
-        "dispatcher", () -> new AdaptiveSettings(enabled, min, backoff, latencyAbove));
+        "dispatcher", () -> new AdaptiveSettings(enabled, min, backoff, latencyAbove, rate));
   }
 
   /** Settings as {@link #write} wrote them (every key present). */
@@ -70,6 +71,7 @@ public final class AdaptiveDocument {
     } else {
       o.put("latency-above", DurationText.format(a.latencyAbove()));
     }
+    o.put("rate", a.rate());
     return o;
   }
 
@@ -88,6 +90,25 @@ public final class AdaptiveDocument {
     last.put("reason", s.reason().name().toLowerCase(java.util.Locale.ROOT));
     o.put("decreases", s.decreases());
     o.put("increases", s.increases());
+    AdaptiveLimiter.RateState r = s.rate();
+    o.put("rateFactor", r.factor());
+    if (r.windowLimitNow() == null) {
+      o.putNull("windowLimitNow");
+    } else {
+      o.put("windowLimitNow", r.windowLimitNow());
+    }
+    if (r.ratePerSecondNow() == null) {
+      o.putNull("ratePerSecondNow");
+    } else {
+      o.put("ratePerSecondNow", r.ratePerSecondNow());
+    }
+    ObjectNode rateLast = o.putObject("rateLastChange");
+    rateLast.put("at", r.changedAt().toString());
+    rateLast.put("from", r.changedFrom());
+    rateLast.put("to", r.factor());
+    rateLast.put("reason", r.reason().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("rateDecreases", r.decreases());
+    o.put("rateIncreases", r.increases());
     return o;
   }
 }

@@ -373,6 +373,40 @@ public final class SluiceMetrics implements DispatchObserver, IntakeObserver {
     FunctionCounter.builder("sluice.adaptive.increases", adaptive, a -> a.state().increases())
         .description("Times the adaptive limit was raised by one as the target kept up")
         .register(registry);
+    Gauge.builder("sluice.adaptive.rate.factor", adaptive, a -> a.state().rate().factor())
+        .description(
+            "Share of the window and rate limits in effect the adaptive rate allows now (1 when"
+                + " the rate does not adapt)")
+        .register(registry);
+    Gauge.builder(
+            "sluice.adaptive.window.limit",
+            adaptive,
+            a -> nanIfNull(a.state().rate().windowLimitNow()))
+        .description(
+            "Releases per window allowed now: the window in effect times the adaptive rate"
+                + " factor; NaN with no window")
+        .baseUnit("releases")
+        .register(registry);
+    Gauge.builder(
+            "sluice.adaptive.rate.per.second",
+            adaptive,
+            a -> nanIfNull(a.state().rate().ratePerSecondNow()))
+        .description(
+            "Releases per second the rate limit allows now: the rate in effect times the adaptive"
+                + " rate factor; NaN with no rate")
+        .register(registry);
+    FunctionCounter.builder(
+            "sluice.adaptive.rate.decreases", adaptive, a -> a.state().rate().decreases())
+        .description("Times the adaptive rate factor was lowered (a throttle or a slow answer)")
+        .register(registry);
+    FunctionCounter.builder(
+            "sluice.adaptive.rate.increases", adaptive, a -> a.state().rate().increases())
+        .description("Times the adaptive rate factor was raised as the target kept up")
+        .register(registry);
+  }
+
+  private static double nanIfNull(Number n) {
+    return n == null ? Double.NaN : n.doubleValue();
   }
 
   /**
