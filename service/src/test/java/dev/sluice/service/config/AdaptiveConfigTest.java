@@ -42,6 +42,32 @@ class AdaptiveConfigTest {
   }
 
   @Test
+  void parse_rate_isOffUnlessSaidAndOnWhenSaid() {
+    assertThat(ConfigLoader.parse("dispatcher: { adaptive: {} }\n").dispatcher().adaptive().rate())
+        .isFalse();
+    assertThat(
+            ConfigLoader.parse("dispatcher: { adaptive: { rate: true } }\n")
+                .dispatcher()
+                .adaptive())
+        .isEqualTo(AdaptiveSettings.on().withRate(true));
+    assertThat(errorOf("dispatcher: { adaptive: { rate: sometimes } }\n"))
+        .startsWith("dispatcher.adaptive.rate: ");
+  }
+
+  @Test
+  void patch_rate_keepsTheRest_andSettingsStoredWithoutItReadAsOff() throws Exception {
+    AdaptiveSettings current = new AdaptiveSettings(true, 2, 0.8, Duration.ofSeconds(1));
+    assertThat(AdaptiveDocument.patch(current, JSON.readTree("{\"rate\": true}")))
+        .isEqualTo(current.withRate(true));
+    // Settings stored by a node before the rate adapted have no "rate": they keep it off.
+    assertThat(
+            AdaptiveDocument.read(
+                JSON.readTree(
+                    "{\"enabled\": true, \"min\": 1, \"backoff\": 0.9, \"latency-above\": null}")))
+        .isEqualTo(AdaptiveSettings.on());
+  }
+
+  @Test
   void parse_whenAdaptiveValueIsBad_namesTheKey() {
     assertThat(errorOf("dispatcher: { adaptive: { min: 0 } }\n"))
         .isEqualTo("dispatcher.adaptive.min: must be >= 1, got 0");
@@ -68,7 +94,7 @@ class AdaptiveConfigTest {
 
   @Test
   void write_thenPatch_roundTrips() throws Exception {
-    AdaptiveSettings s = new AdaptiveSettings(true, 4, 0.5, Duration.ofMillis(750));
+    AdaptiveSettings s = new AdaptiveSettings(true, 4, 0.5, Duration.ofMillis(750), true);
     String text = AdaptiveDocument.write(s, JSON).toString();
     assertThat(AdaptiveDocument.patch(AdaptiveSettings.off(), JSON.readTree(text))).isEqualTo(s);
   }
