@@ -170,6 +170,22 @@ public final class AdaptiveLimiter implements DispatchObserver {
     apply();
   }
 
+  /**
+   * The share of the window and rate limits in effect the gate applies now; 1 when not adapting.
+   */
+  public synchronized double rateFactor() {
+    return ratePolicy.factor();
+  }
+
+  /** The least a scaled window or burst allows: the permits a whole batch takes, else 1. */
+  public int wholeReleasePermits() {
+    IntSupplier permits;
+    synchronized (this) {
+      permits = wholeRelease;
+    }
+    return Math.max(1, permits.getAsInt());
+  }
+
   public synchronized AdaptiveSettings settings() {
     return policy.settings();
   }

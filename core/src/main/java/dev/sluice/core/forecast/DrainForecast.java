@@ -107,7 +107,7 @@ public final class DrainForecast {
   private void applyCapacity(long nanos) {
     capacity = basis.schedule().at(instant(nanos), basis.limits());
     changeAt = capacity.nextChange() == null ? Long.MAX_VALUE : epochNanos(capacity.nextChange());
-    Limits l = capacity.limits();
+    Limits l = inForce(capacity.limits());
     limits.clear();
     if (l.window() != null) {
       limits.add(
@@ -224,7 +224,13 @@ public final class DrainForecast {
    * lag; a slot under max-in-flight is held for the lag plus the latency.
    */
   public double steadyPerSecond() {
-    return paceOf(basis.schedule().at(basis.now(), basis.limits()).limits()) * eventsPerPermit;
+    return paceOf(inForce(basis.schedule().at(basis.now(), basis.limits()).limits()))
+        * eventsPerPermit;
+  }
+
+  /** The limits the gate applies under {@code inEffect}: scaled by the adapted rate factor. */
+  private Limits inForce(Limits inEffect) {
+    return inEffect.scaledBy(basis.rateFactor(), basis.scaledAtLeast());
   }
 
   private double paceOf(Limits l) {
@@ -253,7 +259,7 @@ public final class DrainForecast {
     }
     // Beyond the simulation: on at the steady pace from the last batch granted.
     long lastAt = grants.isEmpty() ? nowNanos + lagNanos : grants.get(grants.size() - 1)[0];
-    double pace = paceOf(capacity.limits());
+    double pace = paceOf(inForce(capacity.limits()));
     if (stuck || Double.isInfinite(pace)) {
       return lastAt;
     }

@@ -31,6 +31,10 @@ import java.util.Objects;
  *     batches are counted as jobs (a batch of up to K events takes one permit), else 1 (a job of
  *     one event, or batches counted as objects, where a batch of K takes K permits). Positions and
  *     waiting counts, given in events, are turned into permits with it.
+ * @param rateFactor the adapted share of the window and rate limits in effect ({@code
+ *     Gate#rateFactor}, 1 when they are not adapted): the forecast releases under the limits the
+ *     gate applies, and takes the factor as holding on
+ * @param scaledAtLeast the least a scaled window or burst allows (a whole batch's permits; 1)
  */
 public record ForecastBasis(
     Instant now,
@@ -40,7 +44,22 @@ public record ForecastBasis(
     Duration latency,
     Duration lag,
     CapacitySchedule schedule,
-    int eventsPerPermit) {
+    int eventsPerPermit,
+    double rateFactor,
+    int scaledAtLeast) {
+
+  /** A basis under the limits as set: no adapted rate. */
+  public ForecastBasis(
+      Instant now,
+      Limits limits,
+      List<Instant> recentStarts,
+      long inFlight,
+      Duration latency,
+      Duration lag,
+      CapacitySchedule schedule,
+      int eventsPerPermit) {
+    this(now, limits, recentStarts, inFlight, latency, lag, schedule, eventsPerPermit, 1, 1);
+  }
 
   /** A basis where every permit carries one event. */
   public ForecastBasis(
@@ -89,6 +108,12 @@ public record ForecastBasis(
     Objects.requireNonNull(schedule, "schedule");
     if (eventsPerPermit < 1) {
       throw new IllegalArgumentException("eventsPerPermit must be >= 1, got " + eventsPerPermit);
+    }
+    if (!(rateFactor > 0 && rateFactor <= 1)) {
+      throw new IllegalArgumentException("rateFactor must be > 0 and <= 1, got " + rateFactor);
+    }
+    if (scaledAtLeast < 1) {
+      throw new IllegalArgumentException("scaledAtLeast must be >= 1, got " + scaledAtLeast);
     }
   }
 }

@@ -42,6 +42,29 @@ class DrainForecastTest {
   }
 
   @Test
+  void startOf_underAnAdaptedRateFactor_releasesUnderTheScaledWindow() {
+    // 100 per 2 s at a factor of 0.5: 50 per 2 s, as the gate applies it.
+    DrainForecast f =
+        new DrainForecast(
+            new ForecastBasis(
+                NOW,
+                Limits.window(100, Duration.ofSeconds(2)),
+                List.of(),
+                0,
+                Duration.ofMillis(300),
+                Duration.ZERO,
+                dev.sluice.core.gate.CapacitySchedule.NONE,
+                1,
+                0.5,
+                1));
+
+    assertThat(f.startOf(49)).isEqualTo(at(0));
+    assertThat(f.startOf(50)).isEqualTo(at(2));
+    assertThat(f.drain(115).lastStart()).isEqualTo(at(4));
+    assertThat(f.steadyPerSecond()).isEqualTo(25.0);
+  }
+
+  @Test
   void startOf_whenABurstJustUsedPartOfTheWindow_grantsOnlyWhatIsLeft() {
     // 30 started half a second ago: 20 are left now; the 30 leave the window at 1.5 s, the 20
     // granted now leave it at 2 s, the next 30 at 3.5 s.

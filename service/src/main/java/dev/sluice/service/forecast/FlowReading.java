@@ -75,9 +75,25 @@ public record FlowReading(
       CapacitySchedule schedule,
       BatchPlanner batches,
       Instant now) {
+    return of(backlog, limits, schedule, batches, 1, 1, now);
+  }
+
+  /**
+   * As {@link #of(Backlog, Limits, CapacitySchedule, BatchPlanner, Instant)}, with the window and
+   * rate limits in effect scaled as the gate applies them: by the adapted {@code rateFactor}, a
+   * scaled window or burst at least {@code scaledAtLeast} ({@code Limits#scaledBy}).
+   */
+  public static FlowReading of(
+      Backlog backlog,
+      Limits limits,
+      CapacitySchedule schedule,
+      BatchPlanner batches,
+      double rateFactor,
+      int scaledAtLeast,
+      Instant now) {
     int eventsPerPermit = ReleaseOrder.eventsPerPermit(batches);
     BacklogStats stats = backlog.stats(now);
-    Limits inEffect = schedule.at(now, limits).limits();
+    Limits inEffect = schedule.at(now, limits).limits().scaledBy(rateFactor, scaledAtLeast);
     Duration history = schedule.historyNeeded(limits);
     // A release counts from its start at the target; one released up to a window before may
     // have started inside it.
@@ -97,7 +113,16 @@ public record FlowReading(
     DrainForecast forecast =
         new DrainForecast(
             new ForecastBasis(
-                now, limits, recentStarts, inFlight, latency, lag, schedule, eventsPerPermit));
+                now,
+                limits,
+                recentStarts,
+                inFlight,
+                latency,
+                lag,
+                schedule,
+                eventsPerPermit,
+                rateFactor,
+                scaledAtLeast));
     return new FlowReading(
         now,
         stats,

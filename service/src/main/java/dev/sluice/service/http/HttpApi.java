@@ -632,7 +632,14 @@ public final class HttpApi implements AutoCloseable {
     BatchPlanner batches = sluice.dispatcher().batchPlanner();
     FlowReading reading =
         waits
-            ? FlowReading.of(sluice.backlog(), sluice.limits(), sluice.schedule(), batches, now)
+            ? FlowReading.of(
+                sluice.backlog(),
+                sluice.limits(),
+                sluice.schedule(),
+                batches,
+                sluice.dispatcher().adaptive().rateFactor(),
+                sluice.dispatcher().adaptive().wholeReleasePermits(),
+                now)
             : null;
     ReleaseOrder order =
         ReleaseOrder.of(sluice.dispatcher().partitions(), batches, sluice.backlog());

@@ -36,6 +36,8 @@ final class StatusJson {
             sluice.limits(),
             sluice.schedule(),
             sluice.dispatcher().batchPlanner(),
+            sluice.dispatcher().adaptive().rateFactor(),
+            sluice.dispatcher().adaptive().wholeReleasePermits(),
             now);
     BacklogStats b = reading.stats();
     DispatcherStats d = sluice.dispatcher().stats();
