@@ -735,6 +735,29 @@
       (a["latency-above"] ? ", slow above " + a["latency-above"] : "");
     el("adaptive-toggle").textContent = a.enabled ? "Switch off" : "Switch on";
     el("adaptive-toggle").dataset.enabled = a.enabled ? "true" : "false";
+    renderAdaptiveRate(a);
+  }
+
+  // The share of the window and rate limits allowed now, and what they allow; 1 while only the
+  // concurrency adapts.
+  function renderAdaptiveRate(a) {
+    const adapting = a.enabled && a.rate;
+    const allowed = [];
+    if (a.windowLimitNow !== null && a.windowLimitNow !== undefined) {
+      allowed.push("window " + a.windowLimitNow);
+    }
+    if (a.ratePerSecondNow !== null && a.ratePerSecondNow !== undefined) {
+      allowed.push(a.ratePerSecondNow + "/s");
+    }
+    el("fig-adaptive-rate").textContent = adapting
+      ? "×" + Number(a.rateFactor).toFixed(2) + (allowed.length ? " (" + allowed.join(", ") + ")" : "")
+      : "off";
+    el("fig-adaptive-rate-last").textContent = adapting
+      ? "last: " + a.rateLastChange.reason + " at " + clock(instantMs(a.rateLastChange.at)) + "; " +
+        a.rateDecreases + " down, " + a.rateIncreases + " up"
+      : "window and rate as configured";
+    el("adaptive-rate-toggle").textContent = a.rate ? "Keep the rate" : "Adapt the rate";
+    el("adaptive-rate-toggle").dataset.rate = a.rate ? "true" : "false";
   }
 
   // ---- batches -----------------------------------------------------------------------------------
@@ -796,6 +819,10 @@
     el("adaptive-toggle").addEventListener("click", () => {
       const on = el("adaptive-toggle").dataset.enabled !== "true";
       act("adaptive " + (on ? "on" : "off"), () => callJson("PATCH", "/v1/adaptive", { enabled: on }));
+    });
+    el("adaptive-rate-toggle").addEventListener("click", () => {
+      const rate = el("adaptive-rate-toggle").dataset.rate !== "true";
+      act("adaptive rate " + (rate ? "on" : "off"), () => callJson("PATCH", "/v1/adaptive", { rate: rate }));
     });
   }
 
