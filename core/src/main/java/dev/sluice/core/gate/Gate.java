@@ -258,7 +258,7 @@ public final class Gate {
     long now = observe(nowNanos);
     Limits before = limitsInForce();
     limits = newLimits;
-    applyInForce(before, now);
+    applyInForce(before, now, false);
     concurrency = newConcurrency(newLimits.maxInFlight());
   }
 
@@ -281,7 +281,7 @@ public final class Gate {
     Limits before = limitsInForce();
     rateFactor = factor;
     scaledAtLeast = atLeast;
-    applyInForce(before, now);
+    applyInForce(before, now, true);
   }
 
   /** The adapted share of the window and rate limits; 1 when they are applied as set. */
@@ -302,15 +302,22 @@ public final class Gate {
     return history.countSince(nowNanos - periodNanos);
   }
 
-  /** Rebuilds the window and rate whose settings in force changed from {@code before}. */
-  private void applyInForce(Limits before, long now) {
+  /**
+   * Rebuilds the window and rate whose settings in force changed from {@code before}. With {@code
+   * keepTokens} (the adapted factor moved, often, under steady releases) a bucket keeps the tokens
+   * it holds instead of being rebuilt from its history, which would refill it.
+   */
+  private void applyInForce(Limits before, long now, boolean keepTokens) {
     Limits after = limitsInForce();
     forgetHistory(now);
     if (!Objects.equals(before.window(), after.window())) {
       window = rebuilt(newWindow(after.window()));
     }
     if (!Objects.equals(before.rate(), after.rate())) {
-      rate = rebuilt(newRate(after.rate()));
+      rate =
+          keepTokens && rate != null && after.rate() != null
+              ? rate.resizedTo(after.rate(), now)
+              : rebuilt(newRate(after.rate()));
     }
     forgetHistory(now);
   }

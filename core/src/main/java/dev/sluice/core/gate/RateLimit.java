@@ -65,6 +65,19 @@ public final class RateLimit implements Limit {
     missing += Math.min(count, tokens);
   }
 
+  /**
+   * A bucket of {@code newRate} holding the whole tokens this one holds at {@code nowNanos} (no
+   * more than its burst). For a change of the rate while releases go on: rebuilt from its history
+   * alone, a bucket drained steadily for longer than that history would start near full.
+   */
+  RateLimit resizedTo(Limits.Rate newRate, long nowNanos) {
+    RateLimit resized = new RateLimit(newRate);
+    long tokens = Math.min(resized.burst, wholeTokens(nowNanos));
+    resized.missing = resized.burst - Math.max(0, tokens);
+    resized.baseNanos = nowNanos;
+    return resized;
+  }
+
   @Override
   public long historyNanos() {
     return nanosToRefill(burst);

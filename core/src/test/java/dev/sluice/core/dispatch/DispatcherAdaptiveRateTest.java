@@ -162,6 +162,26 @@ class DispatcherAdaptiveRateTest {
   }
 
   @Test
+  void adaptiveRate_underARateLimit_comesDownToTheQuotaToo() {
+    QuotaTarget target = new QuotaTarget();
+    Limits limits = Limits.none().withRate(new Limits.Rate(100, 100));
+    Gate gate = new Gate(limits);
+    Dispatcher d = dispatcher(target, gate, AdaptiveSettings.on().withRate(true));
+
+    Phase p = run(d, target, 20);
+    System.out.printf(
+        "adaptive rate (token bucket) in virtual time: %s, throttled share %.4f, goodput %.2f/s,"
+            + " %s%n",
+        p, p.throttledShare(), p.goodput(), d.adaptive().state().rate());
+
+    assertThat(p.throttledShare()).as("throttled share: %s", p).isLessThanOrEqualTo(0.05);
+    assertThat(p.goodput()).as("goodput: %s", p).isGreaterThanOrEqualTo(0.9 * 20);
+    // The configured bucket's own ceiling: a full burst plus a second's refill.
+    assertThat(target.mostCallsInASecond).isLessThanOrEqualTo(100 + 100);
+    assertThat(d.adaptive().state().rate().ratePerSecondNow()).isBetween(16.0, 25.0);
+  }
+
+  @Test
   void adaptiveRate_whenOff_leavesTheWindowAsConfigured() {
     QuotaTarget target = new QuotaTarget();
     Gate gate = new Gate(Limits.window(100, Duration.ofSeconds(1)));

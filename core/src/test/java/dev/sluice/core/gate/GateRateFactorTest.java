@@ -71,4 +71,29 @@ class GateRateFactorTest {
     assertThat(gate.admission(0).retryAtNanos()).isEqualTo(200 * MS);
     assertThatThrownBy(() -> gate.setRateFactor(0, 1, 0)).hasMessageContaining("rate factor");
   }
+
+  @Test
+  void setRateFactor_underSteadyReleases_keepsTheBucketsTokens_insteadOfRefillingIt() {
+    Gate gate = new Gate(Limits.none().withRate(new Limits.Rate(20, 20)));
+    // Drained steadily for 3 s: one start each 50 ms, the bucket empties and stays near empty.
+    for (long t = 0; t <= 3000; t += 10) {
+      long now = t * MS;
+      int free = gate.admission(now).permits();
+      if (free > 0 && t >= 1000) {
+        gate.onRelease(now, 1);
+        gate.onCompletion(now, 1);
+      } else if (free > 0 && t < 1000) {
+        gate.onRelease(now, free);
+        gate.onCompletion(now, free);
+      }
+    }
+    assertThat(gate.admission(3000 * MS).permits()).isZero();
+
+    gate.setRateFactor(0.9, 1, 3000 * MS);
+
+    // 18 a second from an empty bucket: nothing now, the next token 1/18 s on; rebuilt from the
+    // last second alone, it would have started near full.
+    assertThat(gate.admission(3000 * MS).admits()).isFalse();
+    assertThat(gate.admission(3056 * MS).permits()).isEqualTo(1);
+  }
 }
