@@ -65,6 +65,7 @@ public final class AdaptiveRate {
   public record Scale(long periodNanos, long releases) {
 
     private static final long SECOND = 1_000_000_000L;
+    private static final long MAX_PERIOD = Long.MAX_VALUE / 4;
 
     public Scale {
       if (periodNanos < 1 || releases < 1) {
@@ -96,6 +97,8 @@ public final class AdaptiveRate {
       if (r != null) {
         releases = Math.min(releases, (long) Math.floor(r.perSecond() * period / SECOND));
       }
+      // A period of centuries (a huge burst at a tiny rate) would overflow the doubled wait.
+      period = Math.min(period, MAX_PERIOD);
       return new Scale(period, Math.max(1, releases));
     }
 
