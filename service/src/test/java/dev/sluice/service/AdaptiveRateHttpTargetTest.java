@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * down, and the configured one stays the ceiling.
  */
 class AdaptiveRateHttpTargetTest {
-  private static final int QUOTA = 10;
-  private static final int WINDOW = 40;
-  private static final int EVENTS = 150;
+  private static final int QUOTA = 20;
+  private static final int WINDOW = 80;
+  private static final int EVENTS = 120;
   private static final long SECOND = 1_000_000_000L;
 
   @TempDir Path dataDir;
