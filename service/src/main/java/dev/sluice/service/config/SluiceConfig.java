@@ -211,20 +211,9 @@ public record SluiceConfig(
 
   /** This configuration with another capacity schedule. */
   public SluiceConfig withSchedule(CapacitySchedule s) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        s,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.schedule = s;
+    return c.build();
   }
 
   private static void atLeast(String key, Duration horizon, Duration needed) {
@@ -243,92 +232,37 @@ public record SluiceConfig(
 
   /** This configuration with other batch settings. */
   public SluiceConfig withBatch(BatchConfig b) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        b);
+    Copy c = new Copy(this);
+    c.batch = b;
+    return c.build();
   }
 
   /** This configuration with another partitions section. */
   public SluiceConfig withPartitions(PartitionsConfig p) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        p,
-        batch);
+    Copy c = new Copy(this);
+    c.partitions = p;
+    return c.build();
   }
 
   /** This configuration with another retention section. */
   public SluiceConfig withRetention(RetentionConfig r) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        r,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.retention = r;
+    return c.build();
   }
 
   /** This configuration with another dispatcher section (the retry section is kept). */
   public SluiceConfig withDispatcher(DispatcherConfig d) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        d,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.dispatcher = d;
+    return c.build();
   }
 
   /** This configuration with another target. */
   public SluiceConfig withTarget(TargetConfig t) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        t,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.target = t;
+    return c.build();
   }
 
   /** A configuration with the default sources. */
@@ -365,92 +299,37 @@ public record SluiceConfig(
 
   /** This configuration with other sources. */
   public SluiceConfig withSources(SourcesConfig s) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        s,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.sources = s;
+    return c.build();
   }
 
   /** This configuration with another HTTP API section. */
   public SluiceConfig withHttp(HttpConfig h) {
-    return new SluiceConfig(
-        dataDir,
-        h,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.http = h;
+    return c.build();
   }
 
   /** This configuration with another S3 endpoint section. */
   public SluiceConfig withS3Endpoint(S3EndpointConfig s) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.s3Endpoint = s;
+    return c.build();
   }
 
   /** This configuration with another store section. */
   public SluiceConfig withStore(StoreConfig s) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        limits,
-        retry,
-        dispatcher,
-        target,
-        s,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.store = s;
+    return c.build();
   }
 
   /** This configuration with other limits. */
   public SluiceConfig withLimits(Limits l) {
-    return new SluiceConfig(
-        dataDir,
-        http,
-        s3Endpoint,
-        l,
-        retry,
-        dispatcher,
-        target,
-        store,
-        sources,
-        retention,
-        schedule,
-        partitions,
-        batch);
+    Copy c = new Copy(this);
+    c.limits = l;
+    return c.build();
   }
 
   /** The SQS source ({@code sources.sqs}). */
@@ -494,5 +373,58 @@ public record SluiceConfig(
   /** Where the embedded S3 endpoint keeps objects. */
   public Path objectsDir() {
     return dataDir.resolve("objects");
+  }
+
+  /**
+   * This configuration's sections, to change one and build again: what the with-methods do, so each
+   * names only the section it changes.
+   */
+  private static final class Copy {
+    private Path dataDir;
+    private HttpConfig http;
+    private S3EndpointConfig s3Endpoint;
+    private Limits limits;
+    private RetryPolicy retry;
+    private DispatcherConfig dispatcher;
+    private TargetConfig target;
+    private StoreConfig store;
+    private SourcesConfig sources;
+    private RetentionConfig retention;
+    private CapacitySchedule schedule;
+    private PartitionsConfig partitions;
+    private BatchConfig batch;
+
+    Copy(SluiceConfig c) {
+      dataDir = c.dataDir;
+      http = c.http;
+      s3Endpoint = c.s3Endpoint;
+      limits = c.limits;
+      retry = c.retry;
+      dispatcher = c.dispatcher;
+      target = c.target;
+      store = c.store;
+      sources = c.sources;
+      retention = c.retention;
+      schedule = c.schedule;
+      partitions = c.partitions;
+      batch = c.batch;
+    }
+
+    SluiceConfig build() {
+      return new SluiceConfig(
+          dataDir,
+          http,
+          s3Endpoint,
+          limits,
+          retry,
+          dispatcher,
+          target,
+          store,
+          sources,
+          retention,
+          schedule,
+          partitions,
+          batch);
+    }
   }
 }
